@@ -1,0 +1,24 @@
+GO ?= go
+
+.PHONY: run test fmt vet fuzz
+
+# Render every lesson: run each cell and write its output back into lessons/*.md.
+run:
+	$(GO) run ./runner render lessons/
+
+# Every test: formatting, vet, and the tests of every package.
+test: vet
+	@unformatted=$$(gofmt -l runner); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	$(GO) test ./...
+
+vet:
+	$(GO) vet ./...
+
+fmt:
+	gofmt -w runner snippets
+
+# Run the fuzz targets for a while (FUZZTIME=1m make fuzz).
+FUZZTIME ?= 30s
+fuzz:
+	$(GO) test ./runner/lesson -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
+	$(GO) test ./runner/splice -run '^$$' -fuzz FuzzSplice -fuzztime $(FUZZTIME)

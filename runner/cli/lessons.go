@@ -1,0 +1,125 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"classnotes/runner/lesson"
+	"classnotes/runner/plan"
+)
+
+// defaultPath is where lessons are looked for when no path is given.
+const defaultPath = "lessons"
+
+// loaded is a lesson read, parsed and planned.
+type loaded struct {
+	name string // the path as shown to the user
+	plan *plan.Plan
+}
+
+func (l *loaded) lesson() *lesson.Lesson { return l.plan.Lesson }
+
+// findLessons returns the lesson files named by paths, as the user would write them: files as given, directories
+// searched for *.md files (skipping hidden directories), in sorted order.
+func (a *App) findLessons(paths []string) ([]string, error) {
+	if len(paths) == 0 {
+		paths = []string{defaultPath}
+	}
+	var files []string
+	var errs []error
+	for _, p := range paths {
+		abs, err := a.abs(p)
+		if err != nil {
+			return nil, err
+		}
+		info, err := os.Stat(abs)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: no such file or directory", p))
+			continue
+		}
+		if !info.IsDir() {
+			files = append(files, p)
+			continue
+		}
+		var found []string
+		err = filepath.WalkDir(abs, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() && path != abs && strings.HasPrefix(d.Name(), ".") {
+				return filepath.SkipDir
+			}
+			if !d.IsDir() && strings.HasSuffix(d.Name(), ".md") {
+				rel, _ := filepath.Rel(abs, path)
+				found = append(found, filepath.Join(p, rel))
+			}
+			return nil
+		})
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %v", p, err))
+			continue
+		}
+		if len(found) == 0 {
+			errs = append(errs, fmt.Errorf("%s: no lessons (*.md files) found", p))
+		}
+		sort.Strings(found)
+		files = append(files, found...)
+	}
+	return files, errors.Join(errs...)
+}
+
+// load reads, parses and plans the lesson at name.
+func (a *App) load(name string, opt plan.Options) (*loaded, error) {
+	abs, err := a.abs(name)
+	if err != nil {
+		return nil, err
+	}
+	src, err := os.ReadFile(abs)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", name, unwrapPath(err))
+	}
+	l, err := lesson.Parse(name, src)
+	if err != nil {
+		return nil, err
+	}
+	p, err := plan.Make(l, abs, opt)
+	if err != nil {
+		return nil, err
+	}
+	return &loaded{name: name, plan: p}, nil
+}
+
+// loadAll loads the lessons named by paths. It prints every problem and returns the lessons that loaded, and
+// whether all of them did.
+func (a *App) loadAll(paths []string, opt plan.Options) ([]*loaded, bool) {
+	files, err := a.findLessons(paths)
+	ok := err == nil
+	if err != nil {
+		fmt.Fprintln(a.Stderr, err)
+	}
+	var lessons []*loaded
+	for _, f := range files {
+		l, err := a.load(f, opt)
+		if err != nil {
+			fmt.Fprintln(a.Stderr, err)
+			ok = false
+			continue
+		}
+		lessons = append(lessons, l)
+	}
+	return lessons, ok
+}
+
+// unwrapPath drops the operation and path of an *fs.PathError, which the caller names itself.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

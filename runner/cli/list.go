@@ -1,0 +1,52 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"classnotes/runner/lesson"
+	"classnotes/runner/plan"
+)
+
+// list prints each lesson and its cells.
+func (a *App) list(ctx context.Context, fs *pflag.FlagSet, args []string) int {
+	lessons, ok := a.loadAll(args, plan.Options{})
+	for _, l := range lessons {
+		cells := l.lesson().Cells
+		fmt.Fprintf(a.Stdout, "%s: %d cells\n", l.name, len(cells))
+		for _, c := range cells {
+			recorded := "output recorded"
+			if c.Output == nil {
+				recorded = "no output recorded"
+			}
+			fmt.Fprintf(a.Stdout, "  In [%d]\tline %d\t%s\t%s\n", c.Number, c.Pos.Line, attrString(c.Attrs), recorded)
+		}
+	}
+	if !ok {
+		return exitBadInput
+	}
+	return exitOK
+}
+
+// attrString shows a cell's attributes as written, starting with "inline" for a cell without src=.
+func attrString(a lesson.Attrs) string {
+	var s []string
+	if a.Src == "" {
+		s = append(s, "inline")
+	}
+	for _, at := range a.List {
+		switch {
+		case at.Bare:
+			s = append(s, at.Key)
+		case strings.ContainsAny(at.Value, " \t\""):
+			s = append(s, at.Key+"="+strconv.Quote(at.Value))
+		default:
+			s = append(s, at.Key+"="+at.Value)
+		}
+	}
+	return strings.Join(s, " ")
+}

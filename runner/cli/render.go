@@ -1,0 +1,138 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"classnotes/runner/plan"
+	"classnotes/runner/splice"
+)
+
+func renderFlags(fs *pflag.FlagSet) {
+	fs.Duration("timeout", plan.DefaultTimeout, "how long a cell may run when it has no timeout= attribute")
+}
+
+// tally counts cells and lessons for the summary line.
+type tally struct {
+	lessons, cells, ok, failed int
+	written, unchanged         int
+}
+
+func (t *tally) add(results []*cellResult) {
+	t.lessons++
+	for _, r := range results {
+		t.cells++
+		if r.failed() {
+			t.failed++
+		} else {
+			t.ok++
+		}
+	}
+}
+
+func (t *tally) String() string {
+	return fmt.Sprintf("%d lessons, %d cells: %d ok, %d failed; %d lessons written, %d unchanged",
+		t.lessons, t.cells, t.ok, t.failed, t.written, t.unchanged)
+}
+
+// render runs every cell of the lessons named by args and writes their outputs back.
+func (a *App) render(ctx context.Context, fs *pflag.FlagSet, args []string) int {
+	timeout, _ := fs.GetDuration("timeout")
+	if timeout <= 0 {
+		a.errorf("render: --timeout must be positive")
+		return exitBadInput
+	}
+	lessons, allLoaded := a.loadAll(args, plan.Options{Timeout: timeout})
+	code := exitOK
+	if !allLoaded {
+		code = exitBadInput
+	}
+	var t tally
+	for _, l := range lessons {
+		c, err := a.renderLesson(ctx, l, &t)
+		if ctx.Err() != nil {
+			a.errorf("interrupted; %s not written", l.name)
+			return exitSignal
+		}
+		if err != nil {
+			fmt.Fprintln(a.Stderr, err)
+		}
+		code = max(code, c)
+	}
+	fmt.Fprintf(a.Stderr, "render: %s\n", &t)
+	return code
+}
+
+// renderLesson runs the cells of l and writes the lesson back. It returns the lesson's exit code.
+func (a *App) renderLesson(ctx context.Context, l *loaded, t *tally) (int, error) {
+	e := &executor{app: a, after: func(r *cellResult) { a.progress(l, r) }}
+	results, err := e.execute(ctx, l.plan.Programs)
+	if err != nil {
+		return exitBadInput, fmt.Errorf("%s: %w", l.name, err)
+	}
+	t.add(results)
+	code := exitOK
+	for _, r := range results {
+		if r.failed() {
+			code = exitFailed
+		}
+	}
+	written, err := a.writeBack(l, results)
+	switch {
+	case err != nil:
+		return exitBadInput, err
+	case written:
+		t.written++
+	default:
+		t.unchanged++
+	}
+	return code, nil
+}
+
+// writeBack splices the results into the lesson and writes it when anything changed.
+func (a *App) writeBack(l *loaded, results []*cellResult) (bool, error) {
+	src := l.lesson().Source
+	var edits []splice.Edit
+	for _, r := range results {
+		c := r.prog.Cell
+		if !r.prog.IsInline() {
+			e, changed, err := splice.Code(l.lesson(), c, r.prog.Src)
+			if err != nil {
+				return false, err
+			}
+			if changed {
+				edits = append(edits, e)
+			}
+		}
+		if e, changed := splice.Output(l.lesson(), c, r.text); changed {
+			edits = append(edits, e)
+		}
+	}
+	out, err := splice.Apply(src, edits)
+	if err != nil {
+		return false, fmt.Errorf("%s: %w", l.name, err)
+	}
+	written, err := splice.WriteFile(l.plan.File, src, out)
+	if errors.Is(err, splice.ErrChanged) {
+		return false, fmt.Errorf("%s: %w", l.name, err)
+	}
+	if err != nil {
+		return false, fmt.Errorf("%s: write: %w", l.name, err)
+	}
+	return written, nil
+}
+
+// progress prints one line about a cell that has run.
+func (a *App) progress(l *loaded, r *cellResult) {
+	c := r.prog.Cell
+	var runTime time.Duration
+	if r.run != nil {
+		runTime = r.run.Duration
+	}
+	fmt.Fprintf(a.Stderr, "%s:%d: In [%d]: %s (build %s, run %s)\n",
+		l.name, c.Pos.Line, c.Number, r.outcome(), seconds(r.build.Duration), seconds(runTime))
+}

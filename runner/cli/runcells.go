@@ -1,0 +1,122 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"classnotes/runner/output"
+	"classnotes/runner/plan"
+)
+
+func runFlags(fs *pflag.FlagSet) {
+	fs.Bool("write", false, "write the cells' outputs into the lesson")
+	fs.Duration("timeout", plan.DefaultTimeout, "how long a cell may run when it has no timeout= attribute")
+}
+
+// runCells builds and runs the named cells of one lesson, streaming their output.
+func (a *App) runCells(ctx context.Context, fs *pflag.FlagSet, args []string) int {
+	write, _ := fs.GetBool("write")
+	timeout, _ := fs.GetDuration("timeout")
+	if len(args) < 2 {
+		a.errorf("run: want a lesson and at least one cell number: runner run FILE CELL...")
+		return exitBadInput
+	}
+	if timeout <= 0 {
+		a.errorf("run: --timeout must be positive")
+		return exitBadInput
+	}
+	l, err := a.load(args[0], plan.Options{Timeout: timeout})
+	if err != nil {
+		fmt.Fprintln(a.Stderr, err)
+		return exitBadInput
+	}
+	progs, err := selectCells(l, args[1:])
+	if err != nil {
+		fmt.Fprintln(a.Stderr, err)
+		return exitBadInput
+	}
+	e := &executor{
+		app:  a,
+		live: func(*cellResult) io.Writer { return a.liveOutput() },
+		before: func(r *cellResult) {
+			fmt.Fprintf(a.Stderr, "%s:%d: In [%d]:\n", l.name, r.prog.Cell.Pos.Line, r.prog.Cell.Number)
+		},
+		after: func(r *cellResult) {
+			if r.run != nil && r.run.Status != "" {
+				fmt.Fprintln(a.Stderr, r.run.Status)
+			}
+		},
+	}
+	results, err := e.execute(ctx, progs)
+	if ctx.Err() != nil {
+		a.errorf("interrupted; nothing written")
+		return exitSignal
+	}
+	if err != nil {
+		fmt.Fprintf(a.Stderr, "%s: %v\n", l.name, err)
+		return exitBadInput
+	}
+	code := exitOK
+	for _, r := range results {
+		if r.failed() {
+			code = exitFailed
+		}
+	}
+	if write {
+		if _, err := a.writeBack(l, results); err != nil {
+			fmt.Fprintln(a.Stderr, err)
+			return exitBadInput
+		}
+	}
+	return code
+}
+
+// liveOutput returns where cell output is streamed: standard output, without colours unless it is a terminal.
+func (a *App) liveOutput() io.Writer {
+	if a.isTerminal(a.Stdout) {
+		return a.Stdout
+	}
+	return &output.StripWriter{W: a.Stdout}
+}
+
+// selectCells returns the programs of the cells numbered by args, in the order given.
+func selectCells(l *loaded, args []string) ([]*plan.Program, error) {
+	var progs []*plan.Program
+	for _, arg := range args {
+		n, err := strconv.Atoi(arg)
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("%s: %q is not a cell number", l.name, arg)
+		}
+		p := findProgram(l.plan, n)
+		if p == nil {
+			return nil, fmt.Errorf("%s: no cell In [%d] (cells: %s)", l.name, n, cellNumbers(l.plan))
+		}
+		progs = append(progs, p)
+	}
+	return progs, nil
+}
+
+func findProgram(p *plan.Plan, n int) *plan.Program {
+	for _, prog := range p.Programs {
+		if prog.Cell.Number == n {
+			return prog
+		}
+	}
+	return nil
+}
+
+func cellNumbers(p *plan.Plan) string {
+	if len(p.Programs) == 0 {
+		return "none"
+	}
+	var s []string
+	for _, prog := range p.Programs {
+		s = append(s, strconv.Itoa(prog.Cell.Number))
+	}
+	return strings.Join(s, ", ")
+}

@@ -1,0 +1,48 @@
+// Package lesson parses a lesson file into its cells and recorded outputs, by byte offsets into the original
+// source. It owns the lesson format and its positioned errors; it never reads other files, runs anything or
+// changes a byte of the source.
+//
+// # File format
+//
+// A lesson is a CommonMark (GitHub-flavoured) Markdown file, UTF-8 encoded, with LF or CRLF line endings. It may
+// start with front matter: a line "---", any lines, and a line "---" or "...". Front matter is never read as
+// Markdown.
+//
+// A cell is a top-level paragraph consisting only of
+//
+//	In [N]:
+//
+// where N is a positive integer unique within the lesson, followed (blank lines allowed) by a fenced code block
+// whose info string starts with the word "go". Inline cells carry their program in the fence body: a complete
+// Go program in package main.
+//
+// Attributes follow "go" in the info string, separated by spaces, as key=value or as a bare key. A value may be
+// double-quoted with Go string syntax (src="my dir/main.go"). Known attributes:
+//
+//	src=PATH          the cell's program is the Go file at PATH, relative to the lesson file; that file's package
+//	                  directory is built and run, and the fence body is rewritten to show the file's contents.
+//	                  PATH must end in .go and stay inside the module that holds the lesson (or inside the
+//	                  lesson's directory when the lesson is not in a Go module).
+//	timeout=DURATION  how long the cell may run, as a Go duration (1500ms, 2s, 1m); default 10s.
+//
+// Unknown attributes and malformed values are errors.
+//
+// The output of cell N belongs to the runner. It is a top-level paragraph
+//
+//	Out [N]:
+//
+// followed by one fenced code block whose info string starts with "text", placed right after the code block of
+// cell N. The runner inserts it when missing and replaces it when present; every other byte of the lesson is the
+// author's. The recorded text is the program's standard output and standard error merged in arrival order, with
+// ANSI escape sequences removed and invalid UTF-8 shown as U+FFFD, followed by a last line saying how the program
+// ended when that was not a clean exit ("exit status 3", "timed out after 10s"). A program that fails to compile
+// records the compiler's messages.
+//
+// Markers inside lists, block quotes or other containers are prose, not cells. A ```go block without a marker is
+// ordinary code shown in the lesson.
+//
+// # Errors
+//
+// Every problem is reported as "file:line:col: message", with line and column counted from 1 (columns in bytes),
+// and all problems of a file are reported together, sorted by position.
+package lesson

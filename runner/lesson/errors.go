@@ -1,0 +1,41 @@
+package lesson
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+)
+
+// Error is a problem in a lesson at a position.
+type Error struct {
+	File string
+	Pos  Pos
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Pos.Line, e.Pos.Col, e.Msg)
+}
+
+// errorList collects the problems of one file.
+type errorList []*Error
+
+func (l *errorList) add(file string, p Pos, format string, args ...any) {
+	*l = append(*l, &Error{File: file, Pos: p, Msg: fmt.Sprintf(format, args...)})
+}
+
+// err returns the problems sorted by position and joined, or nil when there are none.
+func (l errorList) err() error {
+	if len(l) == 0 {
+		return nil
+	}
+	sort.SliceStable(l, func(i, j int) bool {
+		a, b := l[i].Pos, l[j].Pos
+		return a.Line < b.Line || a.Line == b.Line && a.Col < b.Col
+	})
+	errs := make([]error, len(l))
+	for i, e := range l {
+		errs[i] = e
+	}
+	return errors.Join(errs...)
+}

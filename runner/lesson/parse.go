@@ -1,0 +1,333 @@
+package lesson
+
+import (
+	"bytes"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/yuin/goldmark/ast"
+	gmparser "github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+)
+
+// Lesson is a parsed lesson file.
+type Lesson struct {
+	Path   string // as given to Parse; used in error messages
+	Source []byte // the file's bytes, untouched
+	EOL    string // the file's line ending: "\n" or "\r\n"
+	Cells  []*Cell
+}
+
+// Cell is an In [N]: marker and its Go code block.
+type Cell struct {
+	Number int
+	Pos    Pos // position of the marker
+	Code   Fence
+	Attrs  Attrs
+	Output *Output // the recorded output, nil when there is none
+}
+
+// Output is a recorded Out [N]: marker and its text block.
+type Output struct {
+	Pos   Pos   // position of the marker
+	Start int   // offset of the marker's line
+	End   int   // offset of the end of the block's closing fence line, before its line ending
+	Fence Fence // the text block
+}
+
+// Fence is a fenced code block, located by byte offsets into the lesson.
+type Fence struct {
+	Start     int    // offset of the opening fence line
+	Body      int    // offset of the first line after the opening fence line
+	BodyEnd   int    // offset of the closing fence line (the end of the body)
+	End       int    // end of the closing fence line, before its line ending
+	Indent    string // indentation of the opening fence
+	Marker    string // the fence characters of the opening line, such as ``` or ~~~~
+	Info      string
+	InfoStart int
+}
+
+// Text returns the fence body as written.
+func (f Fence) Text(src []byte) []byte { return src[f.Body:f.BodyEnd] }
+
+// Cell returns the cell numbered n, or nil.
+func (l *Lesson) Cell(n int) *Cell {
+	for _, c := range l.Cells {
+		if c.Number == n {
+			return c
+		}
+	}
+	return nil
+}
+
+// Pos returns the position of byte offset off in the lesson.
+func (l *Lesson) Pos(off int) Pos { return newLineTable(l.Source).pos(off) }
+
+var (
+	inMarker  = regexp.MustCompile(`^In \[([0-9]+)\]:$`)
+	outMarker = regexp.MustCompile(`^Out \[([0-9]+)\]:$`)
+)
+
+type parser struct {
+	file  string
+	src   []byte
+	lines *lineTable
+	errs  errorList
+}
+
+// Parse parses the lesson src read from file. The error, if any, lists every problem found, sorted by position.
+func Parse(file string, src []byte) (*Lesson, error) {
+	p := &parser{file: file, src: src, lines: newLineTable(src)}
+	if !utf8.Valid(src) {
+		off := invalidUTF8(src)
+		p.errs.add(file, p.lines.pos(off), "lesson is not valid UTF-8 (byte 0x%02x)", src[off])
+		return nil, p.errs.err()
+	}
+	l := &Lesson{Path: file, Source: src, EOL: lineEnding(src)}
+	doc := goldmarkParser.Parse(text.NewReader(blankFrontMatter(src)))
+	p.walk(l, doc)
+	return l, p.errs.err()
+}
+
+var goldmarkParser = gmparser.NewParser(gmparser.WithBlockParsers(gmparser.DefaultBlockParsers()...),
+	gmparser.WithInlineParsers(gmparser.DefaultInlineParsers()...),
+	gmparser.WithParagraphTransformers(gmparser.DefaultParagraphTransformers()...))
+
+// walk finds the cells and outputs among the document's top-level blocks.
+func (p *parser) walk(l *Lesson, doc ast.Node) {
+	first := map[int]*Cell{}
+	type pending struct {
+		n   int
+		pos Pos
+	}
+	var stray []pending
+	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
+		switch b := n.(type) {
+		case *ast.FencedCodeBlock:
+			if f, ok := p.fence(b); ok && f.BodyEnd == len(p.src) && !p.closed(f) {
+				p.errs.add(p.file, p.lines.pos(f.Start), "unclosed fence %s: it runs to the end of the file", f.Marker)
+			}
+		case *ast.Paragraph:
+			kind, num, off, ok := p.marker(b)
+			if !ok {
+				continue
+			}
+			pos := p.lines.pos(off)
+			if kind == "In" {
+				c := p.cell(num, pos, off, b)
+				if c == nil {
+					continue
+				}
+				if prev := first[num]; prev != nil {
+					p.errs.add(p.file, pos, "In [%d]: duplicate cell number (also at line %d)", num, prev.Pos.Line)
+					continue
+				}
+				first[num] = c
+				l.Cells = append(l.Cells, c)
+				n = n.NextSibling() // the code block
+				continue
+			}
+			out := p.output(num, pos, off, b)
+			if out == nil {
+				continue
+			}
+			if k := len(l.Cells); k > 0 && l.Cells[k-1].Number == num && l.Cells[k-1].Output == nil &&
+				isCode(n.PreviousSibling(), l.Cells[k-1]) {
+				l.Cells[k-1].Output = out
+			} else {
+				stray = append(stray, pending{num, pos})
+			}
+			n = n.NextSibling()
+		}
+	}
+	for _, s := range stray {
+		if c := first[s.n]; c != nil {
+			p.errs.add(p.file, s.pos, "Out [%d]: must come right after the code block of In [%d] (line %d)", s.n, s.n, c.Pos.Line)
+		} else {
+			p.errs.add(p.file, s.pos, "Out [%d]: there is no cell In [%d]", s.n, s.n)
+		}
+	}
+}
+
+// isCode reports whether block n is the code block of cell c.
+func isCode(n ast.Node, c *Cell) bool {
+	b, ok := n.(*ast.FencedCodeBlock)
+	return ok && b.Info != nil && b.Info.Segment.Start == c.Code.InfoStart
+}
+
+// marker reports whether paragraph b is an In [N]: or Out [N]: marker, and returns its kind, number and offset.
+func (p *parser) marker(b *ast.Paragraph) (kind string, num, off int, ok bool) {
+	if b.Lines().Len() != 1 {
+		return "", 0, 0, false
+	}
+	seg := b.Lines().At(0)
+	line := strings.TrimRight(string(seg.Value(p.src)), " \t\r\n")
+	m := inMarker.FindStringSubmatch(line)
+	kind = "In"
+	if m == nil {
+		m, kind = outMarker.FindStringSubmatch(line), "Out"
+	}
+	if m == nil {
+		return "", 0, 0, false
+	}
+	num, err := strconv.Atoi(m[1])
+	if err != nil || num < 1 {
+		p.errs.add(p.file, p.lines.pos(seg.Start), "%s [%s]: cell numbers are positive integers", kind, m[1])
+		return "", 0, 0, false
+	}
+	return kind, num, seg.Start, true
+}
+
+// cell reads the code block after the In [num]: marker b.
+func (p *parser) cell(num int, pos Pos, off int, b *ast.Paragraph) *Cell {
+	fb, _ := b.NextSibling().(*ast.FencedCodeBlock)
+	var f Fence
+	ok := fb != nil
+	if ok {
+		f, ok = p.fence(fb)
+	}
+	if !ok || firstWord(f.Info) != "go" {
+		p.errs.add(p.file, pos, "In [%d]: expected a ```go code block after the marker", num)
+		return nil
+	}
+	if !p.closed(f) {
+		p.errs.add(p.file, p.lines.pos(f.Start), "In [%d]: unclosed fence %s", num, f.Marker)
+		return nil
+	}
+	return &Cell{Number: num, Pos: pos, Code: f, Attrs: p.parseAttrs(f.Info, f.InfoStart)}
+}
+
+// output reads the text block after the Out [num]: marker b.
+func (p *parser) output(num int, pos Pos, off int, b *ast.Paragraph) *Output {
+	fb, _ := b.NextSibling().(*ast.FencedCodeBlock)
+	var f Fence
+	ok := fb != nil
+	if ok {
+		f, ok = p.fence(fb)
+	}
+	if !ok || firstWord(f.Info) != "text" {
+		p.errs.add(p.file, pos, "Out [%d]: expected a ```text block after the marker", num)
+		return nil
+	}
+	if !p.closed(f) {
+		p.errs.add(p.file, p.lines.pos(f.Start), "Out [%d]: unclosed fence %s", num, f.Marker)
+		return nil
+	}
+	return &Output{Pos: pos, Start: p.lines.lineStart(p.lines.line(off)), End: f.End, Fence: f}
+}
+
+// fence locates the lines of a fenced code block. It reports false when the opening line cannot be found, which
+// happens only for an empty block without an info string.
+func (p *parser) fence(b *ast.FencedCodeBlock) (Fence, bool) {
+	var f Fence
+	var open int // 0-based line of the opening fence
+	switch {
+	case b.Info != nil:
+		f.Info = string(b.Info.Segment.Value(p.src))
+		f.InfoStart = b.Info.Segment.Start
+		open = p.lines.line(f.InfoStart)
+	case b.Lines().Len() > 0:
+		open = p.lines.line(b.Lines().At(0).Start) - 1
+	default:
+		return f, false
+	}
+	f.Start = p.lines.lineStart(open)
+	opening := p.src[f.Start:p.lines.lineEnd(p.src, open)]
+	trimmed := bytes.TrimLeft(opening, " ")
+	f.Indent = string(opening[:len(opening)-len(trimmed)])
+	f.Marker = string(trimmed[:fenceRun(trimmed)])
+	f.Body = p.lines.lineStart(open + 1)
+	closing := open + 1 + b.Lines().Len()
+	f.BodyEnd = p.lines.lineStart(closing)
+	f.End = f.BodyEnd
+	if closing < p.lines.lines() {
+		f.End = p.lines.lineEnd(p.src, closing)
+	}
+	return f, true
+}
+
+// closed reports whether fence f ends with a closing fence line.
+func (p *parser) closed(f Fence) bool {
+	line := p.src[f.BodyEnd:f.End]
+	trimmed := bytes.TrimLeft(line, " ")
+	if len(line)-len(trimmed) > 3 || len(trimmed) == 0 || trimmed[0] != f.Marker[0] {
+		return false
+	}
+	n := fenceRun(trimmed)
+	return n >= len(f.Marker) && len(bytes.Trim(trimmed[n:], " \t")) == 0
+}
+
+// fenceRun returns the length of the run of fence characters that starts line.
+func fenceRun(line []byte) int {
+	n := 0
+	for n < len(line) && line[n] == line[0] && (line[0] == '`' || line[0] == '~') {
+		n++
+	}
+	return n
+}
+
+func firstWord(s string) string {
+	if i := strings.IndexAny(s, " \t"); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// lineEnding returns the line ending of the file's first line, "\n" when it has none.
+func lineEnding(src []byte) string {
+	if i := bytes.IndexByte(src, '\n'); i > 0 && src[i-1] == '\r' {
+		return "\r\n"
+	}
+	return "\n"
+}
+
+// blankFrontMatter returns src with its front matter, if any, turned into blank lines of the same length, so
+// that the Markdown parser skips it while every offset stays the same.
+func blankFrontMatter(src []byte) []byte {
+	end := frontMatterEnd(src)
+	if end == 0 {
+		return src
+	}
+	out := bytes.Clone(src)
+	for i := 0; i < end; i++ {
+		if out[i] != '\n' && out[i] != '\r' {
+			out[i] = ' '
+		}
+	}
+	return out
+}
+
+// frontMatterEnd returns the offset just past the closing line of the front matter, or 0 when there is none.
+func frontMatterEnd(src []byte) int {
+	first, rest, ok := bytes.Cut(src, []byte("\n"))
+	if !ok || string(bytes.TrimRight(first, "\r")) != "---" {
+		return 0
+	}
+	off := len(first) + 1
+	for len(rest) > 0 {
+		line, next, found := bytes.Cut(rest, []byte("\n"))
+		off += len(line)
+		if found {
+			off++
+		}
+		if s := string(bytes.TrimRight(line, "\r")); s == "---" || s == "..." {
+			return off
+		}
+		rest = next
+	}
+	return 0
+}
+
+// invalidUTF8 returns the offset of the first byte that is not valid UTF-8.
+func invalidUTF8(src []byte) int {
+	for i := 0; i < len(src); {
+		r, size := utf8.DecodeRune(src[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
+	}
+	return len(src)
+}

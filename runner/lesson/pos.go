@@ -1,0 +1,68 @@
+package lesson
+
+import (
+	"fmt"
+	"sort"
+)
+
+// Pos is a position in a lesson: line and column, both counted from 1. Columns count bytes.
+type Pos struct {
+	Line, Col int
+}
+
+func (p Pos) String() string { return fmt.Sprintf("%d:%d", p.Line, p.Col) }
+
+// lineTable maps byte offsets to positions.
+type lineTable struct {
+	starts []int // byte offset of the first byte of each line
+	size   int
+}
+
+func newLineTable(src []byte) *lineTable {
+	t := &lineTable{starts: []int{0}, size: len(src)}
+	for i, b := range src {
+		if b == '\n' {
+			t.starts = append(t.starts, i+1)
+		}
+	}
+	return t
+}
+
+// pos returns the position of byte offset off.
+func (t *lineTable) pos(off int) Pos {
+	line := t.line(off)
+	return Pos{Line: line + 1, Col: off - t.starts[line] + 1}
+}
+
+// line returns the 0-based index of the line holding byte offset off.
+func (t *lineTable) line(off int) int {
+	return sort.Search(len(t.starts), func(i int) bool { return t.starts[i] > off }) - 1
+}
+
+// lineStart returns the offset of the first byte of the 0-based line i, or the source size past the last line.
+func (t *lineTable) lineStart(i int) int {
+	if i >= len(t.starts) {
+		return t.size
+	}
+	return t.starts[i]
+}
+
+// lineEnd returns the offset of the end of the 0-based line i, before its line ending.
+func (t *lineTable) lineEnd(src []byte, i int) int {
+	end := t.lineStart(i + 1)
+	if end > t.starts[i] && src[end-1] == '\n' {
+		end--
+		if end > t.starts[i] && src[end-1] == '\r' {
+			end--
+		}
+	}
+	return end
+}
+
+// lines returns the number of lines; a final line ending does not start another line.
+func (t *lineTable) lines() int {
+	if n := len(t.starts); t.starts[n-1] == t.size {
+		return n - 1
+	}
+	return len(t.starts)
+}
