@@ -35,8 +35,8 @@ func (t *tally) add(results []*cellResult) {
 }
 
 func (t *tally) String() string {
-	return fmt.Sprintf("%d lessons, %d cells: %d ok, %d failed; %d lessons written, %d unchanged",
-		t.lessons, t.cells, t.ok, t.failed, t.written, t.unchanged)
+	return fmt.Sprintf("%s, %s: %d ok, %d failed; %d written, %d unchanged",
+		plural(t.lessons, "lesson"), plural(t.cells, "cell"), t.ok, t.failed, t.written, t.unchanged)
 }
 
 // render runs every cell of the lessons named by args and writes their outputs back.
@@ -135,4 +135,12 @@ func (a *App) progress(l *loaded, r *cellResult) {
 	}
 	fmt.Fprintf(a.Stderr, "%s:%d: In [%d]: %s (build %s, run %s)\n",
 		l.name, c.Pos.Line, c.Number, r.outcome(), seconds(r.build.Duration), seconds(runTime))
+}
+
+// plural returns "1 cell", "2 cells".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, noun)
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
