@@ -91,7 +91,7 @@ func (b *Builder) build(ctx context.Context, p *plan.Program, dir string) (*Resu
 			args = goFiles
 		}
 	}
-	cmdArgs := append([]string{"build", "-trimpath", "-o", bin}, args...)
+	cmdArgs := append([]string{"build", "-trimpath", "-buildvcs=false", "-o", bin}, args...)
 	cmd := exec.CommandContext(ctx, b.goCommand(), cmdArgs...)
 	cmd.Dir = workDir
 	var out bytes.Buffer
