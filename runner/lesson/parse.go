@@ -182,18 +182,8 @@ func (p *parser) marker(b *ast.Paragraph) (kind string, num, off int, ok bool) {
 
 // cell reads the code block after the In [num]: marker b.
 func (p *parser) cell(num int, pos Pos, off int, b *ast.Paragraph) *Cell {
-	fb, _ := b.NextSibling().(*ast.FencedCodeBlock)
-	var f Fence
-	ok := fb != nil
-	if ok {
-		f, ok = p.fence(fb)
-	}
-	if !ok || firstWord(f.Info) != "go" {
-		p.errs.add(p.file, pos, "In [%d]: expected a ```go code block after the marker", num)
-		return nil
-	}
-	if !p.closed(f) {
-		p.errs.add(p.file, p.lines.pos(f.Start), "In [%d]: unclosed fence %s", num, f.Marker)
+	f, ok := p.markedFence(b, "In", num, pos, "go", "```go code block")
+	if !ok {
 		return nil
 	}
 	return &Cell{Number: num, Pos: pos, Code: f, Attrs: p.parseAttrs(f.Info, f.InfoStart)}
@@ -201,21 +191,31 @@ func (p *parser) cell(num int, pos Pos, off int, b *ast.Paragraph) *Cell {
 
 // output reads the text block after the Out [num]: marker b.
 func (p *parser) output(num int, pos Pos, off int, b *ast.Paragraph) *Output {
+	f, ok := p.markedFence(b, "Out", num, pos, "text", "```text block")
+	if !ok {
+		return nil
+	}
+	return &Output{Pos: pos, Start: p.lines.lineStart(p.lines.line(off)), End: f.End, Fence: f}
+}
+
+// markedFence returns the closed fence, with an info string starting with lang, that follows the marker
+// paragraph b; want describes it in the error when it is missing.
+func (p *parser) markedFence(b *ast.Paragraph, kind string, num int, pos Pos, lang, want string) (Fence, bool) {
 	fb, _ := b.NextSibling().(*ast.FencedCodeBlock)
 	var f Fence
 	ok := fb != nil
 	if ok {
 		f, ok = p.fence(fb)
 	}
-	if !ok || firstWord(f.Info) != "text" {
-		p.errs.add(p.file, pos, "Out [%d]: expected a ```text block after the marker", num)
-		return nil
+	if !ok || firstWord(f.Info) != lang {
+		p.errs.add(p.file, pos, "%s [%d]: expected a %s after the marker", kind, num, want)
+		return f, false
 	}
 	if !p.closed(f) {
-		p.errs.add(p.file, p.lines.pos(f.Start), "Out [%d]: unclosed fence %s", num, f.Marker)
-		return nil
+		p.errs.add(p.file, p.lines.pos(f.Start), "%s [%d]: unclosed fence %s", kind, num, f.Marker)
+		return f, false
 	}
-	return &Output{Pos: pos, Start: p.lines.lineStart(p.lines.line(off)), End: f.End, Fence: f}
+	return f, true
 }
 
 // fence locates the lines of a fenced code block. It reports false when the opening line cannot be found, which
