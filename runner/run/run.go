@@ -42,74 +42,141 @@ func (r *Result) OK() bool { return r.Status == "" }
 // holds the pipe.
 const drainGrace = time.Second
 
-// Run runs the program at path with args. The error is for the runner's own failures (the binary cannot be
-// started, ctx was cancelled); a program that fails is described by the Result.
+// Run runs the program at path with args and waits for it. The error is for the runner's own failures (the
+// binary cannot be started, ctx was cancelled); a program that fails is described by the Result.
 func Run(ctx context.Context, path string, args []string, opt Options) (*Result, error) {
-	if opt.Cap <= 0 {
-		opt.Cap = DefaultCap
-	}
-	runCtx, cancel := ctx, context.CancelFunc(func() {})
-	if opt.Timeout > 0 {
-		runCtx, cancel = context.WithTimeout(ctx, opt.Timeout)
-	}
-	defer cancel()
-
-	pr, pw, err := os.Pipe()
+	p, err := Start(ctx, path, args, opt)
 	if err != nil {
 		return nil, err
 	}
-	defer pr.Close()
-	cmd := exec.CommandContext(runCtx, path, args...)
+	return p.Wait()
+}
+
+// Process is a running program.
+type Process struct {
+	cmd     *exec.Cmd
+	ctx     context.Context // the caller's
+	runCtx  context.Context // the caller's, with the timeout
+	cancel  context.CancelFunc
+	opt     Options
+	start   time.Time
+	capture *capture
+	done    chan struct{} // closed when the program has ended and its output is read
+	res     *Result
+	err     error
+}
+
+// Start starts the program at path with args in a process group of its own.
+func Start(ctx context.Context, path string, args []string, opt Options) (*Process, error) {
+	if opt.Cap <= 0 {
+		opt.Cap = DefaultCap
+	}
+	p := &Process{ctx: ctx, runCtx: ctx, cancel: func() {}, opt: opt, done: make(chan struct{})}
+	if opt.Timeout > 0 {
+		p.runCtx, p.cancel = context.WithTimeout(ctx, opt.Timeout)
+	}
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		p.cancel()
+		return nil, err
+	}
+	cmd := exec.CommandContext(p.runCtx, path, args...)
 	cmd.Dir = opt.Dir
 	cmd.Env = opt.Env
 	cmd.Stdout, cmd.Stderr = pw, pw // one pipe: the order of arrival is kept
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return killGroup(cmd.Process.Pid) }
-
-	start := time.Now()
+	cmd.Cancel = func() error { return signalGroup(cmd.Process.Pid, syscall.SIGKILL) }
+	p.cmd = cmd
+	p.start = time.Now()
 	if err := cmd.Start(); err != nil {
 		pw.Close()
+		pr.Close()
+		p.cancel()
 		return nil, fmt.Errorf("start %s: %w", path, err)
 	}
 	pw.Close()
-	capture := &capture{cap: opt.Cap, live: opt.Live}
-	done := make(chan struct{})
+	p.capture = &capture{cap: opt.Cap, live: opt.Live}
+	read := make(chan struct{})
 	go func() {
-		defer close(done)
-		capture.readFrom(pr)
+		defer close(read)
+		p.capture.readFrom(pr)
 	}()
+	go p.wait(pr, read)
+	return p, nil
+}
 
-	waitErr := cmd.Wait()
-	res := &Result{Duration: time.Since(start)}
-	killGroup(cmd.Process.Pid) // children left behind by the program go with it
+// wait waits for the program to end, kills what it left in its group, finishes reading its output and
+// settles the result.
+func (p *Process) wait(pr *os.File, read <-chan struct{}) {
+	defer close(p.done)
+	defer p.cancel()
+	defer pr.Close()
+	waitErr := p.cmd.Wait()
+	res := &Result{Duration: time.Since(p.start)}
+	signalGroup(p.cmd.Process.Pid, syscall.SIGKILL) // children left behind by the program go with it
 	select {
-	case <-done:
+	case <-read:
 	case <-time.After(drainGrace):
 		pr.SetReadDeadline(time.Now())
-		<-done
+		<-read
 	}
-	res.Output, res.Dropped = capture.result()
-
+	res.Output, res.Dropped = p.capture.result()
+	p.res = res
 	switch {
-	case ctx.Err() != nil:
-		return res, ctx.Err()
-	case runCtx.Err() == context.DeadlineExceeded:
+	case p.ctx.Err() != nil:
+		p.err = p.ctx.Err()
+	case p.runCtx.Err() == context.DeadlineExceeded:
 		res.TimedOut, res.ExitCode = true, -1
-		res.Status = fmt.Sprintf("timed out after %v", opt.Timeout)
+		res.Status = fmt.Sprintf("timed out after %v", p.opt.Timeout)
 	case waitErr != nil:
 		var exit *exec.ExitError
 		if !errors.As(waitErr, &exit) {
-			return res, fmt.Errorf("run %s: %w", path, waitErr)
+			p.err = fmt.Errorf("run %s: %w", p.cmd.Path, waitErr)
+			return
 		}
 		res.ExitCode = exit.ExitCode()
 		res.Status = exit.Error()
 	}
-	return res, nil
 }
 
-// killGroup kills the process group led by pid.
-func killGroup(pid int) error {
-	err := syscall.Kill(-pid, syscall.SIGKILL)
+// Pid returns the process id of the program, which is also the id of its process group.
+func (p *Process) Pid() int { return p.cmd.Process.Pid }
+
+// Done returns a channel closed when the program has ended and all its output has been read.
+func (p *Process) Done() <-chan struct{} { return p.done }
+
+// Output returns what the program has printed so far, up to the cap.
+func (p *Process) Output() []byte {
+	out, _ := p.capture.result()
+	return out
+}
+
+// Wait waits for the program to end and returns how it ended.
+func (p *Process) Wait() (*Result, error) {
+	<-p.done
+	return p.res, p.err
+}
+
+// Stop interrupts the program's process group, kills it when it has not ended after grace, and returns how it
+// ended: "signal: interrupt", "signal: killed" or, when it ended by itself, its exit status.
+func (p *Process) Stop(grace time.Duration) (*Result, error) {
+	select {
+	case <-p.done:
+		return p.res, p.err
+	default:
+	}
+	signalGroup(p.Pid(), syscall.SIGINT)
+	select {
+	case <-p.done:
+	case <-time.After(grace):
+		signalGroup(p.Pid(), syscall.SIGKILL)
+	}
+	return p.Wait()
+}
+
+// signalGroup sends sig to the process group led by pid.
+func signalGroup(pid int, sig syscall.Signal) error {
+	err := syscall.Kill(-pid, sig)
 	if errors.Is(err, syscall.ESRCH) {
 		return os.ErrProcessDone
 	}

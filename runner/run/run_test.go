@@ -118,3 +118,32 @@ func TestRunCancelled(t *testing.T) {
 		t.Errorf("starting a missing binary did not fail")
 	}
 }
+
+// TestStop: a running program is interrupted; one that ignores the interrupt is killed after the grace period;
+// one that already ended keeps its own status.
+func TestStop(t *testing.T) {
+	tests := []struct{ script, status string }{
+		{"echo up; exec sleep 300", "signal: interrupt"},
+		{"trap '' INT; echo up; sleep 300", "signal: killed"},
+		{"echo up; exit 5", "exit status 5"},
+	}
+	for _, tt := range tests {
+		p, err := Start(context.Background(), "/bin/sh", []string{"-c", tt.script}, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for !bytes.Contains(p.Output(), []byte("up\n")) {
+			time.Sleep(10 * time.Millisecond)
+		}
+		if tt.status == "exit status 5" {
+			<-p.Done()
+		}
+		res, err := p.Stop(300 * time.Millisecond)
+		if err != nil || res.Status != tt.status || string(res.Output) != "up\n" {
+			t.Errorf("%q: Stop = %q, %q, %v; want status %q", tt.script, res.Output, res.Status, err, tt.status)
+		}
+		if !gone(p.Pid()) {
+			t.Errorf("%q: process %d still there", tt.script, p.Pid())
+		}
+	}
+}
