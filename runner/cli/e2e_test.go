@@ -271,6 +271,12 @@ func TestRenderBadInput(t *testing.T) {
 		{"src not go", cell(1, "src=notes.txt", hello), "bad.md:3:7: src=notes.txt: not a .go file"},
 		{"src outside", cell(1, "src=../outside/main.go", hello), "bad.md:3:7: In [1]: src=../outside/main.go: resolves to"},
 		{"not utf-8", "# Caf\xe9\n", "bad.md:1:6: lesson is not valid UTF-8"},
+		{"ready without background", cell(1, "ready=tcp:127.0.0.1:9", hello), "bad.md:3:7: ready= needs background"},
+		{"unknown probe", cell(1, "background ready=http:127.0.0.1:9", hello), "bad.md:3:18: ready=http:127.0.0.1:9: unknown probe \"http\""},
+		{"malformed address", cell(1, "background ready=tcp:127.0.0.1", hello), "bad.md:3:18: ready=tcp:127.0.0.1: want tcp:HOST:PORT"},
+		{"bad port", cell(1, "background ready=udp:127.0.0.1:70000", hello), "bad.md:3:18: ready=udp:127.0.0.1:70000: \"70000\" is not a port number"},
+		{"bad regex", cell(1, "background ready=out:(", hello), "bad.md:3:18: ready=out:(: error parsing regexp"},
+		{"background with value", cell(1, "background=yes", hello), "bad.md:3:7: attribute background takes no value"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -70,8 +70,8 @@ func (a *App) render(ctx context.Context, fs *pflag.FlagSet, args []string) int 
 // renderLesson runs the cells of l and writes the lesson back. It returns the lesson's exit code.
 func (a *App) renderLesson(ctx context.Context, l *loaded, t *tally) (int, error) {
 	e := &executor{app: a, after: func(r *cellResult) { a.progress(l, r) }}
-	results, err := e.execute(ctx, l.plan.Programs)
-	if err != nil {
+	results := newResults(l.plan.Programs)
+	if err := e.execute(ctx, results); err != nil {
 		return exitBadInput, fmt.Errorf("%s: %w", l.name, err)
 	}
 	t.add(results)
@@ -99,6 +99,9 @@ func (a *App) writeBack(l *loaded, results []*cellResult) (bool, error) {
 	var edits []splice.Edit
 	for _, r := range results {
 		c := r.prog.Cell
+		if r.notRun != "" || r.support {
+			continue // its recorded output stays as it is
+		}
 		if !r.prog.IsInline() {
 			e, changed, err := splice.Code(l.lesson(), c, r.prog.Src)
 			if err != nil {

@@ -52,7 +52,8 @@ func (a *App) runCells(ctx context.Context, fs *pflag.FlagSet, args []string) in
 			}
 		},
 	}
-	results, err := e.execute(ctx, progs)
+	results := withServers(l.plan, progs)
+	err = e.execute(ctx, results)
 	if ctx.Err() != nil {
 		a.errorf("interrupted; nothing written")
 		return exitSignal
@@ -63,7 +64,7 @@ func (a *App) runCells(ctx context.Context, fs *pflag.FlagSet, args []string) in
 	}
 	code := exitOK
 	for _, r := range results {
-		if r.failed() {
+		if r.failed() && (!r.support || r.notReady != "") {
 			code = exitFailed
 		}
 	}
@@ -74,6 +75,24 @@ func (a *App) runCells(ctx context.Context, fs *pflag.FlagSet, args []string) in
 		}
 	}
 	return code
+}
+
+// withServers returns results for progs, preceded by the lesson's background cells that come before the last of
+// them and are not among them, in document order: a client cell needs its server.
+func withServers(p *plan.Plan, progs []*plan.Program) []*cellResult {
+	chosen := map[*plan.Program]bool{}
+	last := 0
+	for _, prog := range progs {
+		chosen[prog] = true
+		last = max(last, prog.Cell.Code.Start)
+	}
+	var results []*cellResult
+	for _, prog := range p.Programs {
+		if prog.Cell.Attrs.Background && !chosen[prog] && prog.Cell.Code.Start < last {
+			results = append(results, &cellResult{prog: prog, support: true})
+		}
+	}
+	return append(results, newResults(progs)...)
 }
 
 // liveOutput returns where cell output is streamed: standard output, without colours unless it is a terminal.

@@ -2,6 +2,9 @@ package lesson
 
 import (
 	"fmt"
+	"net"
+	"net/netip"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,8 +23,24 @@ type Attr struct {
 type Attrs struct {
 	List []Attr // in the order written
 
-	Src     string        // src=: path of the program, relative to the lesson; empty for an inline cell
-	Timeout time.Duration // timeout=: 0 when not given
+	Src        string        // src=: path of the program, relative to the lesson; empty for an inline cell
+	Timeout    time.Duration // timeout=: 0 when not given
+	Background bool          // background: started and left running while the cells after it run
+	Ready      *Probe        // ready=: when a background cell is ready for the next cell; nil when not given
+}
+
+// Probe says how to tell that a background cell is ready.
+type Probe struct {
+	Kind    string         // "tcp", "udp" or "out"
+	Addr    netip.AddrPort // for tcp and udp: the address the server binds
+	Pattern *regexp.Regexp // for out: matched against what the server has printed so far, ^ and $ at line ends
+}
+
+func (p *Probe) String() string {
+	if p.Kind == "out" {
+		return "out:" + strings.TrimPrefix(p.Pattern.String(), "(?m)")
+	}
+	return p.Kind + ":" + p.Addr.String()
 }
 
 // Get returns the attribute named key and reports whether it was given.
@@ -57,6 +76,47 @@ var attributes = map[string]attribute{
 		a.Timeout = d
 		return nil
 	}},
+	"background": {set: func(a *Attrs, _ string) error { a.Background = true; return nil }},
+	"ready": {value: true, set: func(a *Attrs, v string) error {
+		p, err := parseProbe(v)
+		a.Ready = p
+		return err
+	}},
+}
+
+// parseProbe parses the value of ready=: tcp:HOST:PORT, udp:HOST:PORT or out:REGEX. HOST is an IP address or
+// localhost.
+func parseProbe(v string) (*Probe, error) {
+	kind, rest, _ := strings.Cut(v, ":")
+	switch kind {
+	case "tcp", "udp":
+		host, port, err := net.SplitHostPort(rest)
+		if err != nil {
+			return nil, fmt.Errorf("ready=%s: want %s:HOST:PORT, such as %s:127.0.0.1:8080", v, kind, kind)
+		}
+		if host == "localhost" {
+			host = "127.0.0.1"
+		}
+		ip, err := netip.ParseAddr(host)
+		if err != nil || ip.Zone() != "" {
+			return nil, fmt.Errorf("ready=%s: %q is not an IP address (or localhost)", v, host)
+		}
+		n, err := strconv.ParseUint(port, 10, 16)
+		if err != nil || n == 0 {
+			return nil, fmt.Errorf("ready=%s: %q is not a port number from 1 to 65535", v, port)
+		}
+		return &Probe{Kind: kind, Addr: netip.AddrPortFrom(ip, uint16(n))}, nil
+	case "out":
+		re, err := regexp.Compile("(?m)" + rest)
+		if err != nil {
+			return nil, fmt.Errorf("ready=%s: %v", v, err)
+		}
+		if rest == "" {
+			return nil, fmt.Errorf("ready=out: needs a regular expression")
+		}
+		return &Probe{Kind: kind, Pattern: re}, nil
+	}
+	return nil, fmt.Errorf("ready=%s: unknown probe %q (want tcp:HOST:PORT, udp:HOST:PORT or out:REGEX)", v, kind)
 }
 
 // infoToken is one space-separated word of an info string.
@@ -143,6 +203,9 @@ func (p *parser) parseAttrs(info string, off int) Attrs {
 			continue
 		}
 		a.List = append(a.List, Attr{Key: key, Value: v, Bare: !hasValue, Pos: pos})
+	}
+	if r, ok := a.Get("ready"); ok && !a.Background {
+		p.errs.add(p.file, r.Pos, "ready= needs background: only a background cell is waited for")
 	}
 	return a
 }

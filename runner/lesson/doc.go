@@ -23,7 +23,17 @@
 //	                  directory is built and run, and the fence body is rewritten to show the file's contents.
 //	                  PATH must end in .go and stay inside the module that holds the lesson (or inside the
 //	                  lesson's directory when the lesson is not in a Go module).
-//	timeout=DURATION  how long the cell may run, as a Go duration (1500ms, 2s, 1m); default 10s.
+//	timeout=DURATION  how long the cell may run, as a Go duration (1500ms, 2s, 1m); default 10s. For a
+//	                  background cell, how long to wait for it to be ready.
+//	background        the cell is a server: it is started and left running while the cells after it run, and
+//	                  stopped when the lesson's last cell has finished (interrupt, then kill after 2s). Its
+//	                  output is everything it printed until then, and how it ended ("signal: interrupt").
+//	ready=PROBE       with background: the next cell starts only when the server is ready. PROBE is
+//	                  tcp:HOST:PORT (a TCP socket listens there), udp:HOST:PORT (a UDP socket is bound there)
+//	                  or out:REGEX (what the server printed so far matches the Go regular expression, in which
+//	                  ^ and $ match at the start and end of each line). HOST is
+//	                  an IP address or localhost. A server that is not ready in time, exits first, or whose
+//	                  address is already in use before it starts stops the lesson: later cells are not run.
 //
 // Unknown attributes and malformed values are errors.
 //

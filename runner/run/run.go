@@ -32,6 +32,7 @@ type Result struct {
 	Status   string // how it ended when not a clean exit: "exit status 3", "signal: killed", "timed out after 1s"
 	ExitCode int    // the exit code, -1 when killed by a signal or timed out
 	TimedOut bool
+	Stopped  bool // Stop ended the program; it had not ended by itself
 	Duration time.Duration
 }
 
@@ -171,7 +172,11 @@ func (p *Process) Stop(grace time.Duration) (*Result, error) {
 	case <-time.After(grace):
 		signalGroup(p.Pid(), syscall.SIGKILL)
 	}
-	return p.Wait()
+	res, err := p.Wait()
+	if res != nil {
+		res.Stopped = true
+	}
+	return res, err
 }
 
 // signalGroup sends sig to the process group led by pid.

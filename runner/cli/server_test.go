@@ -1,0 +1,337 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// freePort returns a loopback port that nothing listens on, for TCP and UDP alike.
+func freePort(t *testing.T) int {
+	t.Helper()
+	for range 20 {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		port := ln.Addr().(*net.TCPAddr).Port
+		pc, err := net.ListenPacket("udp", fmt.Sprintf("127.0.0.1:%d", port))
+		ln.Close()
+		if err == nil {
+			pc.Close()
+			return port
+		}
+	}
+	t.Fatal("no free port")
+	return 0
+}
+
+// portFree fails the test unless something can bind the port again, for TCP and UDP.
+func portFree(t *testing.T, port int) {
+	t.Helper()
+	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Errorf("TCP port %d still bound after the lesson: %v", port, err)
+	} else {
+		ln.Close()
+	}
+	pc, err := net.ListenPacket("udp", addr)
+	if err != nil {
+		t.Errorf("UDP port %d still bound after the lesson: %v", port, err)
+	} else {
+		pc.Close()
+	}
+}
+
+// tcpServer is an echo server that says each connection it accepts, like the lesson's teaching servers.
+const tcpServer = `package main
+
+import (
+	"bufio"
+	"fmt"
+	"net"
+	"os"
+)
+
+func main() {
+	ln, err := net.Listen("tcp", "127.0.0.1:%d")
+	if err != nil {
+		fmt.Println(err)
+		os.Exit(1)
+	}
+	fmt.Println("pid", os.Getpid())
+	for {
+		conn, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		fmt.Println("Connected by a client")
+		line, _ := bufio.NewReader(conn).ReadString('\n')
+		fmt.Printf("received %%q\n", line)
+		fmt.Fprint(conn, line)
+		conn.Close()
+	}
+}`
+
+const tcpClient = `package main
+
+import (
+	"bufio"
+	"fmt"
+	"net"
+)
+
+func main() {
+	conn, err := net.Dial("tcp", "127.0.0.1:%d")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Fprintln(conn, "hello")
+	reply, _ := bufio.NewReader(conn).ReadString('\n')
+	fmt.Printf("reply %%q\n", reply)
+}`
+
+const udpServer = `package main
+
+import (
+	"fmt"
+	"net"
+	"os"
+)
+
+func main() {
+	pc, err := net.ListenPacket("udp", "127.0.0.1:%d")
+	if err != nil {
+		fmt.Println(err)
+		os.Exit(1)
+	}
+	fmt.Println("pid", os.Getpid())
+	buf := make([]byte, 1024)
+	for {
+		n, addr, err := pc.ReadFrom(buf)
+		if err != nil {
+			return
+		}
+		fmt.Printf("datagram %%q\n", buf[:n])
+		pc.WriteTo([]byte("got it"), addr)
+	}
+}`
+
+const udpClient = `package main
+
+import (
+	"fmt"
+	"net"
+)
+
+func main() {
+	conn, err := net.Dial("udp", "127.0.0.1:%d")
+	if err != nil {
+		panic(err)
+	}
+	conn.Write([]byte("ping"))
+	buf := make([]byte, 1024)
+	n, _ := conn.Read(buf)
+	fmt.Printf("reply %%q\n", buf[:n])
+}`
+
+// serverPid returns the pid a test server printed.
+func serverPid(t *testing.T, out string) int {
+	t.Helper()
+	m := regexp.MustCompile(`(?m)^pid (\d+)$`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("no pid in server output %q", out)
+	}
+	pid, _ := strconv.Atoi(m[1])
+	return pid
+}
+
+func dropPid(out string) string { return regexp.MustCompile(`(?m)^pid \d+\n`).ReplaceAllString(out, "") }
+
+// TestServerAndClient runs a TCP server with a client, and a UDP server with a client, in one lesson: the probes
+// do not show up as clients, both sides are recorded, and the servers are gone afterwards.
+func TestServerAndClient(t *testing.T) {
+	dir := t.TempDir()
+	tcpPort, udpPort := freePort(t), freePort(t)
+	src := cell(1, fmt.Sprintf("background ready=tcp:127.0.0.1:%d", tcpPort), fmt.Sprintf(tcpServer, tcpPort)) +
+		cell(2, fmt.Sprintf("background ready=udp:localhost:%d", udpPort), fmt.Sprintf(udpServer, udpPort)) +
+		cell(3, "", fmt.Sprintf(tcpClient, tcpPort)) +
+		cell(4, "", fmt.Sprintf(udpClient, udpPort))
+	path := filepath.Join(dir, "net.md")
+	writeFile(t, path, src)
+	code, _, stderr := runner(t, context.Background(), dir, "render", "net.md")
+	if code != exitOK {
+		t.Fatalf("exit %d; stderr:\n%s", code, stderr)
+	}
+	outs := outputs(t, readFile(t, path))
+	want := map[int]string{
+		1: "Connected by a client\nreceived \"hello\\n\"\nsignal: interrupt\n",
+		2: "datagram \"ping\"\nsignal: interrupt\n",
+		3: "reply \"hello\\n\"\n",
+		4: "reply \"got it\"\n",
+	}
+	for n, w := range want {
+		if got := dropPid(outs[n]); got != w {
+			t.Errorf("Out [%d] = %q, want %q", n, got, w)
+		}
+	}
+	if !strings.Contains(stderr, "In [1]: stopped (signal: interrupt)") {
+		t.Errorf("progress does not say the server was stopped:\n%s", stderr)
+	}
+	waitGone(t, serverPid(t, outs[1]))
+	waitGone(t, serverPid(t, outs[2]))
+	portFree(t, tcpPort)
+	portFree(t, udpPort)
+
+	// runner run on the client starts the server before it, and stops it.
+	code, stdout, stderr := runner(t, context.Background(), dir, "run", "net.md", "3")
+	if code != exitOK || stdout != "reply \"hello\\n\"\n" {
+		t.Errorf("run 3: exit %d, stdout %q, stderr:\n%s", code, stdout, stderr)
+	}
+	portFree(t, tcpPort)
+}
+
+// TestServerProblems: servers that never get ready, crash first, ignore the interrupt, find their address taken,
+// or serve a client that does not compile.
+func TestServerProblems(t *testing.T) {
+	tests := []struct {
+		name   string
+		lesson func(port int) string
+		hold   bool // the test holds the port before the lesson runs
+		code   int
+		server string // Out [1], without the pid line
+		later  string // Out [2]; "" when the cell must not have run
+	}{
+		{
+			name: "never ready",
+			lesson: func(port int) string {
+				return cell(1, fmt.Sprintf("background ready=tcp:127.0.0.1:%d timeout=1s", port), mainWith("fmt os time", `	fmt.Println("pid", os.Getpid())
+	fmt.Println("thinking")
+	time.Sleep(time.Hour)`)) + cell(2, "", mainWith("fmt", `	fmt.Println("client")`))
+			},
+			code: exitFailed, server: "thinking\nnot ready after 1s\n",
+		},
+		{
+			name: "crashes before ready",
+			lesson: func(port int) string {
+				return cell(1, fmt.Sprintf("background ready=tcp:127.0.0.1:%d", port), mainWith("fmt os", `	fmt.Println("pid", os.Getpid())
+	fmt.Println("cannot bind")
+	os.Exit(1)`)) + cell(2, "", mainWith("fmt", `	fmt.Println("client")`))
+			},
+			code: exitFailed, server: "cannot bind\nexit status 1\n",
+		},
+		{
+			name: "ignores the interrupt",
+			lesson: func(port int) string {
+				return cell(1, `background ready="out:^serving$"`, mainWith("fmt os os/signal time", `	signal.Ignore(os.Interrupt)
+	fmt.Println("pid", os.Getpid())
+	fmt.Println("serving")
+	time.Sleep(time.Hour)`)) + cell(2, "", mainWith("fmt", `	fmt.Println("client")`))
+			},
+			code: exitOK, server: "serving\nsignal: killed\n", later: "client\n",
+		},
+		{
+			name: "address in use",
+			lesson: func(port int) string {
+				return cell(1, fmt.Sprintf("background ready=tcp:127.0.0.1:%d", port), mainWith("fmt os", `	fmt.Println("pid", os.Getpid())`)) +
+					cell(2, "", mainWith("fmt", `	fmt.Println("client")`))
+			},
+			hold: true, code: exitFailed, server: "address 127.0.0.1:%d already in use\n",
+		},
+		{
+			name: "client does not compile",
+			lesson: func(port int) string {
+				return cell(1, fmt.Sprintf("background ready=tcp:127.0.0.1:%d", port), fmt.Sprintf(tcpServer, port)) +
+					cell(2, "", "package main\n\nfunc main() { undefined() }")
+			},
+			code: exitFailed, server: "signal: interrupt\n", later: "main.go:3:15: undefined: undefined\n",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			port := freePort(t)
+			if tt.hold {
+				ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer ln.Close()
+			}
+			path := filepath.Join(dir, "l.md")
+			writeFile(t, path, tt.lesson(port))
+			code, _, stderr := runner(t, context.Background(), dir, "render", "l.md")
+			if code != tt.code {
+				t.Errorf("exit %d, want %d; stderr:\n%s", code, tt.code, stderr)
+			}
+			outs := outputs(t, readFile(t, path))
+			if want := strings.ReplaceAll(tt.server, "%d", strconv.Itoa(port)); dropPid(outs[1]) != want {
+				t.Errorf("Out [1] = %q, want %q", outs[1], want)
+			}
+			later, ran := outs[2]
+			if tt.later == "" && ran {
+				t.Errorf("In [2] ran after its server failed: %q", later)
+			}
+			if tt.later == "" && !strings.Contains(stderr, "In [2]: not run: In [1] did not get ready") {
+				t.Errorf("stderr does not say In [2] was not run:\n%s", stderr)
+			}
+			if tt.later != "" && later != tt.later {
+				t.Errorf("Out [2] = %q, want %q", later, tt.later)
+			}
+			if strings.Contains(outs[1], "pid ") {
+				waitGone(t, serverPid(t, outs[1]))
+			}
+			if !tt.hold {
+				portFree(t, port)
+			}
+		})
+	}
+}
+
+// TestServerInterrupted: Ctrl-C of the runner while a client runs stops the server too, and writes nothing.
+func TestServerInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	port := freePort(t)
+	pidFile := filepath.Join(dir, "server.pid")
+	server := strings.Replace(fmt.Sprintf(tcpServer, port), `fmt.Println("pid", os.Getpid())`,
+		fmt.Sprintf(`os.WriteFile(%q, []byte(fmt.Sprint(os.Getpid())), 0o644)`, pidFile), 1)
+	src := cell(1, fmt.Sprintf("background ready=tcp:127.0.0.1:%d", port), server) +
+		cell(2, "", mainWith("fmt time", `	fmt.Println("client waits")
+	time.Sleep(time.Hour)`))
+	path := filepath.Join(dir, "l.md")
+	writeFile(t, path, src)
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		time.Sleep(100 * time.Millisecond)
+		for ctx.Err() == nil {
+			if _, err := os.Stat(pidFile); err == nil {
+				time.Sleep(500 * time.Millisecond) // let the client start
+				cancel()
+				return
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}()
+	code, _, stderr := runner(t, ctx, dir, "render", "l.md")
+	cancel()
+	if code != exitSignal {
+		t.Errorf("exit %d; stderr:\n%s", code, stderr)
+	}
+	if readFile(t, path) != src {
+		t.Errorf("interrupted render wrote the lesson")
+	}
+	pid, err := strconv.Atoi(readFile(t, pidFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitGone(t, pid)
+	portFree(t, port)
+}
