@@ -154,7 +154,9 @@ func serverPid(t *testing.T, out string) int {
 	return pid
 }
 
-func dropPid(out string) string { return regexp.MustCompile(`(?m)^pid \d+\n`).ReplaceAllString(out, "") }
+func dropPid(out string) string {
+	return regexp.MustCompile(`(?m)^pid \d+\n`).ReplaceAllString(out, "")
+}
 
 // TestServerAndClient runs a TCP server with a client, and a UDP server with a client, in one lesson: the probes
 // do not show up as clients, both sides are recorded, and the servers are gone afterwards.
