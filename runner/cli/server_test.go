@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -329,6 +330,57 @@ func TestServerInterrupted(t *testing.T) {
 	}
 	if readFile(t, path) != src {
 		t.Errorf("interrupted render wrote the lesson")
+	}
+	pid, err := strconv.Atoi(readFile(t, pidFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitGone(t, pid)
+	portFree(t, port)
+}
+
+// TestRunnerSIGINT sends a real SIGINT to a built runner process in the middle of a lesson with a server: the
+// runner stops every child, writes nothing and exits 130.
+func TestRunnerSIGINT(t *testing.T) {
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "runner")
+	if out, err := exec.Command("go", "build", "-o", bin, "classnotes/runner").CombinedOutput(); err != nil {
+		t.Fatalf("build runner: %v\n%s", err, out)
+	}
+	port := freePort(t)
+	pidFile := filepath.Join(dir, "server.pid")
+	server := strings.Replace(fmt.Sprintf(tcpServer, port), `fmt.Println("pid", os.Getpid())`,
+		fmt.Sprintf(`os.WriteFile(%q, []byte(fmt.Sprint(os.Getpid())), 0o644)`, pidFile), 1)
+	src := cell(1, fmt.Sprintf("background ready=tcp:127.0.0.1:%d", port), server) +
+		cell(2, "", mainWith("fmt time", `	fmt.Println("client waits")
+	time.Sleep(time.Hour)`))
+	path := filepath.Join(dir, "l.md")
+	writeFile(t, path, src)
+
+	cmd := exec.Command(bin, "render", "l.md")
+	cmd.Dir = dir
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(20 * time.Millisecond) {
+		if _, err := os.Stat(pidFile); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatalf("server never started; stderr:\n%s\nlesson:\n%s", stderr.String(), readFile(t, path))
+		}
+	}
+	time.Sleep(300 * time.Millisecond) // the client is running now
+	cmd.Process.Signal(os.Interrupt)
+	err := cmd.Wait()
+	if code := cmd.ProcessState.ExitCode(); code != exitSignal {
+		t.Errorf("runner exit %d (%v), want %d; stderr:\n%s", code, err, exitSignal, stderr.String())
+	}
+	if readFile(t, path) != src {
+		t.Errorf("interrupted runner wrote the lesson")
 	}
 	pid, err := strconv.Atoi(readFile(t, pidFile))
 	if err != nil {
