@@ -45,6 +45,7 @@ func init() {
 	verbs = []verb{
 		{"render", "[--timeout D] [PATH...]", "run every cell and write the outputs into the lessons (default PATH: lessons/)", (*App).render, renderFlags},
 		{"run", "[--write] [--timeout D] FILE CELL...", "run cells of a lesson, streaming their output; write nothing unless --write", (*App).runCells, runFlags},
+		{"check", "[--offline] [--json FILE] [PATH...]", "run every cell fresh and compare with the notes; write nothing", (*App).check, checkFlags},
 		{"list", "[PATH...]", "list lessons and their cells", (*App).list, nil},
 		{"version", "", "print the runner's version", (*App).version, nil},
 		{"help", "[VERB]", "show this help, or a verb's", (*App).help, nil},

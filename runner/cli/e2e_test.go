@@ -385,7 +385,7 @@ func TestRunVerb(t *testing.T) {
 	if stdout != "second\nfirst\n" {
 		t.Errorf("stdout = %q, want the cells' output in the order asked, without colours off a terminal", stdout)
 	}
-	if !strings.Contains(stderr, "l.md:15: In [2]:\nexit status 4\nl.md:1: In [1]:\n") {
+	if !strings.Contains(stderr, "l.md:15: In [2]:\nexit status 4\nIn [2]: the notes have no recorded output to compare with\nl.md:1: In [1]:\n") {
 		t.Errorf("stderr = %q", stderr)
 	}
 	if readFile(t, path) != src {

@@ -28,29 +28,52 @@ type cellResult struct {
 	notReady string
 	// notRun says why the cell was not run; its recorded output is then kept as it is.
 	notRun string
+	// skipped says why the cell was not run on purpose (a net cell with --offline); its recorded output stays.
+	skipped string
 	// support marks a background cell started only because a chosen cell comes after it (runner run).
 	support bool
 }
 
-func (r *cellResult) background() bool { return r.prog.Cell.Attrs.Background }
+func (r *cellResult) expectsError() bool { return r.prog.Cell.Attrs.Expect == "error" }
 
-// failed reports whether the cell did not run, did not compile, did not get ready, or ended badly. A
-// background cell stopped by the runner has not failed.
-func (r *cellResult) failed() bool {
-	switch {
-	case r.notRun != "" || r.notReady != "" || !r.build.OK():
-		return true
-	case r.background() && r.run.Stopped:
+// ended reports whether the cell compiled, ran and exited 0; a background cell stopped by the runner counts.
+func (r *cellResult) ended() bool {
+	if !r.build.OK() || r.run == nil {
 		return false
 	}
-	return !r.run.OK()
+	return r.run.OK() || r.background() && r.run.Stopped
+}
+
+func (r *cellResult) background() bool { return r.prog.Cell.Attrs.Background }
+
+// failed reports whether the cell did not go as the lesson says: it did not run or did not get ready, or it
+// failed (did not compile, exited non-zero, timed out) unless it has expect=error, or it has expect=error and
+// ended cleanly. A skipped cell has not failed.
+func (r *cellResult) failed() bool {
+	switch {
+	case r.skipped != "":
+		return false
+	case r.notRun != "" || r.notReady != "":
+		return true
+	case r.expectsError():
+		return r.ended()
+	}
+	return !r.ended()
 }
 
 // outcome says in a few words how the cell went.
 func (r *cellResult) outcome() string {
 	switch {
+	case r.skipped != "":
+		return "skipped: " + r.skipped
 	case r.notRun != "":
 		return "not run: " + r.notRun
+	case r.expectsError() && r.ended():
+		return "exited cleanly, but the cell has expect=error"
+	case r.expectsError() && !r.build.OK():
+		return "expected error (compile error)"
+	case r.expectsError() && r.notReady == "":
+		return "expected error (" + r.run.Status + ")"
 	case !r.build.OK():
 		return "compile error"
 	case r.notReady != "":
@@ -65,7 +88,8 @@ func (r *cellResult) outcome() string {
 
 // executor builds and runs the cells of one lesson.
 type executor struct {
-	app *App
+	app     *App
+	offline bool // net cells are skipped
 	// live, when not nil, returns the writer that receives a cell's output as it is printed.
 	live func(r *cellResult) io.Writer
 	// before and after, when not nil, are called when a cell starts and when it is done.
@@ -106,6 +130,11 @@ func (e *executor) execute(ctx context.Context, results []*cellResult) (err erro
 		r.build = builds[i]
 		if blocked != "" {
 			r.notRun = blocked
+			e.done(r)
+			continue
+		}
+		if e.offline && r.prog.Cell.Attrs.Net {
+			r.skipped = "needs the internet (net), and --offline"
 			e.done(r)
 			continue
 		}

@@ -8,12 +8,14 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"classnotes/runner/lesson"
 	"classnotes/runner/plan"
 	"classnotes/runner/splice"
 )
 
 func renderFlags(fs *pflag.FlagSet) {
 	fs.Duration("timeout", plan.DefaultTimeout, "how long a cell may run when it has no timeout= attribute")
+	fs.Bool("offline", false, "do not run net cells; keep their recorded outputs")
 }
 
 // tally counts cells and lessons for the summary line.
@@ -42,6 +44,7 @@ func (t *tally) String() string {
 // render runs every cell of the lessons named by args and writes their outputs back.
 func (a *App) render(ctx context.Context, fs *pflag.FlagSet, args []string) int {
 	timeout, _ := fs.GetDuration("timeout")
+	offline, _ := fs.GetBool("offline")
 	if timeout <= 0 {
 		a.errorf("render: --timeout must be positive")
 		return exitBadInput
@@ -53,7 +56,7 @@ func (a *App) render(ctx context.Context, fs *pflag.FlagSet, args []string) int 
 	}
 	var t tally
 	for _, l := range lessons {
-		c, err := a.renderLesson(ctx, l, &t)
+		c, err := a.renderLesson(ctx, l, offline, &t)
 		if ctx.Err() != nil {
 			a.errorf("interrupted; %s not written", l.name)
 			return exitSignal
@@ -68,8 +71,8 @@ func (a *App) render(ctx context.Context, fs *pflag.FlagSet, args []string) int 
 }
 
 // renderLesson runs the cells of l and writes the lesson back. It returns the lesson's exit code.
-func (a *App) renderLesson(ctx context.Context, l *loaded, t *tally) (int, error) {
-	e := &executor{app: a, after: func(r *cellResult) { a.progress(l, r) }}
+func (a *App) renderLesson(ctx context.Context, l *loaded, offline bool, t *tally) (int, error) {
+	e := &executor{app: a, offline: offline, after: func(r *cellResult) { a.progress(l, r) }}
 	results := newResults(l.plan.Programs)
 	if err := e.execute(ctx, results); err != nil {
 		return exitBadInput, fmt.Errorf("%s: %w", l.name, err)
@@ -93,13 +96,16 @@ func (a *App) renderLesson(ctx context.Context, l *loaded, t *tally) (int, error
 	return code, nil
 }
 
-// writeBack splices the results into the lesson and writes it when anything changed.
+// writeBack splices the results into the lesson and writes it when anything changed. A recorded output that
+// matches the fresh one after normalisation is kept byte for byte, so that host names, addresses and ports do
+// not churn from one machine to the next.
 func (a *App) writeBack(l *loaded, results []*cellResult) (bool, error) {
 	src := l.lesson().Source
+	norm := normalizer(l.lesson())
 	var edits []splice.Edit
 	for _, r := range results {
 		c := r.prog.Cell
-		if r.notRun != "" || r.support {
+		if r.notRun != "" || r.skipped != "" || r.support {
 			continue // its recorded output stays as it is
 		}
 		if !r.prog.IsInline() {
@@ -110,6 +116,10 @@ func (a *App) writeBack(l *loaded, results []*cellResult) (bool, error) {
 			if changed {
 				edits = append(edits, e)
 			}
+		}
+		if rec, ok := recorded(l.lesson(), c); ok && c.Attrs.Compare != lesson.CompareIgnore &&
+			norm.Compare(rec, r.text, c.Attrs.Compare).Match {
+			continue
 		}
 		if e, changed := splice.Output(l.lesson(), c, r.text); changed {
 			edits = append(edits, e)

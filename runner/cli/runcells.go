@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"classnotes/runner/lesson"
 	"classnotes/runner/output"
 	"classnotes/runner/plan"
 )
@@ -44,11 +45,20 @@ func (a *App) runCells(ctx context.Context, fs *pflag.FlagSet, args []string) in
 		app:  a,
 		live: func(*cellResult) io.Writer { return a.liveOutput() },
 		before: func(r *cellResult) {
-			fmt.Fprintf(a.Stderr, "%s:%d: In [%d]:\n", l.name, r.prog.Cell.Pos.Line, r.prog.Cell.Number)
+			if !r.support {
+				fmt.Fprintf(a.Stderr, "%s:%d: In [%d]:\n", l.name, r.prog.Cell.Pos.Line, r.prog.Cell.Number)
+			}
 		},
 		after: func(r *cellResult) {
-			if r.run != nil && r.run.Status != "" {
-				fmt.Fprintln(a.Stderr, r.run.Status)
+			switch {
+			case r.support && r.failed():
+				fmt.Fprintf(a.Stderr, "%s:%d: In [%d] (started for the cells after it): %s\n",
+					l.name, r.prog.Cell.Pos.Line, r.prog.Cell.Number, r.outcome())
+			case !r.support:
+				if o := r.outcome(); o != "ok" && o != "compile error" {
+					fmt.Fprintln(a.Stderr, o)
+				}
+				a.compareWithNotes(l, r)
 			}
 		},
 	}
@@ -75,6 +85,27 @@ func (a *App) runCells(ctx context.Context, fs *pflag.FlagSet, args []string) in
 		}
 	}
 	return code
+}
+
+// compareWithNotes says whether a cell's fresh output matches the notes, with the difference when not.
+func (a *App) compareWithNotes(l *loaded, r *cellResult) {
+	c := r.prog.Cell
+	rec, ok := recorded(l.lesson(), c)
+	switch {
+	case r.notRun != "" || r.skipped != "":
+	case c.Attrs.Compare == lesson.CompareIgnore:
+		fmt.Fprintf(a.Stderr, "In [%d]: not compared with the notes (compare=ignore)\n", c.Number)
+	case !ok:
+		fmt.Fprintf(a.Stderr, "In [%d]: the notes have no recorded output to compare with\n", c.Number)
+	default:
+		res := normalizer(l.lesson()).Compare(rec, r.text, c.Attrs.Compare)
+		if res.Match {
+			fmt.Fprintf(a.Stderr, "In [%d]: matches the notes\n", c.Number)
+			return
+		}
+		fmt.Fprintf(a.Stderr, "In [%d]: differs from the notes (line %d):\n", c.Number, c.Output.Pos.Line)
+		a.printDiff(a.Stderr, res.Diff())
+	}
 }
 
 // withServers returns results for progs, preceded by the lesson's background cells that come before the last of

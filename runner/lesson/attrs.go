@@ -27,7 +27,17 @@ type Attrs struct {
 	Timeout    time.Duration // timeout=: 0 when not given
 	Background bool          // background: started and left running while the cells after it run
 	Ready      *Probe        // ready=: when a background cell is ready for the next cell; nil when not given
+	Compare    string        // compare=: exact (default), ignore or unordered
+	Expect     string        // expect=: "error" when the cell is meant to fail; "" otherwise
+	Net        bool          // net: the cell needs the internet
 }
+
+// Compare modes.
+const (
+	CompareExact     = "exact"
+	CompareIgnore    = "ignore"
+	CompareUnordered = "unordered"
+)
 
 // Probe says how to tell that a background cell is ready.
 type Probe struct {
@@ -76,6 +86,22 @@ var attributes = map[string]attribute{
 		a.Timeout = d
 		return nil
 	}},
+	"compare": {value: true, set: func(a *Attrs, v string) error {
+		switch v {
+		case CompareExact, CompareIgnore, CompareUnordered:
+			a.Compare = v
+			return nil
+		}
+		return fmt.Errorf("compare=%s: want exact, ignore or unordered", v)
+	}},
+	"expect": {value: true, set: func(a *Attrs, v string) error {
+		if v != "error" {
+			return fmt.Errorf("expect=%s: the only expectation is expect=error", v)
+		}
+		a.Expect = v
+		return nil
+	}},
+	"net":        {set: func(a *Attrs, _ string) error { a.Net = true; return nil }},
 	"background": {set: func(a *Attrs, _ string) error { a.Background = true; return nil }},
 	"ready": {value: true, set: func(a *Attrs, v string) error {
 		p, err := parseProbe(v)

@@ -17,6 +17,7 @@ type Lesson struct {
 	Path   string // as given to Parse; used in error messages
 	Source []byte // the file's bytes, untouched
 	EOL    string // the file's line ending: "\n" or "\r\n"
+	Front  *FrontMatter
 	Cells  []*Cell
 }
 
@@ -86,6 +87,7 @@ func Parse(file string, src []byte) (*Lesson, error) {
 		return nil, p.errs.err()
 	}
 	l := &Lesson{Path: file, Source: src, EOL: lineEnding(src)}
+	l.Front = p.frontMatter(frontMatterEnd(src))
 	doc := goldmarkParser.Parse(text.NewReader(blankFrontMatter(src)))
 	p.walk(l, doc)
 	return l, p.errs.err()

@@ -1,0 +1,184 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"classnotes/runner/compare"
+	"classnotes/runner/lesson"
+	"classnotes/runner/plan"
+)
+
+func checkFlags(fs *pflag.FlagSet) {
+	fs.Bool("offline", false, "do not run net cells; report them as skipped")
+	fs.String("json", "", "also write a report of every cell to this file")
+	fs.Duration("timeout", plan.DefaultTimeout, "how long a cell may run when it has no timeout= attribute")
+}
+
+// Statuses of a checked cell.
+const (
+	statusMatch   = "match"
+	statusDiffers = "differs"
+	statusSkipped = "skipped"
+	statusFailed  = "failed"
+)
+
+// cellReport is one cell in the JSON report. Its shape is kept stable for the tools that read it.
+type cellReport struct {
+	File       string `json:"file"`
+	Line       int    `json:"line"`
+	Cell       int    `json:"cell"`
+	Status     string `json:"status"`
+	Reason     string `json:"reason,omitempty"`
+	DurationMS int64  `json:"duration_ms"`
+	Diff       string `json:"diff,omitempty"`
+}
+
+type checkReport struct {
+	Cells   []cellReport   `json:"cells"`
+	Summary map[string]int `json:"summary"`
+}
+
+// check runs every cell fresh and compares its output with the notes, writing nothing into the lessons.
+func (a *App) check(ctx context.Context, fs *pflag.FlagSet, args []string) int {
+	offline, _ := fs.GetBool("offline")
+	jsonFile, _ := fs.GetString("json")
+	timeout, _ := fs.GetDuration("timeout")
+	lessons, allLoaded := a.loadAll(args, plan.Options{Timeout: timeout})
+	code := exitOK
+	report := &checkReport{Cells: []cellReport{}, Summary: map[string]int{}}
+	for _, l := range lessons {
+		results := newResults(l.plan.Programs)
+		e := &executor{app: a, offline: offline}
+		if err := e.execute(ctx, results); err != nil {
+			if ctx.Err() != nil {
+				a.errorf("interrupted")
+				return exitSignal
+			}
+			fmt.Fprintf(a.Stderr, "%s: %v\n", l.name, err)
+			code = exitBadInput
+			continue
+		}
+		norm := normalizer(l.lesson())
+		for _, r := range results {
+			cr := a.checkCell(l, norm, r)
+			report.Cells = append(report.Cells, cr)
+			report.Summary[cr.Status]++
+		}
+	}
+	cells := len(report.Cells)
+	summary := fmt.Sprintf("%s: %d match, %d differ, %d skipped", plural(cells, "cell"),
+		report.Summary[statusMatch], report.Summary[statusDiffers], report.Summary[statusSkipped])
+	if n := report.Summary[statusFailed]; n > 0 {
+		summary += fmt.Sprintf(", %d failed", n)
+	}
+	fmt.Fprintln(a.Stdout, summary)
+	if report.Summary[statusDiffers]+report.Summary[statusFailed] > 0 {
+		code = max(code, exitFailed)
+	}
+	if !allLoaded {
+		code = exitBadInput
+	}
+	if jsonFile != "" {
+		if err := a.writeReport(jsonFile, report); err != nil {
+			a.errorf("check: %v", err)
+			return exitBadInput
+		}
+	}
+	return code
+}
+
+// checkCell compares one cell's fresh output with the notes and prints what is wrong.
+func (a *App) checkCell(l *loaded, norm *compare.Normalizer, r *cellResult) cellReport {
+	c := r.prog.Cell
+	cr := cellReport{File: l.name, Line: c.Pos.Line, Cell: c.Number}
+	if r.run != nil {
+		cr.DurationMS = r.run.Duration.Milliseconds()
+	}
+	where := fmt.Sprintf("%s:%d: In [%d]:", l.name, c.Pos.Line, c.Number)
+	rec, hasRecord := recorded(l.lesson(), c)
+	switch {
+	case r.skipped != "":
+		cr.Status, cr.Reason = statusSkipped, r.skipped
+	case r.failed():
+		cr.Status, cr.Reason = statusFailed, r.outcome()
+		fmt.Fprintf(a.Stdout, "%s %s\n", where, r.outcome())
+	case c.Attrs.Compare == lesson.CompareIgnore:
+		cr.Status, cr.Reason = statusSkipped, "compare=ignore: it ran, its output is not compared"
+	case !hasRecord:
+		cr.Status, cr.Reason = statusDiffers, "no recorded output; run `runner render`"
+		fmt.Fprintf(a.Stdout, "%s %s\n", where, cr.Reason)
+	default:
+		res := norm.Compare(rec, r.text, c.Attrs.Compare)
+		if res.Match {
+			cr.Status = statusMatch
+			break
+		}
+		cr.Status, cr.Reason, cr.Diff = statusDiffers, "output differs from the notes", res.Diff()
+		fmt.Fprintf(a.Stdout, "%s output differs from the notes\n", where)
+		a.printDiff(a.Stdout, cr.Diff)
+	}
+	return cr
+}
+
+func (a *App) writeReport(path string, report *checkReport) error {
+	b, err := json.MarshalIndent(report, "", "  ")
+	if err != nil {
+		return err
+	}
+	abs, err := a.abs(path)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(abs, append(b, '\n'), 0o644)
+}
+
+// normalizer returns the normalisation of lesson l: the built-in rules and those of its front matter.
+func normalizer(l *lesson.Lesson) *compare.Normalizer {
+	return &compare.Normalizer{Rules: l.Front.Normalize}
+}
+
+// recorded returns the output recorded for cell c, and whether there is one.
+func recorded(l *lesson.Lesson, c *lesson.Cell) (string, bool) {
+	if c.Output == nil {
+		return "", false
+	}
+	return string(c.Output.Fence.Text(l.Source)), true
+}
+
+// useColour reports whether output to w may be coloured: w is a terminal and NO_COLOR is not set.
+func (a *App) useColour(w io.Writer) bool {
+	return a.isTerminal(w) && (a.Getenv == nil || a.Getenv("NO_COLOR") == "")
+}
+
+// printDiff prints a unified diff, coloured on a terminal.
+func (a *App) printDiff(w io.Writer, d string) {
+	if !a.useColour(w) {
+		io.WriteString(w, d)
+		return
+	}
+	for _, line := range strings.SplitAfter(d, "\n") {
+		colour := ""
+		switch {
+		case strings.HasPrefix(line, "---"), strings.HasPrefix(line, "+++"):
+			colour = "\x1b[1m"
+		case strings.HasPrefix(line, "-"):
+			colour = "\x1b[31m"
+		case strings.HasPrefix(line, "+"):
+			colour = "\x1b[32m"
+		case strings.HasPrefix(line, "@@"):
+			colour = "\x1b[36m"
+		}
+		if colour == "" {
+			io.WriteString(w, line)
+			continue
+		}
+		fmt.Fprintf(w, "%s%s\x1b[0m\n", colour, strings.TrimSuffix(line, "\n"))
+	}
+}
