@@ -5,8 +5,18 @@
 // # File format
 //
 // A lesson is a CommonMark (GitHub-flavoured) Markdown file, UTF-8 encoded, with LF or CRLF line endings. It may
-// start with front matter: a line "---", any lines, and a line "---" or "...". Front matter is never read as
-// Markdown.
+// start with front matter: a line "---", YAML, and a line "---" or "...". Front matter is never read as
+// Markdown. Its keys:
+//
+//	title: Class 15 — Networking
+//	normalize:
+//	  - name: ipv4                 # optional; names the rule in diffs
+//	    pattern: '\b\d+(\.\d+){3}\b' # Go regular expression
+//	    replace: 'IPV4'             # $1 stands for the first group
+//
+// The normalize rules are applied in order, after the built-in ones (CRLF to LF, no spaces or tabs at line
+// ends, no trailing blank lines), to the recorded and the fresh output alike when they are compared; never to
+// what is written. Other keys are errors.
 //
 // A cell is a top-level paragraph consisting only of
 //
@@ -34,6 +44,13 @@
 //	                  ^ and $ match at the start and end of each line). HOST is
 //	                  an IP address or localhost. A server that is not ready in time, exits first, or whose
 //	                  address is already in use before it starts stops the lesson: later cells are not run.
+//
+//	compare=MODE      how check compares the fresh output with the notes: exact (the default), unordered (as
+//	                  sorted lines, for a concurrent server) or ignore (run it, never compare).
+//	expect=error      the cell is meant to fail (non-zero exit, panic, compile error, timeout): a failure counts
+//	                  as success, and a clean exit is reported as a failure.
+//	net               the cell needs the internet. With --offline, render keeps its recorded output byte for
+//	                  byte and check reports it as skipped.
 //
 // Unknown attributes and malformed values are errors.
 //
