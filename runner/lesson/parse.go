@@ -118,7 +118,7 @@ func (p *parser) walk(l *Lesson, doc ast.Node) {
 			}
 			pos := p.lines.pos(off)
 			if kind == "In" {
-				c := p.cell(num, pos, off, b)
+				c := p.cell(num, pos, b)
 				if c == nil {
 					continue
 				}
@@ -183,7 +183,7 @@ func (p *parser) marker(b *ast.Paragraph) (kind string, num, off int, ok bool) {
 }
 
 // cell reads the code block after the In [num]: marker b.
-func (p *parser) cell(num int, pos Pos, off int, b *ast.Paragraph) *Cell {
+func (p *parser) cell(num int, pos Pos, b *ast.Paragraph) *Cell {
 	f, ok := p.markedFence(b, "In", num, pos, "go", "```go code block")
 	if !ok {
 		return nil
