@@ -72,15 +72,16 @@ var (
 )
 
 type parser struct {
-	file  string
-	src   []byte
-	lines *lineTable
-	errs  errorList
+	file     string
+	src      []byte
+	lines    *lineTable
+	errs     errorList
+	unclosed map[int]bool // fences already reported as unclosed, by offset
 }
 
 // Parse parses the lesson src read from file. The error, if any, lists every problem found, sorted by position.
 func Parse(file string, src []byte) (*Lesson, error) {
-	p := &parser{file: file, src: src, lines: newLineTable(src)}
+	p := &parser{file: file, src: src, lines: newLineTable(src), unclosed: map[int]bool{}}
 	if !utf8.Valid(src) {
 		off := invalidUTF8(src)
 		p.errs.add(file, p.lines.pos(off), "lesson is not valid UTF-8 (byte 0x%02x)", src[off])
@@ -108,7 +109,7 @@ func (p *parser) walk(l *Lesson, doc ast.Node) {
 	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
 		switch b := n.(type) {
 		case *ast.FencedCodeBlock:
-			if f, ok := p.fence(b); ok && f.BodyEnd == len(p.src) && !p.closed(f) {
+			if f, ok := p.fence(b); ok && f.BodyEnd == len(p.src) && !p.closed(f) && !p.unclosed[f.Start] {
 				p.errs.add(p.file, p.lines.pos(f.Start), "unclosed fence %s: it runs to the end of the file", f.Marker)
 			}
 		case *ast.Paragraph:
@@ -215,6 +216,7 @@ func (p *parser) markedFence(b *ast.Paragraph, kind string, num int, pos Pos, la
 	}
 	if !p.closed(f) {
 		p.errs.add(p.file, p.lines.pos(f.Start), "%s [%d]: unclosed fence %s", kind, num, f.Marker)
+		p.unclosed[f.Start] = true
 		return f, false
 	}
 	return f, true
