@@ -144,7 +144,9 @@ func TestParseFrontMatter(t *testing.T) {
 // TestParseErrors checks each problem's message and position, and that all of a file's problems are reported
 // together in order.
 func TestParseErrors(t *testing.T) {
-	cell := func(n int, info string) string { return "In [" + string(rune('0'+n)) + "]:\n\n```" + info + "\nx\n```\n\n" }
+	cell := func(n int, info string) string {
+		return "In [" + string(rune('0'+n)) + "]:\n\n```" + info + "\nx\n```\n\n"
+	}
 	tests := []struct {
 		name, src string
 		want      []string
