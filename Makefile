@@ -11,6 +11,7 @@ run:
 test: vet
 	@unformatted=$$(gofmt -l runner snippets); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) test ./...
+	$(GO) run ./runner check --stale lessons/
 	$(GO) run ./runner check --offline lessons/
 
 vet:

@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"classnotes/runner/cache"
 	"classnotes/runner/plan"
 )
 
@@ -21,6 +22,7 @@ type Result struct {
 	Binary   string // path of the executable; "" when the program did not compile
 	Messages string // the compiler's messages when it did not compile
 	Duration time.Duration
+	Cached   bool // the executable came from the cache
 }
 
 // OK reports whether the program compiled.
@@ -28,9 +30,10 @@ func (r *Result) OK() bool { return r.Binary != "" }
 
 // Builder builds programs into executables under Dir.
 type Builder struct {
-	Dir   string // where executables and inline sources go; the caller removes it
-	Limit int    // builds at once; 0 means the number of CPUs
-	Go    string // the go command; "" means "go" from PATH
+	Dir   string       // where executables and inline sources go; the caller removes it
+	Limit int          // builds at once; 0 means the number of CPUs
+	Go    string       // the go command; "" means "go" from PATH
+	Cache *cache.Cache // if not nil, executables are taken from it and kept in it, by build key
 }
 
 // Build builds progs, results[i] being the build of progs[i].
@@ -55,12 +58,25 @@ func (b *Builder) limit() int {
 	return runtime.NumCPU()
 }
 
-// build compiles one program into dir.
+// build compiles one program into dir, or takes it from the cache.
 func (b *Builder) build(ctx context.Context, p *plan.Program, dir string) (*Result, error) {
+	if b.Cache != nil {
+		if bin, ok := b.Cache.Binary(p.BuildKey); ok {
+			return &Result{Binary: bin, Cached: true}, nil
+		}
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
 	bin := filepath.Join(dir, "cell")
+	if b.Cache != nil {
+		tmp, remove, err := b.Cache.BinaryTemp()
+		if err != nil {
+			return nil, err
+		}
+		defer remove()
+		bin = tmp
+	}
 	var workDir string
 	var args []string
 	var files []string // how the compiler may name the program's files
@@ -102,6 +118,10 @@ func (b *Builder) build(ctx context.Context, p *plan.Program, dir string) (*Resu
 	switch {
 	case ctx.Err() != nil:
 		return r, ctx.Err()
+	case err == nil && b.Cache != nil:
+		if r.Binary, err = b.Cache.PutBinary(p.BuildKey, bin); err != nil {
+			return r, err
+		}
 	case err == nil:
 		r.Binary = bin
 	case isExit(err):

@@ -13,6 +13,8 @@ import (
 
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
+
+	"classnotes/runner/plan"
 )
 
 // Exit codes.
@@ -30,6 +32,8 @@ type App struct {
 	Getenv         func(string) string
 	// IsTerminal reports whether w is a terminal; nil means checking for an *os.File on a terminal.
 	IsTerminal func(w io.Writer) bool
+
+	goEnv *plan.Toolchain // what go env said, once asked
 }
 
 // verb is one subcommand.
@@ -47,6 +51,7 @@ func init() {
 		{"run", "[--write] [--timeout D] FILE CELL...", "run cells of a lesson, streaming their output; write nothing unless --write", (*App).runCells, runFlags},
 		{"check", "[--offline] [--json FILE] [PATH...]", "run every cell fresh and compare with the notes; write nothing", (*App).check, checkFlags},
 		{"list", "[PATH...]", "list lessons and their cells", (*App).list, nil},
+		{"clean", "[--cache DIR]", "empty the cache of built cells and their outputs", (*App).clean, cacheFlag},
 		{"version", "", "print the runner's version", (*App).version, nil},
 		{"help", "[VERB]", "show this help, or a verb's", (*App).help, nil},
 	}

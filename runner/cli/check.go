@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -19,6 +20,8 @@ func checkFlags(fs *pflag.FlagSet) {
 	fs.Bool("offline", false, "do not run net cells; report them as skipped")
 	fs.String("json", "", "also write a report of every cell to this file")
 	fs.Duration("timeout", plan.DefaultTimeout, "how long a cell may run when it has no timeout= attribute")
+	fs.Bool("stale", false, "build and run nothing: list the recorded outputs whose code has changed since")
+	cacheFlag(fs)
 }
 
 // Statuses of a checked cell.
@@ -50,12 +53,20 @@ func (a *App) check(ctx context.Context, fs *pflag.FlagSet, args []string) int {
 	offline, _ := fs.GetBool("offline")
 	jsonFile, _ := fs.GetString("json")
 	timeout, _ := fs.GetDuration("timeout")
+	if stale, _ := fs.GetBool("stale"); stale {
+		return a.checkStale(args, timeout)
+	}
+	c, err := a.openCache(fs)
+	if err != nil {
+		a.errorf("check: %v", err)
+		return exitBadInput
+	}
 	lessons, allLoaded := a.loadAll(args, plan.Options{Timeout: timeout})
 	code := exitOK
 	report := &checkReport{Cells: []cellReport{}, Summary: map[string]int{}}
 	for _, l := range lessons {
 		results := newResults(l.plan.Programs)
-		e := &executor{app: a, offline: offline}
+		e := &executor{app: a, offline: offline, cache: c}
 		if err := e.execute(ctx, results); err != nil {
 			if ctx.Err() != nil {
 				a.errorf("interrupted")
@@ -92,6 +103,37 @@ func (a *App) check(ctx context.Context, fs *pflag.FlagSet, args []string) int {
 		}
 	}
 	return code
+}
+
+// checkStale lists, without building or running anything, the cells whose recorded output is missing or was
+// made from other code than the cell's now.
+func (a *App) checkStale(args []string, timeout time.Duration) int {
+	lessons, allLoaded := a.loadAll(args, plan.Options{Timeout: timeout})
+	cells, stale := 0, 0
+	for _, l := range lessons {
+		for _, p := range l.plan.Programs {
+			cells++
+			if !p.Stale() {
+				continue
+			}
+			stale++
+			c := p.Cell
+			if c.Output == nil {
+				fmt.Fprintf(a.Stdout, "%s:%d: In [%d]: no recorded output; run `runner render`\n", l.name, c.Pos.Line, c.Number)
+			} else {
+				fmt.Fprintf(a.Stdout, "%s:%d: In [%d]: the recorded output is stale: its code changed since it was rendered; run `runner render`\n",
+					l.name, c.Output.Pos.Line, c.Number)
+			}
+		}
+	}
+	fmt.Fprintf(a.Stdout, "%s: %d stale\n", plural(cells, "cell"), stale)
+	switch {
+	case !allLoaded:
+		return exitBadInput
+	case stale > 0:
+		return exitFailed
+	}
+	return exitOK
 }
 
 // checkCell compares one cell's fresh output with the notes and prints what is wrong.
@@ -144,12 +186,12 @@ func normalizer(l *lesson.Lesson) *compare.Normalizer {
 	return &compare.Normalizer{Rules: l.Front.Normalize}
 }
 
-// recorded returns the output recorded for cell c, and whether there is one.
+// recorded returns the output recorded for cell c, with LF line endings, and whether there is one.
 func recorded(l *lesson.Lesson, c *lesson.Cell) (string, bool) {
 	if c.Output == nil {
 		return "", false
 	}
-	return string(c.Output.Fence.Text(l.Source)), true
+	return strings.ReplaceAll(string(c.Output.Fence.Text(l.Source)), "\r\n", "\n"), true
 }
 
 // useColour reports whether output to w may be coloured: w is a terminal and NO_COLOR is not set.

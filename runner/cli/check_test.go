@@ -125,13 +125,21 @@ func TestRenderKeepsRecorded(t *testing.T) {
 		recordedCell(2, "net", mainWith("fmt", `	fmt.Println("online")`), "recorded  online\n")
 	path := filepath.Join(dir, "l.md")
 	writeFile(t, path, src)
-	before := stat(t, path)
 	code, _, stderr := runner(t, context.Background(), dir, "render", "--offline", "l.md")
 	if code != exitOK || !strings.Contains(stderr, "In [2]: skipped: needs the internet (net), and --offline") {
 		t.Errorf("exit %d; stderr:\n%s", code, stderr)
 	}
-	if got := readFile(t, path); got != src || !stat(t, path).ModTime().Equal(before.ModTime()) {
-		t.Errorf("render --offline changed the lesson:\n%s", got)
+	// The first render records In [1]'s fingerprint and nothing else.
+	got := readFile(t, path)
+	if fpWord.ReplaceAllString(got, "") != src || len(fpWord.FindAllString(got, -1)) != 1 {
+		t.Errorf("render --offline changed more than a fingerprint:\n%s", got)
+	}
+	before := stat(t, path)
+	if code, _, _ := runner(t, context.Background(), dir, "render", "--offline", "--force", "l.md"); code != exitOK {
+		t.Errorf("second render: exit %d", code)
+	}
+	if readFile(t, path) != got || !stat(t, path).ModTime().Equal(before.ModTime()) {
+		t.Errorf("second render --offline --force rewrote the lesson")
 	}
 	code, _, stderr = runner(t, context.Background(), dir, "render", "l.md")
 	outs := outputs(t, readFile(t, path))

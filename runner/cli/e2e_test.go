@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -62,7 +63,28 @@ func readFile(t *testing.T, path string) string {
 	return string(b)
 }
 
-var outBlock = regexp.MustCompile("(?ms)Out \\[(\\d+)\\]:\r?\n\r?\n(`{3,})text\r?\n(.*?)(?:^|\n)`{3,}")
+var outBlock = regexp.MustCompile("(?ms)Out \\[(\\d+)\\]:\r?\n\r?\n(`{3,})text(?: fp=[0-9a-f]+)?\r?\n(.*?)(?:^|\n)`{3,}")
+
+// fpWord matches the fingerprint in an output's info string.
+var fpWord = regexp.MustCompile(` fp=[0-9a-f]{12}`)
+
+// TestMain keeps the runner's cache for these tests apart from the user's. Go's own build cache, which also
+// lives under XDG_CACHE_HOME, stays where it is, so that builds stay warm.
+func TestMain(m *testing.M) {
+	gocache, err := exec.Command("go", "env", "GOCACHE").Output()
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv("GOCACHE", strings.TrimSpace(string(gocache)))
+	dir, err := os.MkdirTemp("", "classnotes-test-cache-")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv("XDG_CACHE_HOME", dir)
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
 
 // outputs returns the recorded output text of each cell of the lesson, keyed by cell number.
 func outputs(t *testing.T, lesson string) map[int]string {
@@ -133,13 +155,13 @@ func TestRenderOutcomes(t *testing.T) {
 	if strings.Contains(got, os.TempDir()) || strings.Contains(got, "classnotes-") {
 		t.Errorf("lesson mentions a temporary directory:\n%s", got)
 	}
-	if !strings.Contains(got, "Out [7]:\n\n``````text\n") {
+	if !regexp.MustCompile("Out \\[7\\]:\n\n``````text fp=[0-9a-f]{12}\n").MatchString(got) {
 		t.Errorf("Out [7] does not use a fence longer than the output's backtick run")
 	}
 	if o := outs[8]; o != strings.Repeat("x", 1<<20)+"\n[output capped: 1048576 more bytes dropped]\n" {
 		t.Errorf("Out [8] has %d bytes, ends %q", len(o), o[max(0, len(o)-60):])
 	}
-	if _, ok := outs[10]; !ok || !strings.Contains(got, "Out [10]:\n\n```text\n```\n") {
+	if _, ok := outs[10]; !ok || !regexp.MustCompile("Out \\[10\\]:\n\n```text fp=[0-9a-f]{12}\n```\n").MatchString(got) {
 		t.Errorf("empty output not recorded as an empty text block")
 	}
 
@@ -153,6 +175,7 @@ func TestRenderOutcomes(t *testing.T) {
 	waitGone(t, pid)
 
 	// Everything outside the outputs is unchanged: removing the Out blocks gives back the original.
+	got = fpWord.ReplaceAllString(got, "")
 	if stripped := outBlock.ReplaceAllString(got, ""); stripped != strings.ReplaceAll(b.String(), "```\n\n", "```\n\n\n\n") {
 		t.Errorf("bytes outside the outputs changed:\n%s", stripped)
 	}
@@ -214,8 +237,11 @@ func TestRenderCRLFTwice(t *testing.T) {
 	want := strings.Replace(src, "}\r\n~~~~\r\n", "}\r\n~~~~\r\n\r\nOut [1]:\r\n\r\n```text\r\none\r\ntwo\r\n```\r\n", 1)
 	want = strings.Replace(want, "```text\r\nstale\r\n```", "```text\r\n```", 1)
 	got := readFile(t, path)
-	if got != want {
-		t.Errorf("rendered lesson:\n%q\nwant:\n%q", got, want)
+	if n := len(fpWord.FindAllString(got, -1)); n != 2 {
+		t.Errorf("%d outputs have a fingerprint, want 2", n)
+	}
+	if g := fpWord.ReplaceAllString(got, ""); g != want {
+		t.Errorf("rendered lesson (fingerprints taken out):\n%q\nwant:\n%q", g, want)
 	}
 	if mode := stat(t, path).Mode().Perm(); mode != 0o640 {
 		t.Errorf("mode after render = %v, want 0640", mode)

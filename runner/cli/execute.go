@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"classnotes/runner/build"
+	"classnotes/runner/cache"
 	"classnotes/runner/output"
 	"classnotes/runner/plan"
 	"classnotes/runner/ready"
@@ -32,6 +33,25 @@ type cellResult struct {
 	skipped string
 	// support marks a background cell started only because a chosen cell comes after it (runner run).
 	support bool
+	// cached, when not nil, is the outcome of an earlier run of the same code: the cell is not run again and
+	// its recorded output stays.
+	cached *cache.Entry
+}
+
+// ran reports whether the cell was built and run in this invocation, so that its output is to be recorded.
+func (r *cellResult) ran() bool {
+	return r.cached == nil && r.notRun == "" && r.skipped == "" && !r.support && r.build != nil
+}
+
+// entry returns the cache entry for a cell that ran.
+func (r *cellResult) entry() *cache.Entry {
+	e := &cache.Entry{Text: r.text, Outcome: r.outcome(), Failed: r.failed()}
+	if r.run != nil {
+		e.Raw, e.Dropped, e.Status, e.DurationMS = r.run.Output, r.run.Dropped, r.run.Status, r.run.Duration.Milliseconds()
+	} else if !r.build.OK() {
+		e.Raw = []byte(r.build.Messages)
+	}
+	return e
 }
 
 func (r *cellResult) expectsError() bool { return r.prog.Cell.Attrs.Expect == "error" }
@@ -51,6 +71,8 @@ func (r *cellResult) background() bool { return r.prog.Cell.Attrs.Background }
 // ended cleanly. A skipped cell has not failed.
 func (r *cellResult) failed() bool {
 	switch {
+	case r.cached != nil:
+		return r.cached.Failed
 	case r.skipped != "":
 		return false
 	case r.notRun != "" || r.notReady != "":
@@ -64,6 +86,8 @@ func (r *cellResult) failed() bool {
 // outcome says in a few words how the cell went.
 func (r *cellResult) outcome() string {
 	switch {
+	case r.cached != nil:
+		return "unchanged, not run (" + r.cached.Outcome + ")"
 	case r.skipped != "":
 		return "skipped: " + r.skipped
 	case r.notRun != "":
@@ -89,7 +113,8 @@ func (r *cellResult) outcome() string {
 // executor builds and runs the cells of one lesson.
 type executor struct {
 	app     *App
-	offline bool // net cells are skipped
+	offline bool         // net cells are skipped
+	cache   *cache.Cache // if not nil, binaries are taken from it and kept in it
 	// live, when not nil, returns the writer that receives a cell's output as it is printed.
 	live func(r *cellResult) io.Writer
 	// before and after, when not nil, are called when a cell starts and when it is done.
@@ -115,7 +140,7 @@ func (e *executor) execute(ctx context.Context, results []*cellResult) (err erro
 	for i, r := range results {
 		progs[i] = r.prog
 	}
-	builds, err := (&build.Builder{Dir: work}).Build(ctx, progs)
+	builds, err := (&build.Builder{Dir: work, Cache: e.cache}).Build(ctx, progs)
 	if err != nil {
 		return err
 	}

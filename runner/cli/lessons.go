@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -75,6 +76,11 @@ func (a *App) findLessons(paths []string) ([]string, error) {
 
 // load reads, parses and plans the lesson at name.
 func (a *App) load(name string, opt plan.Options) (*loaded, error) {
+	tc, err := a.toolchain(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	opt.Toolchain = tc
 	abs, err := a.abs(name)
 	if err != nil {
 		return nil, err

@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/spf13/pflag"
 
+	"classnotes/runner/cache"
 	"classnotes/runner/lesson"
 	"classnotes/runner/plan"
 	"classnotes/runner/splice"
@@ -16,37 +16,59 @@ import (
 func renderFlags(fs *pflag.FlagSet) {
 	fs.Duration("timeout", plan.DefaultTimeout, "how long a cell may run when it has no timeout= attribute")
 	fs.Bool("offline", false, "do not run net cells; keep their recorded outputs")
+	fs.Bool("force", false, "run every cell, even those whose code has not changed")
+	fs.Bool("quiet", false, "print nothing but problems")
+	cacheFlag(fs)
+}
+
+// renderOptions are render's flags.
+type renderOptions struct {
+	offline, force bool
+	cache          *cache.Cache
+	progress       *progress
 }
 
 // tally counts cells and lessons for the summary line.
 type tally struct {
-	lessons, cells, ok, failed int
-	written, unchanged         int
+	lessons, cells, ran, cached, failed int
+	written, unchanged                  int
 }
 
 func (t *tally) add(results []*cellResult) {
 	t.lessons++
 	for _, r := range results {
 		t.cells++
+		switch {
+		case r.cached != nil:
+			t.cached++
+		case r.ran():
+			t.ran++
+		}
 		if r.failed() {
 			t.failed++
-		} else {
-			t.ok++
 		}
 	}
 }
 
 func (t *tally) String() string {
-	return fmt.Sprintf("%s, %s: %d ok, %d failed; %d written, %d unchanged",
-		plural(t.lessons, "lesson"), plural(t.cells, "cell"), t.ok, t.failed, t.written, t.unchanged)
+	return fmt.Sprintf("%s, %s: %d run, %d unchanged, %d failed; %d written, %d unchanged",
+		plural(t.lessons, "lesson"), plural(t.cells, "cell"), t.ran, t.cached, t.failed, t.written, t.unchanged)
 }
 
-// render runs every cell of the lessons named by args and writes their outputs back.
+// render runs the cells of the lessons named by args whose code changed, and writes their outputs back.
 func (a *App) render(ctx context.Context, fs *pflag.FlagSet, args []string) int {
 	timeout, _ := fs.GetDuration("timeout")
-	offline, _ := fs.GetBool("offline")
+	var o renderOptions
+	o.offline, _ = fs.GetBool("offline")
+	o.force, _ = fs.GetBool("force")
+	quiet, _ := fs.GetBool("quiet")
 	if timeout <= 0 {
 		a.errorf("render: --timeout must be positive")
+		return exitBadInput
+	}
+	var err error
+	if o.cache, err = a.openCache(fs); err != nil {
+		a.errorf("render: %v", err)
 		return exitBadInput
 	}
 	lessons, allLoaded := a.loadAll(args, plan.Options{Timeout: timeout})
@@ -54,28 +76,48 @@ func (a *App) render(ctx context.Context, fs *pflag.FlagSet, args []string) int 
 	if !allLoaded {
 		code = exitBadInput
 	}
+	o.progress = a.newProgress(quiet, lessons)
 	var t tally
 	for _, l := range lessons {
-		c, err := a.renderLesson(ctx, l, offline, &t)
+		c, err := a.renderLesson(ctx, l, o, &t)
 		if ctx.Err() != nil {
+			o.progress.done()
 			a.errorf("interrupted; %s not written", l.name)
 			return exitSignal
 		}
 		if err != nil {
-			fmt.Fprintln(a.Stderr, err)
+			o.progress.printf("%v\n", err)
 		}
 		code = max(code, c)
 	}
-	fmt.Fprintf(a.Stderr, "render: %s\n", &t)
+	o.progress.done()
+	if !quiet {
+		fmt.Fprintf(a.Stderr, "render: %s\n", &t)
+	}
 	return code
 }
 
-// renderLesson runs the cells of l and writes the lesson back. It returns the lesson's exit code.
-func (a *App) renderLesson(ctx context.Context, l *loaded, offline bool, t *tally) (int, error) {
-	e := &executor{app: a, offline: offline, after: func(r *cellResult) { a.progress(l, r) }}
+// renderLesson runs the cells of l that need it and writes the lesson back. It returns the lesson's exit code.
+func (a *App) renderLesson(ctx context.Context, l *loaded, o renderOptions, t *tally) (int, error) {
 	results := newResults(l.plan.Programs)
-	if err := e.execute(ctx, results); err != nil {
+	toRun := selectToRun(results, o)
+	for _, r := range results {
+		if r.cached != nil {
+			o.progress.cell(l, r)
+		}
+	}
+	e := &executor{app: a, offline: o.offline, cache: o.cache,
+		before: func(r *cellResult) { o.progress.start(l, r) },
+		after:  func(r *cellResult) { o.progress.cell(l, r) }}
+	if err := e.execute(ctx, toRun); err != nil {
 		return exitBadInput, fmt.Errorf("%s: %w", l.name, err)
+	}
+	for _, r := range toRun {
+		if r.ran() {
+			if err := o.cache.PutOutput(r.prog.Fingerprint, r.entry()); err != nil {
+				return exitBadInput, fmt.Errorf("%s: %w", l.name, err)
+			}
+		}
 	}
 	t.add(results)
 	code := exitOK
@@ -96,18 +138,50 @@ func (a *App) renderLesson(ctx context.Context, l *loaded, offline bool, t *tall
 	return code, nil
 }
 
+// selectToRun marks the cells that need no run (code unchanged since their output was recorded, and their run
+// kept in the cache) and returns the others, in document order. Cells that run with servers run together, or
+// not at all.
+func selectToRun(results []*cellResult, o renderOptions) []*cellResult {
+	groupRuns := false
+	for _, r := range results {
+		p := r.prog
+		if o.offline && p.Cell.Attrs.Net {
+			continue // the executor skips it
+		}
+		if !o.force && !p.Stale() {
+			if e, ok := o.cache.Output(p.Fingerprint); ok {
+				r.cached = e
+				continue
+			}
+		}
+		if p.Group {
+			groupRuns = true
+		}
+	}
+	var toRun []*cellResult
+	for _, r := range results {
+		if r.prog.Group && groupRuns {
+			r.cached = nil
+		}
+		if r.cached == nil {
+			toRun = append(toRun, r)
+		}
+	}
+	return toRun
+}
+
 // writeBack splices the results into the lesson and writes it when anything changed. A recorded output that
 // matches the fresh one after normalisation is kept byte for byte, so that host names, addresses and ports do
-// not churn from one machine to the next.
+// not churn from one machine to the next; its fingerprint is brought up to date.
 func (a *App) writeBack(l *loaded, results []*cellResult) (bool, error) {
 	src := l.lesson().Source
 	norm := normalizer(l.lesson())
 	var edits []splice.Edit
 	for _, r := range results {
-		c := r.prog.Cell
-		if r.notRun != "" || r.skipped != "" || r.support {
+		if !r.ran() {
 			continue // its recorded output stays as it is
 		}
+		c := r.prog.Cell
 		if !r.prog.IsInline() {
 			e, changed, err := splice.Code(l.lesson(), c, r.prog.Src)
 			if err != nil {
@@ -117,11 +191,12 @@ func (a *App) writeBack(l *loaded, results []*cellResult) (bool, error) {
 				edits = append(edits, e)
 			}
 		}
+		text := r.text
 		if rec, ok := recorded(l.lesson(), c); ok && c.Attrs.Compare != lesson.CompareIgnore &&
 			norm.Compare(rec, r.text, c.Attrs.Compare).Match {
-			continue
+			text = rec
 		}
-		if e, changed := splice.Output(l.lesson(), c, r.text); changed {
+		if e, changed := splice.Output(l.lesson(), c, text, plan.Short(r.prog.Fingerprint)); changed {
 			edits = append(edits, e)
 		}
 	}
@@ -137,17 +212,6 @@ func (a *App) writeBack(l *loaded, results []*cellResult) (bool, error) {
 		return false, fmt.Errorf("%s: write: %w", l.name, err)
 	}
 	return written, nil
-}
-
-// progress prints one line about a cell that has run.
-func (a *App) progress(l *loaded, r *cellResult) {
-	c := r.prog.Cell
-	var runTime time.Duration
-	if r.run != nil {
-		runTime = r.run.Duration
-	}
-	fmt.Fprintf(a.Stderr, "%s:%d: In [%d]: %s (build %s, run %s)\n",
-		l.name, c.Pos.Line, c.Number, r.outcome(), seconds(r.build.Duration), seconds(runTime))
 }
 
 // plural returns "1 cell", "2 cells".

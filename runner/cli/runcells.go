@@ -17,6 +17,7 @@ import (
 func runFlags(fs *pflag.FlagSet) {
 	fs.Bool("write", false, "write the cells' outputs into the lesson")
 	fs.Duration("timeout", plan.DefaultTimeout, "how long a cell may run when it has no timeout= attribute")
+	cacheFlag(fs)
 }
 
 // runCells builds and runs the named cells of one lesson, streaming their output.
@@ -31,6 +32,11 @@ func (a *App) runCells(ctx context.Context, fs *pflag.FlagSet, args []string) in
 		a.errorf("run: --timeout must be positive")
 		return exitBadInput
 	}
+	c, err := a.openCache(fs)
+	if err != nil {
+		a.errorf("run: %v", err)
+		return exitBadInput
+	}
 	l, err := a.load(args[0], plan.Options{Timeout: timeout})
 	if err != nil {
 		fmt.Fprintln(a.Stderr, err)
@@ -42,8 +48,9 @@ func (a *App) runCells(ctx context.Context, fs *pflag.FlagSet, args []string) in
 		return exitBadInput
 	}
 	e := &executor{
-		app:  a,
-		live: func(*cellResult) io.Writer { return a.liveOutput() },
+		app:   a,
+		cache: c,
+		live:  func(*cellResult) io.Writer { return a.liveOutput() },
 		before: func(r *cellResult) {
 			if !r.support {
 				fmt.Fprintf(a.Stderr, "%s:%d: In [%d]:\n", l.name, r.prog.Cell.Pos.Line, r.prog.Cell.Number)

@@ -60,7 +60,9 @@
 //
 // followed by one fenced code block whose info string starts with "text", placed right after the code block of
 // cell N. The runner inserts it when missing and replaces it when present; every other byte of the lesson is the
-// author's. The recorded text is the program's standard output and standard error merged in arrival order, with
+// author's. The info string also carries "fp=" and the first 12 hex digits of the cell's fingerprint (a SHA-256
+// of its program, go.mod, go.sum, toolchain and running attributes): "```text fp=1a2b3c4d5e6f". GitHub does not
+// show it; the runner uses it to tell, without running anything, which outputs are stale. The recorded text is the program's standard output and standard error merged in arrival order, with
 // ANSI escape sequences removed and invalid UTF-8 shown as U+FFFD, followed by a last line saying how the program
 // ended when that was not a clean exit ("exit status 3", "timed out after 10s"). A program that fails to compile
 // records the compiler's messages.

@@ -36,6 +36,9 @@ type Output struct {
 	Start int   // offset of the marker's line
 	End   int   // offset of the end of the block's closing fence line, before its line ending
 	Fence Fence // the text block
+	// Fingerprint is the fp= word of the block's info string: a short fingerprint of the code that made the
+	// output. It is "" when there is none.
+	Fingerprint string
 }
 
 // Fence is a fenced code block, located by byte offsets into the lesson.
@@ -198,7 +201,13 @@ func (p *parser) output(num int, pos Pos, off int, b *ast.Paragraph) *Output {
 	if !ok {
 		return nil
 	}
-	return &Output{Pos: pos, Start: p.lines.lineStart(p.lines.line(off)), End: f.End, Fence: f}
+	o := &Output{Pos: pos, Start: p.lines.lineStart(p.lines.line(off)), End: f.End, Fence: f}
+	for _, word := range strings.Fields(f.Info)[1:] {
+		if fp, ok := strings.CutPrefix(word, "fp="); ok {
+			o.Fingerprint = fp
+		}
+	}
+	return o
 }
 
 // markedFence returns the closed fence, with an info string starting with lang, that follows the marker

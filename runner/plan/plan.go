@@ -29,6 +29,13 @@ type Program struct {
 	// Module is the directory holding the go.mod the program builds with, "" when there is none.
 	Module  string
 	Timeout time.Duration
+
+	// BuildKey identifies the binary: it changes when the program, its go.mod or go.sum, or the toolchain does.
+	BuildKey string
+	// Fingerprint identifies the output as far as code goes: the build key and the attributes that affect
+	// running. For cells that run with servers (Group), it covers the whole group.
+	Fingerprint string
+	Group       bool
 }
 
 // IsInline reports whether the program is the fence body of its cell.
@@ -43,7 +50,8 @@ type Plan struct {
 
 // Options are the caller's defaults.
 type Options struct {
-	Timeout time.Duration // for cells without timeout=; 0 means DefaultTimeout
+	Timeout   time.Duration // for cells without timeout=; 0 means DefaultTimeout
+	Toolchain Toolchain     // what fingerprints cover of the toolchain
 }
 
 // Make resolves the programs of lesson l, read from file. Problems with src= paths are reported together as
@@ -77,7 +85,16 @@ func Make(l *lesson.Lesson, file string, opt Options) (*Plan, error) {
 		}
 		p.Programs = append(p.Programs, prog)
 	}
-	return p, errors.Join(errs...)
+	if len(errs) > 0 {
+		return p, errors.Join(errs...)
+	}
+	for _, prog := range p.Programs {
+		if err := prog.fingerprint(opt.Toolchain); err != nil {
+			return p, fmt.Errorf("%s: In [%d]: fingerprint: %w", l.Path, prog.Cell.Number, err)
+		}
+	}
+	p.groupServers()
+	return p, nil
 }
 
 // resolveSrc checks the src= path of prog and fills in its package directory, file and module.

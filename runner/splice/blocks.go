@@ -8,11 +8,11 @@ import (
 	"classnotes/runner/lesson"
 )
 
-// Output returns the edit that records text as the output of cell c: it replaces the cell's Out [N]: block, or
-// inserts one right after the cell's code block. It returns no edit when the recorded block is already exactly
-// what would be written.
-func Output(l *lesson.Lesson, c *lesson.Cell, text string) (Edit, bool) {
-	block := OutputBlock(c.Number, text, l.EOL)
+// Output returns the edit that records text as the output of cell c, made by code with the short fingerprint
+// fp (none when ""): it replaces the cell's Out [N]: block, or inserts one right after the cell's code block. It
+// returns no edit when the recorded block is already exactly what would be written.
+func Output(l *lesson.Lesson, c *lesson.Cell, text, fp string) (Edit, bool) {
+	block := OutputBlock(c.Number, text, fp, l.EOL)
 	if o := c.Output; o != nil {
 		if bytes.Equal(l.Source[o.Start:o.End], block) {
 			return Edit{}, false
@@ -24,11 +24,15 @@ func Output(l *lesson.Lesson, c *lesson.Cell, text string) (Edit, bool) {
 }
 
 // OutputBlock returns the Out [n]: marker and its text block, without a final line ending. The fence is longer
-// than any run of backticks in text.
-func OutputBlock(n int, text, eol string) []byte {
+// than any run of backticks in text; its info string is "text", followed by "fp=" and fp when fp is not empty.
+func OutputBlock(n int, text, fp, eol string) []byte {
 	fence := Fence(text)
+	info := "text"
+	if fp != "" {
+		info += " fp=" + fp
+	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Out [%d]:%s%s%stext%s", n, eol, eol, fence, eol)
+	fmt.Fprintf(&b, "Out [%d]:%s%s%s%s%s", n, eol, eol, fence, info, eol)
 	b.WriteString(withEOL(text, eol))
 	b.WriteString(fence)
 	return []byte(b.String())

@@ -52,7 +52,7 @@ func FuzzSplice(f *testing.F) {
 func record(t *testing.T, l *lesson.Lesson, text string) []byte {
 	var edits []Edit
 	for _, c := range l.Cells {
-		if e, changed := Output(l, c, text); changed {
+		if e, changed := Output(l, c, text, ""); changed {
 			edits = append(edits, e)
 		}
 	}

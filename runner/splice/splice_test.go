@@ -39,7 +39,7 @@ func spliceAll(t *testing.T, l *lesson.Lesson) ([]byte, int) {
 				edits = append(edits, e)
 			}
 		}
-		if e, changed := Output(l, c, outputText(c.Number)); changed {
+		if e, changed := Output(l, c, outputText(c.Number), "0123456789ab"); changed {
 			edits = append(edits, e)
 		}
 	}
@@ -121,15 +121,16 @@ func TestFence(t *testing.T) {
 
 func TestOutputBlock(t *testing.T) {
 	tests := []struct {
-		text, eol, want string
+		text, fp, eol, want string
 	}{
-		{"hi\n", "\n", "Out [3]:\n\n```text\nhi\n```"},
-		{"a\nb", "\r\n", "Out [3]:\r\n\r\n```text\r\na\r\nb\r\n```"},
-		{"", "\n", "Out [3]:\n\n```text\n```"},
-		{"```\n", "\n", "Out [3]:\n\n````text\n```\n````"},
+		{"hi\n", "", "\n", "Out [3]:\n\n```text\nhi\n```"},
+		{"hi\n", "0123456789ab", "\n", "Out [3]:\n\n```text fp=0123456789ab\nhi\n```"},
+		{"a\nb", "", "\r\n", "Out [3]:\r\n\r\n```text\r\na\r\nb\r\n```"},
+		{"", "", "\n", "Out [3]:\n\n```text\n```"},
+		{"```\n", "", "\n", "Out [3]:\n\n````text\n```\n````"},
 	}
 	for _, tt := range tests {
-		if got := string(OutputBlock(3, tt.text, tt.eol)); got != tt.want {
+		if got := string(OutputBlock(3, tt.text, tt.fp, tt.eol)); got != tt.want {
 			t.Errorf("OutputBlock(%q, %q) = %q, want %q", tt.text, tt.eol, got, tt.want)
 		}
 	}

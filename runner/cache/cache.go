@@ -1,0 +1,205 @@
+package cache
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+)
+
+// Cache is a cache directory.
+type Cache struct {
+	Dir string
+}
+
+// DefaultDir returns the cache directory used when none is given: classnotes under the user's cache directory.
+func DefaultDir() (string, error) {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "classnotes"), nil
+}
+
+// Open opens the cache in dir, creating it if needed.
+func Open(dir string) (*Cache, error) {
+	for _, sub := range []string{"bin", "out"} {
+		if err := os.MkdirAll(filepath.Join(dir, sub), 0o755); err != nil {
+			return nil, fmt.Errorf("cache: %w", err)
+		}
+	}
+	return &Cache{Dir: dir}, nil
+}
+
+var keyPattern = regexp.MustCompile(`^[0-9a-f]{16,128}$`)
+
+func checkKey(key string) error {
+	if !keyPattern.MatchString(key) {
+		return fmt.Errorf("cache: malformed key %q", key)
+	}
+	return nil
+}
+
+// Entry is the outcome of one run of a cell.
+type Entry struct {
+	Raw        []byte `json:"raw"`         // what the program printed, escape sequences kept, up to the cap
+	Dropped    int64  `json:"dropped"`     // bytes beyond the cap
+	Text       string `json:"text"`        // what was recorded under Out [N]:
+	Status     string `json:"status"`      // how it ended when not cleanly: "exit status 3", "signal: interrupt"
+	Outcome    string `json:"outcome"`     // the runner's words for it: "ok", "compile error", "timed out after 1s"
+	Failed     bool   `json:"failed"`      // the cell did not go as the lesson says
+	DurationMS int64  `json:"duration_ms"` // how long it ran
+}
+
+const outMagic = "classnotes cache entry 1\n"
+
+// Output returns the entry stored under fingerprint fp, and whether there is a sound one.
+func (c *Cache) Output(fp string) (*Entry, bool) {
+	if checkKey(fp) != nil {
+		return nil, false
+	}
+	b, err := os.ReadFile(c.outPath(fp))
+	if err != nil {
+		return nil, false
+	}
+	payload, ok := unseal(b)
+	if !ok {
+		return nil, false
+	}
+	var e Entry
+	if json.Unmarshal(payload, &e) != nil {
+		return nil, false
+	}
+	return &e, true
+}
+
+// PutOutput stores e under fingerprint fp.
+func (c *Cache) PutOutput(fp string, e *Entry) error {
+	if err := checkKey(fp); err != nil {
+		return err
+	}
+	payload, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	return writeAtomic(c.outPath(fp), seal(payload))
+}
+
+func (c *Cache) outPath(fp string) string { return filepath.Join(c.Dir, "out", fp) }
+
+// seal prefixes payload with a header and its SHA-256, so that a damaged entry is recognised.
+func seal(payload []byte) []byte {
+	sum := sha256.Sum256(payload)
+	var b bytes.Buffer
+	b.WriteString(outMagic)
+	b.WriteString(hex.EncodeToString(sum[:]))
+	b.WriteByte('\n')
+	b.Write(payload)
+	return b.Bytes()
+}
+
+func unseal(b []byte) ([]byte, bool) {
+	rest, ok := bytes.CutPrefix(b, []byte(outMagic))
+	if !ok || len(rest) < 65 || rest[64] != '\n' {
+		return nil, false
+	}
+	payload := rest[65:]
+	sum := sha256.Sum256(payload)
+	return payload, hex.EncodeToString(sum[:]) == string(rest[:64])
+}
+
+// Binary returns the path of the executable stored under build key key, and whether there is a sound one.
+func (c *Cache) Binary(key string) (string, bool) {
+	if checkKey(key) != nil {
+		return "", false
+	}
+	path := c.binPath(key)
+	want, err := os.ReadFile(path + ".sum")
+	if err != nil {
+		return "", false
+	}
+	got, err := fileSum(path)
+	if err != nil || got != string(want) {
+		return "", false
+	}
+	return path, true
+}
+
+// BinaryTemp returns a path, in a new directory inside the cache, where a build may write an executable before
+// PutBinary moves it into place, and a function that removes that directory.
+func (c *Cache) BinaryTemp() (string, func(), error) {
+	dir, err := os.MkdirTemp(filepath.Join(c.Dir, "bin"), ".build-")
+	if err != nil {
+		return "", nil, err
+	}
+	return filepath.Join(dir, "cell"), func() { os.RemoveAll(dir) }, nil
+}
+
+// PutBinary moves the executable at tmp, made by BinaryTemp, into place under build key key.
+func (c *Cache) PutBinary(key, tmp string) (string, error) {
+	if err := checkKey(key); err != nil {
+		return "", err
+	}
+	sum, err := fileSum(tmp)
+	if err != nil {
+		return "", err
+	}
+	path := c.binPath(key)
+	if err := os.Rename(tmp, path); err != nil {
+		return "", err
+	}
+	// The sum goes last: a binary without its sum is a miss.
+	if err := writeAtomic(path+".sum", []byte(sum)); err != nil {
+		return "", err
+	}
+	return path, nil
+}
+
+func (c *Cache) binPath(key string) string { return filepath.Join(c.Dir, "bin", key) }
+
+func fileSum(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// Clean removes everything in the cache.
+func (c *Cache) Clean() error {
+	var errs []error
+	for _, sub := range []string{"bin", "out"} {
+		if err := os.RemoveAll(filepath.Join(c.Dir, sub)); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// writeAtomic writes data to a temporary file beside path and renames it into place.
+func writeAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}
