@@ -36,19 +36,85 @@ type Builder struct {
 	Cache *cache.Cache // if not nil, executables are taken from it and kept in it, by build key
 }
 
-// Build builds progs, results[i] being the build of progs[i].
+// Build builds progs, results[i] being the build of progs[i]. Executables already in the cache are taken from
+// it; src= packages of a module are built together, several to a go command; the rest, and any package whose
+// batch failed, are built one by one, a few at a time. Programs with the same build key are built once.
 func (b *Builder) Build(ctx context.Context, progs []*plan.Program) ([]*Result, error) {
-	results := make([]*Result, len(progs))
-	g, ctx := errgroup.WithContext(ctx)
+	done := map[string]*Result{} // by build key
+	var todo []*plan.Program
+	for _, p := range progs {
+		if b.Cache != nil {
+			if bin, ok := b.Cache.Binary(p.BuildKey); ok {
+				done[p.BuildKey] = &Result{Binary: bin, Cached: true}
+				continue
+			}
+		}
+		todo = append(todo, p)
+	}
+	for i, bt := range batches(todo) {
+		if err := b.runBatch(ctx, bt, i, done); err != nil {
+			return nil, err
+		}
+	}
+	var single []*plan.Program
+	queued := map[string]bool{}
+	for _, p := range todo {
+		if done[p.BuildKey] == nil && !queued[p.BuildKey] {
+			queued[p.BuildKey] = true
+			single = append(single, p)
+		}
+	}
+	singles := make([]*Result, len(single))
+	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(max(1, b.limit()))
-	for i, p := range progs {
+	for i, p := range single {
 		g.Go(func() error {
-			r, err := b.build(ctx, p, filepath.Join(b.Dir, fmt.Sprintf("cell%d", i)))
-			results[i] = r
+			r, err := b.build(gctx, p, filepath.Join(b.Dir, fmt.Sprintf("cell%d", i)))
+			singles[i] = r
 			return err
 		})
 	}
-	return results, g.Wait()
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	for i, p := range single {
+		done[p.BuildKey] = singles[i]
+	}
+	results := make([]*Result, len(progs))
+	for i, p := range progs {
+		results[i] = done[p.BuildKey]
+	}
+	return results, nil
+}
+
+// runBatch builds one batch and records its executables in done; a failed batch records nothing.
+func (b *Builder) runBatch(ctx context.Context, bt *batch, i int, done map[string]*Result) error {
+	dir := filepath.Join(b.Dir, fmt.Sprintf("batch%d", i))
+	if b.Cache != nil {
+		tmp, remove, err := b.Cache.BinaryTemp()
+		if err != nil {
+			return err
+		}
+		defer remove()
+		dir = filepath.Dir(tmp)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	bins, took := b.buildBatch(ctx, bt, dir)
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	for key, bin := range bins {
+		if b.Cache != nil {
+			var err error
+			if bin, err = b.Cache.PutBinary(key, bin); err != nil {
+				return err
+			}
+		}
+		done[key] = &Result{Binary: bin, Duration: took}
+	}
+	return nil
 }
 
 func (b *Builder) limit() int {
@@ -58,13 +124,8 @@ func (b *Builder) limit() int {
 	return runtime.NumCPU()
 }
 
-// build compiles one program into dir, or takes it from the cache.
+// build compiles one program into dir, or into the cache when there is one.
 func (b *Builder) build(ctx context.Context, p *plan.Program, dir string) (*Result, error) {
-	if b.Cache != nil {
-		if bin, ok := b.Cache.Binary(p.BuildKey); ok {
-			return &Result{Binary: bin, Cached: true}, nil
-		}
-	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}

@@ -1,6 +1,11 @@
 package build
 
-import "testing"
+import (
+	"strings"
+	"testing"
+
+	"classnotes/runner/plan"
+)
 
 func TestCompilerMessages(t *testing.T) {
 	tests := []struct {
@@ -19,5 +24,32 @@ func TestCompilerMessages(t *testing.T) {
 		if got := compilerMessages(tt.out, tt.files); got != tt.want {
 			t.Errorf("%s: got %q, want %q", tt.name, got, tt.want)
 		}
+	}
+}
+
+func TestBatches(t *testing.T) {
+	prog := func(module, dir string) *plan.Program {
+		return &plan.Program{Module: module, Dir: dir, SrcFile: dir + "/main.go", BuildKey: dir}
+	}
+	progs := []*plan.Program{
+		prog("/m", "/m/snippets/tcp/server"),
+		prog("/m", "/m/snippets/tcp/client"),
+		prog("/m", "/m/snippets/udp/server"), // same name as tcp/server: another batch
+		prog("/m", "/m/snippets/tcp/client"), // the same package twice: built once
+		prog("/n", "/n/hello"),               // another module
+		{Inline: []byte("package main"), Module: "/m"},
+		prog("", "/loose/dir"), // no module
+	}
+	var got []string
+	for _, b := range batches(progs) {
+		var names []string
+		for _, p := range b.progs {
+			names = append(names, p.Dir)
+		}
+		got = append(got, b.module+": "+strings.Join(names, " "))
+	}
+	want := []string{"/m: /m/snippets/tcp/server /m/snippets/tcp/client", "/m: /m/snippets/udp/server", "/n: /n/hello"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("batches:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
