@@ -1,6 +1,6 @@
 GO ?= go
 
-.PHONY: run test fmt vet fuzz
+.PHONY: run test fmt vet fuzz bench
 
 # Render every lesson: run each cell and write its output back into lessons/*.md.
 run:
@@ -25,3 +25,7 @@ FUZZTIME ?= 30s
 fuzz:
 	$(GO) test ./runner/lesson -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
 	$(GO) test ./runner/splice -run '^$$' -fuzz FuzzSplice -fuzztime $(FUZZTIME)
+
+# Speed, measured side by side with go run and go build in one run (no test asserts a time).
+bench:
+	$(GO) run ./runner/bench

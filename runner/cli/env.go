@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
+	"runtime"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -31,23 +34,45 @@ func (a *App) openCache(fs *pflag.FlagSet) (*cache.Cache, error) {
 	return cache.Open(dir)
 }
 
-// toolchain asks the go command for what fingerprints cover of it, once.
+// toolchain finds what fingerprints cover of the go command, once: its version from the VERSION file of its
+// GOROOT (asking "go env" only when there is none, since starting the go command costs more than a warm render),
+// and GOOS and GOARCH from the environment or, by default, the machine's.
 func (a *App) toolchain(ctx context.Context) (plan.Toolchain, error) {
 	if a.goEnv != nil {
 		return *a.goEnv, nil
 	}
-	var out bytes.Buffer
-	cmd := exec.CommandContext(ctx, "go", "env", "GOVERSION", "GOOS", "GOARCH")
-	cmd.Stdout = &out
-	if err := cmd.Run(); err != nil {
-		return plan.Toolchain{}, fmt.Errorf("go env: %w (is Go installed and on PATH?)", err)
+	tc := plan.Toolchain{GOOS: a.getenv("GOOS"), GOARCH: a.getenv("GOARCH")}
+	if tc.GOOS == "" {
+		tc.GOOS = runtime.GOOS
 	}
-	f := strings.Fields(out.String())
-	if len(f) != 3 {
-		return plan.Toolchain{}, fmt.Errorf("go env: unexpected output %q", out.String())
+	if tc.GOARCH == "" {
+		tc.GOARCH = runtime.GOARCH
 	}
-	a.goEnv = &plan.Toolchain{GoVersion: f[0], GOOS: f[1], GOARCH: f[2]}
-	return *a.goEnv, nil
+	if goBin, err := exec.LookPath("go"); err == nil {
+		if real, err := filepath.EvalSymlinks(goBin); err == nil {
+			if b, err := os.ReadFile(filepath.Join(filepath.Dir(filepath.Dir(real)), "VERSION")); err == nil {
+				tc.GoVersion, _, _ = strings.Cut(string(b), "\n")
+			}
+		}
+	}
+	if !strings.HasPrefix(tc.GoVersion, "go") {
+		var out bytes.Buffer
+		cmd := exec.CommandContext(ctx, "go", "env", "GOVERSION")
+		cmd.Stdout = &out
+		if err := cmd.Run(); err != nil {
+			return plan.Toolchain{}, fmt.Errorf("go env: %w (is Go installed and on PATH?)", err)
+		}
+		tc.GoVersion = strings.TrimSpace(out.String())
+	}
+	a.goEnv = &tc
+	return tc, nil
+}
+
+func (a *App) getenv(key string) string {
+	if a.Getenv == nil {
+		return ""
+	}
+	return a.Getenv(key)
 }
 
 // clean empties the cache.
