@@ -58,7 +58,7 @@ func (b *batch) has(name string) bool {
 // buildBatch builds the packages of bt with one go command, into dir. It returns the executables by build key,
 // or nil when the command failed: the caller then builds each package alone, to get each one's messages.
 func (b *Builder) buildBatch(ctx context.Context, bt *batch, dir string) (map[string]string, time.Duration) {
-	args := []string{"build", "-trimpath", "-buildvcs=false", "-o", dir + string(filepath.Separator)}
+	args := append(append([]string{"build"}, Flags...), "-o", dir+string(filepath.Separator))
 	for _, p := range bt.progs {
 		rel, err := filepath.Rel(bt.module, p.Dir)
 		if err != nil {

@@ -17,6 +17,9 @@ import (
 	"classnotes/runner/plan"
 )
 
+// Flags are the go build flags of every program; fingerprints cover them.
+var Flags = []string{"-trimpath", "-buildvcs=false", "-ldflags=-s -w"}
+
 // Result is the build of one program.
 type Result struct {
 	Binary   string // path of the executable; "" when the program did not compile
@@ -168,7 +171,7 @@ func (b *Builder) build(ctx context.Context, p *plan.Program, dir string) (*Resu
 			args = goFiles
 		}
 	}
-	cmdArgs := append([]string{"build", "-trimpath", "-buildvcs=false", "-o", bin}, args...)
+	cmdArgs := append(append([]string{"build"}, Flags...), append([]string{"-o", bin}, args...)...)
 	cmd := exec.CommandContext(ctx, b.goCommand(), cmdArgs...)
 	cmd.Dir = workDir
 	var out bytes.Buffer

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"classnotes/runner/build"
 	"classnotes/runner/cache"
 	"classnotes/runner/plan"
 )
@@ -41,7 +42,7 @@ func (a *App) toolchain(ctx context.Context) (plan.Toolchain, error) {
 	if a.goEnv != nil {
 		return *a.goEnv, nil
 	}
-	tc := plan.Toolchain{GOOS: a.getenv("GOOS"), GOARCH: a.getenv("GOARCH")}
+	tc := plan.Toolchain{GOOS: a.getenv("GOOS"), GOARCH: a.getenv("GOARCH"), BuildFlags: strings.Join(build.Flags, " ")}
 	if tc.GOOS == "" {
 		tc.GOOS = runtime.GOOS
 	}

@@ -14,6 +14,7 @@ import (
 // Toolchain is what of the Go toolchain a program's output may depend on.
 type Toolchain struct {
 	GoVersion, GOOS, GOARCH string
+	BuildFlags              string // the flags every program is built with
 }
 
 // ShortLen is the number of hex digits of a fingerprint recorded in a lesson.
@@ -30,7 +31,7 @@ func Short(fp string) string { return fp[:min(ShortLen, len(fp))] }
 // module are not covered.
 func (p *Program) fingerprint(tc Toolchain) error {
 	h := sha256.New()
-	fmt.Fprintf(h, "classnotes build 1\x00%s\x00%s\x00%s\x00", tc.GoVersion, tc.GOOS, tc.GOARCH)
+	fmt.Fprintf(h, "classnotes build 1\x00%s\x00%s\x00%s\x00%s\x00", tc.GoVersion, tc.GOOS, tc.GOARCH, tc.BuildFlags)
 	if p.IsInline() {
 		fmt.Fprintf(h, "inline\x00%d\x00", len(p.Inline))
 		h.Write(p.Inline)
