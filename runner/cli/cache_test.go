@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -86,5 +87,26 @@ func TestServerGroupRunsTogether(t *testing.T) {
 	outs := outputs(t, readFile(t, path))
 	if code != exitOK || !strings.Contains(stderr, "2 run, 0 unchanged") || !strings.Contains(outs[1], `received "bonjour\n"`) {
 		t.Errorf("exit %d, Out [1] %q; stderr:\n%s", code, outs[1], stderr)
+	}
+}
+
+// TestProgress: on a terminal, render keeps a live status line; --quiet prints nothing but the problems.
+func TestProgress(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "l.md"), cell(1, "", mainWith("fmt", `	fmt.Println("a")`))+cell(2, "", mainWith("fmt", `	fmt.Println("b")`)))
+	var stdout, stderr strings.Builder
+	app := &App{Stdout: &stdout, Stderr: &stderr, Getwd: func() (string, error) { return dir, nil }, Getenv: os.Getenv,
+		IsTerminal: func(io.Writer) bool { return true }}
+	if code := app.Run(context.Background(), []string{"render", "--force", "l.md"}); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	for _, want := range []string{"[0/2] l.md: In [1] running…\r\x1b[Kl.md:1: In [1]: ok", "\n[1/2] l.md: In [2] running…\r\x1b[Kl.md:15: In [2]: ok"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("terminal progress lacks %q:\n%q", want, stderr.String())
+		}
+	}
+	code, stdout2, stderr2 := runner(t, context.Background(), dir, "render", "--force", "--quiet", "l.md")
+	if code != exitOK || stdout2 != "" || stderr2 != "" {
+		t.Errorf("--quiet: exit %d, printed %q %q", code, stdout2, stderr2)
 	}
 }
