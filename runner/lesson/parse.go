@@ -296,6 +296,10 @@ func lineEnding(src []byte) string {
 	return "\n"
 }
 
+// Markdown returns the lesson's Markdown as a Markdown parser should see it: src with its front matter, if any,
+// turned into blank lines, so that offsets into it are offsets into src.
+func Markdown(src []byte) []byte { return blankFrontMatter(src) }
+
 // blankFrontMatter returns src with its front matter, if any, turned into blank lines of the same length, so
 // that the Markdown parser skips it while every offset stays the same.
 func blankFrontMatter(src []byte) []byte {

@@ -1,0 +1,104 @@
+package site
+
+import (
+	"bytes"
+	"html"
+	"strconv"
+	"strings"
+
+	"github.com/alecthomas/chroma/v2"
+	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
+	"github.com/alecthomas/chroma/v2/lexers"
+	"github.com/alecthomas/chroma/v2/styles"
+	terminal "github.com/buildkite/terminal-to-html/v3"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/util"
+)
+
+// nodeRenderer draws cells, and highlights every other fenced code block too.
+type nodeRenderer struct {
+	page *Page
+}
+
+func (r *nodeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(KindCell, r.renderCell)
+	reg.Register(ast.KindFencedCodeBlock, r.renderFence)
+}
+
+// formatter writes highlighted code with CSS classes, styled by the page's one stylesheet.
+var formatter = chromahtml.New(chromahtml.WithClasses(true), chromahtml.TabWidth(4))
+
+// highlight writes code in language lang, or as escaped plain text when there is no lexer for lang.
+func highlight(w util.BufWriter, code, lang string) {
+	lexer := lexers.Get(lang)
+	if lang == "" || lexer == nil {
+		w.WriteString(`<pre class="chroma"><code>`)
+		w.WriteString(html.EscapeString(code))
+		w.WriteString("</code></pre>\n")
+		return
+	}
+	it, err := chroma.Coalesce(lexer).Tokenise(nil, code)
+	if err == nil {
+		err = formatter.Format(w, styles.Fallback, it)
+	}
+	if err != nil {
+		w.WriteString(`<pre class="chroma"><code>` + html.EscapeString(code) + "</code></pre>\n")
+	}
+}
+
+func (r *nodeRenderer) renderFence(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		return ast.WalkContinue, nil
+	}
+	fb := n.(*ast.FencedCodeBlock)
+	w.WriteString(`<div class="block">`)
+	highlight(w, string(lines(fb, src)), string(fb.Language(src)))
+	w.WriteString("</div>\n")
+	return ast.WalkSkipChildren, nil
+}
+
+func (r *nodeRenderer) renderCell(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		return ast.WalkContinue, nil
+	}
+	cn := n.(*CellNode)
+	c := cn.Cell
+	num := itoa(c.Number)
+	w.WriteString(`<section class="cell" id="cell-` + num + `">` + "\n")
+	w.WriteString(`<div class="in"><div class="prompt">In [` + num + `]:</div>`)
+	highlight(w, string(cn.Code), "go")
+	w.WriteString("</div>\n")
+
+	run := r.page.Cells[c.Number]
+	w.WriteString(`<div class="out"><div class="prompt">Out [` + num + `]:</div><div class="panel">`)
+	if run != nil && len(run.Badges) > 0 {
+		w.WriteString(`<div class="badges">`)
+		for _, b := range run.Badges {
+			w.WriteString(`<span class="badge ` + html.EscapeString(b.Kind) + `">` + html.EscapeString(b.Text) + `</span>`)
+		}
+		w.WriteString("</div>")
+	}
+	w.WriteString(`<pre class="output term-container">`)
+	switch {
+	case run != nil && run.Raw != nil:
+		w.WriteString(terminal.Render(run.Raw)) // escapes what the program printed
+	case c.Output != nil:
+		recorded := strings.ReplaceAll(string(c.Output.Fence.Text(r.page.Lesson.Source)), "\r\n", "\n")
+		w.WriteString(html.EscapeString(recorded))
+	default:
+		w.WriteString(`<span class="none">no output recorded yet</span>`)
+	}
+	w.WriteString("</pre></div></div>\n</section>\n")
+	return ast.WalkSkipChildren, nil
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// chromaCSS returns the highlighting rules: a light style, and a dark one for dark screens.
+func chromaCSS() string {
+	var light, dark bytes.Buffer
+	formatter.WriteCSS(&light, styles.Get("github"))
+	formatter.WriteCSS(&dark, styles.Get("github-dark"))
+	return light.String() + "\n@media (prefers-color-scheme: dark) {\n" + dark.String() + "}\n"
+}
