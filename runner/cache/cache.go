@@ -56,9 +56,15 @@ type Entry struct {
 	Outcome    string `json:"outcome"`     // the runner's words for it: "ok", "compile error", "timed out after 1s"
 	Failed     bool   `json:"failed"`      // the cell did not go as the lesson says
 	DurationMS int64  `json:"duration_ms"` // how long it ran
+
+	ExitCode     int    `json:"exit_code"`     // -1 when killed by a signal or timed out
+	CompileError bool   `json:"compile_error"` // it did not compile; Raw holds the compiler's messages
+	TimedOut     bool   `json:"timed_out"`
+	Stopped      bool   `json:"stopped"`   // a server cell the runner stopped
+	NotReady     string `json:"not_ready"` // how a server cell failed to get ready
 }
 
-const outMagic = "classnotes cache entry 1\n"
+const outMagic = "classnotes cache entry 2\n"
 
 // Output returns the entry stored under fingerprint fp, and whether there is a sound one.
 func (c *Cache) Output(fp string) (*Entry, bool) {

@@ -45,11 +45,12 @@ func (r *cellResult) ran() bool {
 
 // entry returns the cache entry for a cell that ran.
 func (r *cellResult) entry() *cache.Entry {
-	e := &cache.Entry{Text: r.text, Outcome: r.outcome(), Failed: r.failed()}
+	e := &cache.Entry{Text: r.text, Outcome: r.outcome(), Failed: r.failed(), NotReady: r.notReady}
 	if r.run != nil {
 		e.Raw, e.Dropped, e.Status, e.DurationMS = r.run.Output, r.run.Dropped, r.run.Status, r.run.Duration.Milliseconds()
+		e.ExitCode, e.TimedOut, e.Stopped = r.run.ExitCode, r.run.TimedOut, r.run.Stopped && r.background()
 	} else if !r.build.OK() {
-		e.Raw = []byte(r.build.Messages)
+		e.Raw, e.CompileError = []byte(r.build.Messages), true
 	}
 	return e
 }

@@ -18,6 +18,8 @@ func renderFlags(fs *pflag.FlagSet) {
 	fs.Bool("offline", false, "do not run net cells; keep their recorded outputs")
 	fs.Bool("force", false, "run every cell, even those whose code has not changed")
 	fs.Bool("quiet", false, "print nothing but problems")
+	fs.String("html", "site", "write the HTML site into this directory")
+	fs.Bool("no-html", false, "do not write the HTML site")
 	cacheFlag(fs)
 }
 
@@ -26,6 +28,7 @@ type renderOptions struct {
 	offline, force bool
 	cache          *cache.Cache
 	progress       *progress
+	site           *siteWriter // nil with --no-html
 }
 
 // tally counts cells and lessons for the summary line.
@@ -77,6 +80,13 @@ func (a *App) render(ctx context.Context, fs *pflag.FlagSet, args []string) int 
 		code = exitBadInput
 	}
 	o.progress = a.newProgress(quiet, lessons)
+	if noHTML, _ := fs.GetBool("no-html"); !noHTML {
+		dir, _ := fs.GetString("html")
+		if o.site, err = a.newSiteWriter(dir, lessons); err != nil {
+			a.errorf("render: %v", err)
+			return exitBadInput
+		}
+	}
 	var t tally
 	for _, l := range lessons {
 		c, err := a.renderLesson(ctx, l, o, &t)
@@ -91,6 +101,12 @@ func (a *App) render(ctx context.Context, fs *pflag.FlagSet, args []string) int 
 		code = max(code, c)
 	}
 	o.progress.done()
+	if o.site != nil {
+		if err := o.site.writeIndex(); err != nil {
+			a.errorf("render: %v", err)
+			code = exitBadInput
+		}
+	}
 	if !quiet {
 		fmt.Fprintf(a.Stderr, "render: %s\n", &t)
 	}
@@ -126,7 +142,7 @@ func (a *App) renderLesson(ctx context.Context, l *loaded, o renderOptions, t *t
 			code = exitFailed
 		}
 	}
-	written, err := a.writeBack(l, results)
+	out, written, err := a.writeBack(l, results)
 	switch {
 	case err != nil:
 		return exitBadInput, err
@@ -134,6 +150,11 @@ func (a *App) renderLesson(ctx context.Context, l *loaded, o renderOptions, t *t
 		t.written++
 	default:
 		t.unchanged++
+	}
+	if o.site != nil {
+		if err := o.site.writePage(l, out, results); err != nil {
+			return exitBadInput, fmt.Errorf("%s: html: %w", l.name, err)
+		}
 	}
 	return code, nil
 }
@@ -173,7 +194,7 @@ func selectToRun(results []*cellResult, o renderOptions) []*cellResult {
 // writeBack splices the results into the lesson and writes it when anything changed. A recorded output that
 // matches the fresh one after normalisation is kept byte for byte, so that host names, addresses and ports do
 // not churn from one machine to the next; its fingerprint is brought up to date.
-func (a *App) writeBack(l *loaded, results []*cellResult) (bool, error) {
+func (a *App) writeBack(l *loaded, results []*cellResult) ([]byte, bool, error) {
 	src := l.lesson().Source
 	norm := normalizer(l.lesson())
 	var edits []splice.Edit
@@ -185,7 +206,7 @@ func (a *App) writeBack(l *loaded, results []*cellResult) (bool, error) {
 		if !r.prog.IsInline() {
 			e, changed, err := splice.Code(l.lesson(), c, r.prog.Src)
 			if err != nil {
-				return false, err
+				return nil, false, err
 			}
 			if changed {
 				edits = append(edits, e)
@@ -202,16 +223,16 @@ func (a *App) writeBack(l *loaded, results []*cellResult) (bool, error) {
 	}
 	out, err := splice.Apply(src, edits)
 	if err != nil {
-		return false, fmt.Errorf("%s: %w", l.name, err)
+		return nil, false, fmt.Errorf("%s: %w", l.name, err)
 	}
 	written, err := splice.WriteFile(l.plan.File, src, out)
 	if errors.Is(err, splice.ErrChanged) {
-		return false, fmt.Errorf("%s: %w", l.name, err)
+		return nil, false, fmt.Errorf("%s: %w", l.name, err)
 	}
 	if err != nil {
-		return false, fmt.Errorf("%s: write: %w", l.name, err)
+		return nil, false, fmt.Errorf("%s: write: %w", l.name, err)
 	}
-	return written, nil
+	return out, written, nil
 }
 
 // plural returns "1 cell", "2 cells".

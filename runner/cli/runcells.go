@@ -86,7 +86,7 @@ func (a *App) runCells(ctx context.Context, fs *pflag.FlagSet, args []string) in
 		}
 	}
 	if write {
-		if _, err := a.writeBack(l, results); err != nil {
+		if _, _, err := a.writeBack(l, results); err != nil {
 			fmt.Fprintln(a.Stderr, err)
 			return exitBadInput
 		}
