@@ -451,19 +451,25 @@ func TestRenderInterrupted(t *testing.T) {
 	time.Sleep(time.Hour)`, pidFile)))
 	path := filepath.Join(dir, "l.md")
 	writeFile(t, path, src)
+	interruptedRender(t, dir, path, pidFile, 0)
+}
+
+// interruptedRender renders the lesson at path, in dir, and cancels the runner (as Ctrl-C does) once pidFile
+// exists and delay has passed. The runner must exit 130 without writing the lesson, and the process whose pid
+// is in pidFile must be gone.
+func interruptedRender(t *testing.T, dir, path, pidFile string, delay time.Duration) {
+	t.Helper()
+	src := readFile(t, path)
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	go func() {
-		for ctx.Err() == nil {
-			if _, err := os.Stat(pidFile); err == nil {
-				cancel()
-				return
-			}
-			time.Sleep(10 * time.Millisecond)
+		if waitFile(ctx, pidFile) {
+			time.Sleep(delay)
+			cancel()
 		}
 	}()
-	code, _, stderr := runner(t, ctx, dir, "render", "l.md")
-	cancel()
-	if code != exitSignal || !strings.Contains(stderr, "interrupted; l.md not written") {
+	code, _, stderr := runner(t, ctx, dir, "render", filepath.Base(path))
+	if code != exitSignal || !strings.Contains(stderr, "interrupted; "+filepath.Base(path)+" not written") {
 		t.Errorf("exit %d, stderr:\n%s", code, stderr)
 	}
 	if readFile(t, path) != src {
@@ -474,6 +480,17 @@ func TestRenderInterrupted(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitGone(t, pid)
+}
+
+// waitFile reports whether the file at path came to exist before ctx was done.
+func waitFile(ctx context.Context, path string) bool {
+	for ctx.Err() == nil {
+		if _, err := os.Stat(path); err == nil {
+			return true
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return false
 }
 
 // TestHelpAndVersion: the verbs describe themselves.

@@ -311,31 +311,7 @@ func TestServerInterrupted(t *testing.T) {
 	time.Sleep(time.Hour)`))
 	path := filepath.Join(dir, "l.md")
 	writeFile(t, path, src)
-	ctx, cancel := context.WithCancel(context.Background())
-	go func() {
-		time.Sleep(100 * time.Millisecond)
-		for ctx.Err() == nil {
-			if _, err := os.Stat(pidFile); err == nil {
-				time.Sleep(500 * time.Millisecond) // let the client start
-				cancel()
-				return
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
-	}()
-	code, _, stderr := runner(t, ctx, dir, "render", "l.md")
-	cancel()
-	if code != exitSignal {
-		t.Errorf("exit %d; stderr:\n%s", code, stderr)
-	}
-	if readFile(t, path) != src {
-		t.Errorf("interrupted render wrote the lesson")
-	}
-	pid, err := strconv.Atoi(readFile(t, pidFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	waitGone(t, pid)
+	interruptedRender(t, dir, path, pidFile, 500*time.Millisecond) // the client runs by then
 	portFree(t, port)
 }
 
@@ -364,14 +340,11 @@ func TestRunnerSIGINT(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	for deadline := time.Now().Add(time.Minute); ; time.Sleep(20 * time.Millisecond) {
-		if _, err := os.Stat(pidFile); err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			cmd.Process.Kill()
-			t.Fatalf("server never started; stderr:\n%s\nlesson:\n%s", stderr.String(), readFile(t, path))
-		}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if !waitFile(ctx, pidFile) {
+		cmd.Process.Kill()
+		t.Fatalf("server never started; stderr:\n%s\nlesson:\n%s", stderr.String(), readFile(t, path))
 	}
 	time.Sleep(300 * time.Millisecond) // the client is running now
 	cmd.Process.Signal(os.Interrupt)
