@@ -14,17 +14,17 @@ type pageData struct {
 	Body  string
 }
 
-var pageTemplate *template.Template
-
-func init() {
-	pageTemplate = template.Must(template.New("page").Funcs(template.FuncMap{
-		"css":  func(s string) template.CSS { return template.CSS(s) },
-		"html": func(s string) template.HTML { return template.HTML(s) },
-	}).Parse(pageSource))
-	indexTemplate = template.Must(template.New("index").Funcs(template.FuncMap{
-		"css": func(s string) template.CSS { return template.CSS(s) },
-	}).Parse(indexSource))
+// funcs mark the stylesheet and the rendered Markdown as trusted: both are made by this package, and program
+// output in them is already escaped.
+var funcs = template.FuncMap{
+	"css":  func(s string) template.CSS { return template.CSS(s) },
+	"html": func(s string) template.HTML { return template.HTML(s) },
 }
+
+var (
+	pageTemplate  = template.Must(template.New("page").Funcs(funcs).Parse(pageSource))
+	indexTemplate = template.Must(template.New("index").Funcs(funcs).Parse(indexSource))
+)
 
 const pageSource = `<!DOCTYPE html>
 <html lang="en">
@@ -52,8 +52,6 @@ type Entry struct {
 	Outcome string // how its last render went, in a few words
 	Failed  bool
 }
-
-var indexTemplate *template.Template
 
 const indexSource = `<!DOCTYPE html>
 <html lang="en">
