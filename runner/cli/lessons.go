@@ -89,12 +89,13 @@ func (a *App) load(name string, opt plan.Options) (*loaded, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", name, unwrapPath(err))
 	}
-	l, err := lesson.Parse(name, src)
-	if err != nil {
-		return nil, err
+	l, parseErr := lesson.Parse(name, src)
+	if l == nil {
+		return nil, parseErr
 	}
-	p, err := plan.Make(l, abs, opt)
-	if err != nil {
+	// Plan the cells that parsed even when others did not, so that every problem of the file shows at once.
+	p, planErr := plan.Make(l, abs, opt)
+	if err := lesson.SortErrors(parseErr, planErr); err != nil {
 		return nil, err
 	}
 	return &loaded{name: name, plan: p}, nil

@@ -39,3 +39,31 @@ func (l errorList) err() error {
 	}
 	return errors.Join(errs...)
 }
+
+// SortErrors joins errs, nil ones left out, with every positioned *Error among them (also inside joined errors)
+// in position order, followed by the other errors.
+func SortErrors(errs ...error) error {
+	var positioned errorList
+	var other []error
+	var flatten func(err error)
+	flatten = func(err error) {
+		e, isPositioned := err.(*Error)
+		switch {
+		case err == nil:
+		case isPositioned:
+			positioned = append(positioned, e)
+		default:
+			if j, ok := err.(interface{ Unwrap() []error }); ok {
+				for _, inner := range j.Unwrap() {
+					flatten(inner)
+				}
+				return
+			}
+			other = append(other, err)
+		}
+	}
+	for _, err := range errs {
+		flatten(err)
+	}
+	return errors.Join(append([]error{positioned.err()}, other...)...)
+}

@@ -1,6 +1,7 @@
 package lesson
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -182,5 +183,17 @@ func TestParseErrors(t *testing.T) {
 				t.Errorf("errors:\n%s\nwant:\n%s", err, strings.Join(tt.want, "\n"))
 			}
 		})
+	}
+}
+
+func TestSortErrors(t *testing.T) {
+	at := func(line int, msg string) error { return &Error{File: "f.md", Pos: Pos{line, 1}, Msg: msg} }
+	err := SortErrors(errors.Join(at(9, "nine"), at(2, "two")), nil, at(5, "five"), errors.New("plain"))
+	want := "f.md:2:1: two\nf.md:5:1: five\nf.md:9:1: nine\nplain"
+	if err == nil || err.Error() != want {
+		t.Errorf("SortErrors = %v, want:\n%s", err, want)
+	}
+	if SortErrors(nil, nil) != nil {
+		t.Error("SortErrors of nothing is not nil")
 	}
 }
