@@ -477,6 +477,12 @@ func interruptedRender(t *testing.T, dir, path, pidFile string, delay time.Durat
 	if readFile(t, path) != src {
 		t.Errorf("interrupted render wrote the lesson")
 	}
+	waitGoneFile(t, pidFile)
+}
+
+// waitGoneFile fails the test unless the process whose pid is in pidFile is gone within a few seconds.
+func waitGoneFile(t *testing.T, pidFile string) {
+	t.Helper()
 	pid, err := strconv.Atoi(readFile(t, pidFile))
 	if err != nil {
 		t.Fatal(err)

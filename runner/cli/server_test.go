@@ -355,10 +355,6 @@ func TestRunnerSIGINT(t *testing.T) {
 	if readFile(t, path) != src {
 		t.Errorf("interrupted runner wrote the lesson")
 	}
-	pid, err := strconv.Atoi(readFile(t, pidFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	waitGone(t, pid)
+	waitGoneFile(t, pidFile)
 	portFree(t, port)
 }
