@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 )
 
 // Error is a problem in a lesson at a position.
@@ -20,8 +21,11 @@ func (e *Error) Error() string {
 // errorList collects the problems of one file.
 type errorList []*Error
 
+// add records a problem. Line breaks that a value brings into the message are shown as \n, so that every
+// problem stays on one line.
 func (l *errorList) add(file string, p Pos, format string, args ...any) {
-	*l = append(*l, &Error{File: file, Pos: p, Msg: fmt.Sprintf(format, args...)})
+	msg := strings.NewReplacer("\r", `\r`, "\n", `\n`).Replace(fmt.Sprintf(format, args...))
+	*l = append(*l, &Error{File: file, Pos: p, Msg: msg})
 }
 
 // err returns the problems sorted by position and joined, or nil when there are none.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -132,8 +133,20 @@ func (p *parser) readRule(n *yaml.Node) *Rule {
 }
 
 // nodePos returns the position in the lesson of a node of the front matter, which starts on the lesson's
-// second line.
-func (p *parser) nodePos(n *yaml.Node) Pos { return Pos{Line: n.Line + 1, Col: n.Column} }
+// second line. YAML counts columns in characters; lessons count them in bytes.
+func (p *parser) nodePos(n *yaml.Node) Pos {
+	line := n.Line // the 0-based index of the node's line in the lesson
+	text := p.src[p.lines.lineStart(line):p.lines.lineEnd(p.src, line)]
+	off := 0
+	for range n.Column - 1 {
+		if off >= len(text) {
+			break
+		}
+		_, size := utf8.DecodeRune(text[off:])
+		off += size
+	}
+	return Pos{Line: line + 1, Col: off + 1}
+}
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+):`)
 

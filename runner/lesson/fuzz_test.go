@@ -1,8 +1,15 @@
 package lesson
 
-import "testing"
+import (
+	"bytes"
+	"strconv"
+	"strings"
+	"testing"
+)
 
-// FuzzParse: Parse never panics, and every span it returns lies inside the source, in order.
+// FuzzParse: Parse never panics and never changes its input; every span it returns lies inside the source, in
+// order, and says what it claims to hold; every problem is a "file:line:col: message" line inside the file, in
+// position order.
 func FuzzParse(f *testing.F) {
 	for _, seed := range []string{
 		"# T\n\nIn [1]:\n\n```go\npackage main\n```\n\nOut [1]:\n\n```text\nhi\n```\n",
@@ -11,34 +18,128 @@ func FuzzParse(f *testing.F) {
 		"In [1]:\n\n```go\n",
 		"- In [1]:\n\n  ```go\n  x\n  ```\n> Out [1]:\n",
 		"In [1]:\n```go compare=unordered expect=error net\n```\nOut [1]:\n```text\n```",
+		"In [1]:\r\n\r\n```go\r\nx\r\n```\r\n\r\nOut [1]:\r\n\r\n```text fp=0123456789ab\r\nhi\r\n```",
+		"In [1]:\n\n```go\nx\n```\n\nIn [1]:\n\n```go\ny\n```\n\nOut [3]:\n\n```text\n```\n",
+		"In [0]:\n\n```go colour=red timeout src=x.txt\n```\n\nOut [1]:\n\nplain\n",
+		"<div>\nIn [1]:\n</div>\n\n\tIn [2]:\n\n   ```go   \n   x\t \n   ```\n",
+		"---\ntitle: |\n  In [1]:\n  ```go\n---\n```go\n```\n",
+		"In [1]:\n\n```go background ready=\"out:^ok$\" timeout=2s\n```\n\nIn [2]:\n\n```go\n```\n",
+		"é\xff",
+		"```\n",
 	} {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
+		orig := bytes.Clone(src)
 		l, err := Parse("f.md", src)
+		if !bytes.Equal(src, orig) {
+			t.Fatalf("Parse changed its input")
+		}
+		if err != nil {
+			checkErrors(t, err, src)
+		}
 		if l == nil {
 			if err == nil {
 				t.Fatal("no lesson and no error")
 			}
 			return
 		}
+		if l.EOL != "\n" && l.EOL != "\r\n" {
+			t.Fatalf("EOL = %q", l.EOL)
+		}
 		n := len(src)
+		prevEnd := -1
+		seen := map[int]bool{}
 		for _, c := range l.Cells {
-			checkFence(t, c.Code, n)
-			if c.Output != nil {
-				o := c.Output
-				checkFence(t, o.Fence, n)
-				if !(c.Code.End <= o.Start && o.Start <= o.Fence.Start && o.End == o.Fence.End) {
-					t.Fatalf("output span [%d,%d) out of order with code end %d", o.Start, o.End, c.Code.End)
-				}
+			if c.Number < 1 || seen[c.Number] {
+				t.Fatalf("cell number %d is not positive or not unique", c.Number)
 			}
+			seen[c.Number] = true
+			checkFence(t, c.Code, src)
+			if c.Code.Start <= prevEnd {
+				t.Fatalf("In [%d] starts at %d, before the end %d of what came before it", c.Number, c.Code.Start, prevEnd)
+			}
+			if p := l.Pos(c.Code.Start); p.Line <= c.Pos.Line {
+				t.Fatalf("In [%d]: code at %v, not after its marker at %v", c.Number, p, c.Pos)
+			}
+			if first := strings.Fields(c.Code.Info); len(first) == 0 || first[0] != "go" {
+				t.Fatalf("In [%d]: info %q does not start with go", c.Number, c.Code.Info)
+			}
+			prevEnd = c.Code.End
+			o := c.Output
+			if o == nil {
+				continue
+			}
+			checkFence(t, o.Fence, src)
+			if !(c.Code.End < o.Start && o.Start <= o.Fence.Start && o.Start <= o.End && o.End == o.Fence.End && o.End <= n) {
+				t.Fatalf("In [%d]: output span [%d,%d) out of order with code end %d and its fence %+v",
+					c.Number, o.Start, o.End, c.Code.End, o.Fence)
+			}
+			marker := strings.TrimLeft(string(src[o.Start:o.Fence.Start]), " ")
+			if !strings.HasPrefix(marker, "Out ["+strconv.Itoa(c.Number)+"]:") {
+				t.Fatalf("In [%d]: output span starts with %q", c.Number, marker)
+			}
+			if first := strings.Fields(o.Fence.Info); len(first) == 0 || first[0] != "text" {
+				t.Fatalf("Out [%d]: info %q does not start with text", c.Number, o.Fence.Info)
+			}
+			prevEnd = o.End
 		}
 	})
 }
 
-func checkFence(t *testing.T, f Fence, n int) {
+// checkFence checks that f lies inside src, in order, and that its opening line is Indent, Marker and Info.
+func checkFence(t *testing.T, f Fence, src []byte) {
 	t.Helper()
-	if !(0 <= f.Start && f.Start <= f.Body && f.Body <= f.BodyEnd && f.BodyEnd <= f.End && f.End <= n) {
+	n := len(src)
+	if !(0 <= f.Start && f.Start < f.Body && f.Body <= f.BodyEnd && f.BodyEnd <= f.End && f.End <= n) {
 		t.Fatalf("fence offsets out of order or outside the source (size %d): %+v", n, f)
+	}
+	if f.Start > 0 && src[f.Start-1] != '\n' {
+		t.Fatalf("fence does not start a line: %+v", f)
+	}
+	if f.Body > 0 && src[f.Body-1] != '\n' {
+		t.Fatalf("fence body does not start a line: %+v", f)
+	}
+	if len(f.Marker) < 3 || strings.Trim(f.Marker, f.Marker[:1]) != "" {
+		t.Fatalf("marker %q is not a run of at least 3 fence characters", f.Marker)
+	}
+	if !bytes.HasPrefix(src[f.Start:], []byte(f.Indent+f.Marker)) || len(f.Indent) > 3 || strings.Trim(f.Indent, " ") != "" {
+		t.Fatalf("opening line %q does not start with indent %q and marker %q", src[f.Start:f.Body], f.Indent, f.Marker)
+	}
+	if f.InfoStart < f.Start || f.InfoStart+len(f.Info) > f.Body || string(src[f.InfoStart:f.InfoStart+len(f.Info)]) != f.Info {
+		t.Fatalf("info %q is not at offset %d: %+v", f.Info, f.InfoStart, f)
+	}
+	closing := bytes.TrimLeft(src[f.BodyEnd:f.End], " ")
+	if !bytes.HasPrefix(closing, []byte(f.Marker)) {
+		t.Fatalf("closing line %q does not close %q", src[f.BodyEnd:f.End], f.Marker)
+	}
+}
+
+// checkErrors checks that err joins positioned problems inside src, in position order. (That each message is
+// one line is TestParseErrorMessagesAreOneLine's business.)
+func checkErrors(t *testing.T, err error, src []byte) {
+	t.Helper()
+	j, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		t.Fatalf("error is not a join: %#v", err)
+	}
+	lines := bytes.Count(src, []byte("\n")) + 1
+	var prev Pos
+	for _, e := range j.Unwrap() {
+		pe, ok := e.(*Error)
+		if !ok {
+			t.Fatalf("%T is not an *Error: %v", e, e)
+		}
+		p := pe.Pos
+		if pe.File != "f.md" || p.Line < 1 || p.Line > lines || p.Col < 1 || pe.Msg == "" {
+			t.Fatalf("problem %q outside the file (%d lines) or without a message", pe, lines)
+		}
+		if !strings.HasPrefix(pe.Error(), "f.md:"+p.String()+": ") {
+			t.Fatalf("problem %q does not start with its position", pe)
+		}
+		if p.Line < prev.Line || p.Line == prev.Line && p.Col < prev.Col {
+			t.Fatalf("problems out of order:\n%v", err)
+		}
+		prev = p
 	}
 }

@@ -231,8 +231,8 @@ func (p *parser) markedFence(b *ast.Paragraph, kind string, num int, pos Pos, la
 	return f, true
 }
 
-// fence locates the lines of a fenced code block. It reports false when the opening line cannot be found, which
-// happens only for an empty block without an info string.
+// fence locates the lines of a fenced code block. It reports false only when goldmark gives the block no
+// position at all.
 func (p *parser) fence(b *ast.FencedCodeBlock) (Fence, bool) {
 	var f Fence
 	var open int // 0-based line of the opening fence
@@ -243,6 +243,8 @@ func (p *parser) fence(b *ast.FencedCodeBlock) (Fence, bool) {
 		open = p.lines.line(f.InfoStart)
 	case b.Lines().Len() > 0:
 		open = p.lines.line(b.Lines().At(0).Start) - 1
+	case b.Pos() >= 0: // an empty block without an info string
+		open = p.lines.line(b.Pos())
 	default:
 		return f, false
 	}
