@@ -35,6 +35,25 @@ func apply(t *testing.T, src []byte, edits ...Edit) []byte {
 	return out
 }
 
+// splicedOnce applies e to l's source and checks the result: it is want, or, when want is "", the source as
+// it was, and then e must not be an edit. It returns the result parsed again.
+func splicedOnce(t *testing.T, l *lesson.Lesson, e Edit, changed bool, want string) *lesson.Lesson {
+	t.Helper()
+	if want == "" {
+		if changed {
+			t.Fatalf("an up-to-date block got an edit: %+v", e)
+		}
+		want = string(l.Source)
+	} else if !changed {
+		t.Fatal("no edit, but the block is not up to date")
+	}
+	got := apply(t, l.Source, e)
+	if string(got) != want {
+		t.Fatalf("spliced:\n%q\nwant:\n%q", got, want)
+	}
+	return parse(t, string(got))
+}
+
 func TestApply(t *testing.T) {
 	edit := func(start, end int, text string) Edit { return Edit{Start: start, End: end, Text: []byte(text)} }
 	tests := []struct {
@@ -208,25 +227,12 @@ func TestOutput(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			l := parse(t, tt.src)
 			e, changed := Output(l, l.Cells[0], tt.text, tt.fp)
-			want := tt.want
-			if want == "" {
-				if changed || e.Start != 0 || e.End != 0 || e.Text != nil {
-					t.Fatalf("Output of an up-to-date block: %v %+v", changed, e)
-				}
-				want = tt.src
-			} else if !changed {
-				t.Fatalf("Output: no change")
+			if !changed && (e.Start != 0 || e.End != 0 || e.Text != nil) {
+				t.Fatalf("Output of an up-to-date block returned an edit: %+v", e)
 			}
-			got := apply(t, l.Source, e)
-			if string(got) != want {
-				t.Fatalf("spliced:\n%q\nwant:\n%q", got, want)
-			}
-
 			// The result has the output in place; recording it again changes nothing.
-			l2, err := lesson.Parse("t.md", got)
-			if err != nil {
-				t.Fatalf("result does not parse: %v", err)
-			}
+			l2 := splicedOnce(t, l, e, changed, tt.want)
+			got := l2.Source
 			o := l2.Cells[0].Output
 			if o == nil {
 				t.Fatal("no output after splicing")
@@ -308,23 +314,7 @@ func TestCode(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := tt.want
-			if want == "" {
-				if changed {
-					t.Fatalf("Code of an up-to-date body made an edit: %+v", e)
-				}
-				want = tt.src
-			} else if !changed {
-				t.Fatal("Code: no change")
-			}
-			got := apply(t, l.Source, e)
-			if string(got) != want {
-				t.Fatalf("spliced:\n%q\nwant:\n%q", got, want)
-			}
-			l2, err := lesson.Parse("t.md", got)
-			if err != nil {
-				t.Fatalf("result does not parse: %v", err)
-			}
+			l2 := splicedOnce(t, l, e, changed, tt.want)
 			if e, changed, err := Code(l2, l2.Cells[0], []byte(tt.program)); changed || err != nil {
 				t.Errorf("second Code: %+v %v %v", e, changed, err)
 			}
