@@ -14,18 +14,19 @@ type Error struct {
 	Msg  string
 }
 
+// Error returns "file:line:col: message" on one line: line breaks that a value brought into the message are
+// shown as \n.
 func (e *Error) Error() string {
-	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Pos.Line, e.Pos.Col, e.Msg)
+	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Pos.Line, e.Pos.Col, oneLine.Replace(e.Msg))
 }
+
+var oneLine = strings.NewReplacer("\r", `\r`, "\n", `\n`)
 
 // errorList collects the problems of one file.
 type errorList []*Error
 
-// add records a problem. Line breaks that a value brings into the message are shown as \n, so that every
-// problem stays on one line.
 func (l *errorList) add(file string, p Pos, format string, args ...any) {
-	msg := strings.NewReplacer("\r", `\r`, "\n", `\n`).Replace(fmt.Sprintf(format, args...))
-	*l = append(*l, &Error{File: file, Pos: p, Msg: msg})
+	*l = append(*l, &Error{File: file, Pos: p, Msg: fmt.Sprintf(format, args...)})
 }
 
 // err returns the problems sorted by position and joined, or nil when there are none.

@@ -2,7 +2,6 @@ package lesson
 
 import (
 	"bytes"
-	"fmt"
 	"regexp"
 	"strconv"
 	"unicode/utf8"
@@ -158,6 +157,3 @@ func (p *parser) yamlErrorPos(err error) Pos {
 	}
 	return Pos{Line: 2, Col: 1}
 }
-
-// String describes the rule for messages.
-func (r *Rule) String() string { return fmt.Sprintf("%s → %q", r.Label(), r.Replace) }

@@ -3,6 +3,7 @@ package lesson
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -437,7 +438,7 @@ func TestParseFrontMatter(t *testing.T) {
 			}
 			var rules []string
 			for _, r := range fm.Normalize {
-				rules = append(rules, r.String()+" @ "+r.Pos.String())
+				rules = append(rules, fmt.Sprintf("%s → %q @ %s", r.Label(), r.Replace, r.Pos))
 			}
 			if strings.Join(rules, "\n") != strings.Join(tt.rules, "\n") {
 				t.Errorf("rules:\n%s\nwant:\n%s", strings.Join(rules, "\n"), strings.Join(tt.rules, "\n"))
