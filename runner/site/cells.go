@@ -3,6 +3,7 @@ package site
 import (
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/yuin/goldmark/ast"
@@ -28,7 +29,7 @@ func (n *CellNode) Kind() ast.NodeKind { return KindCell }
 
 // Dump implements ast.Node.
 func (n *CellNode) Dump(src []byte, level int) {
-	ast.DumpHelper(n, src, level, map[string]string{"Number": itoa(n.Cell.Number)}, nil)
+	ast.DumpHelper(n, src, level, map[string]string{"Number": strconv.Itoa(n.Cell.Number)}, nil)
 }
 
 // transformer replaces each cell's blocks by a CellNode and points links between lessons at their pages.

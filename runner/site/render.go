@@ -64,7 +64,7 @@ func (r *nodeRenderer) renderCell(w util.BufWriter, src []byte, n ast.Node, ente
 	}
 	cn := n.(*CellNode)
 	c := cn.Cell
-	num := itoa(c.Number)
+	num := strconv.Itoa(c.Number)
 	w.WriteString(`<section class="cell" id="cell-` + num + `">` + "\n")
 	w.WriteString(`<div class="in"><div class="prompt">In [` + num + `]:</div>`)
 	highlight(w, string(cn.Code), "go")
@@ -93,7 +93,6 @@ func (r *nodeRenderer) renderCell(w util.BufWriter, src []byte, n ast.Node, ente
 	return ast.WalkSkipChildren, nil
 }
 
-func itoa(n int) string { return strconv.Itoa(n) }
 
 // chromaCSS returns the highlighting rules: a light style, and a dark one for dark screens.
 func chromaCSS() string {
