@@ -93,7 +93,6 @@ func (r *nodeRenderer) renderCell(w util.BufWriter, src []byte, n ast.Node, ente
 	return ast.WalkSkipChildren, nil
 }
 
-
 // chromaCSS returns the highlighting rules: a light style, and a dark one for dark screens.
 func chromaCSS() string {
 	var light, dark bytes.Buffer
