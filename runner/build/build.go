@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"go/parser"
+	"go/token"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -46,6 +48,10 @@ func (b *Builder) Build(ctx context.Context, progs []*plan.Program) ([]*Result, 
 	done := map[string]*Result{} // by build key
 	var todo []*plan.Program
 	for _, p := range progs {
+		if msg := notMain(p); msg != "" {
+			done[p.BuildKey] = &Result{Messages: msg}
+			continue
+		}
 		if b.Cache != nil {
 			if bin, ok := b.Cache.Binary(p.BuildKey); ok {
 				done[p.BuildKey] = &Result{Binary: bin, Cached: true}
@@ -241,4 +247,21 @@ func compilerMessages(out string, files []string) string {
 		b.WriteString(line)
 	}
 	return b.String()
+}
+
+// notMain returns the message recorded for a program that is not a command, whose package clause names another
+// package than main: go build would make an archive of it, not a program to run. It returns "" for package main,
+// and for a program whose package clause does not parse, which the compiler then describes.
+func notMain(p *plan.Program) string {
+	src, name := p.Inline, "main.go"
+	if !p.IsInline() {
+		src, name = p.Src, filepath.Base(p.SrcFile)
+	}
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, name, src, parser.PackageClauseOnly)
+	if err != nil || f.Name.Name == "main" {
+		return ""
+	}
+	return fmt.Sprintf("%s: not a main package: package %s; a cell's program is a command, in package main\n",
+		fset.Position(f.Name.Pos()), f.Name.Name)
 }

@@ -12,6 +12,8 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+
+	"classnotes/runner/files"
 )
 
 // Cache is a cache directory.
@@ -95,7 +97,7 @@ func (c *Cache) PutOutput(fp string, e *Entry) error {
 	if err != nil {
 		return err
 	}
-	return writeAtomic(c.outPath(fp), seal(payload))
+	return files.WriteAtomic(c.outPath(fp), seal(payload), 0o600)
 }
 
 func (c *Cache) outPath(fp string) string { return filepath.Join(c.Dir, "out", fp) }
@@ -162,7 +164,7 @@ func (c *Cache) PutBinary(key, tmp string) (string, error) {
 		return "", err
 	}
 	// The sum goes last: a binary without its sum is a miss.
-	if err := writeAtomic(path+".sum", []byte(sum)); err != nil {
+	if err := files.WriteAtomic(path+".sum", []byte(sum), 0o600); err != nil {
 		return "", err
 	}
 	return path, nil
@@ -196,21 +198,4 @@ func (c *Cache) Clean() error {
 		}
 	}
 	return errors.Join(errs...)
-}
-
-// writeAtomic writes data to a temporary file beside path and renames it into place.
-func writeAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
 }

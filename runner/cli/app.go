@@ -41,19 +41,20 @@ type verb struct {
 	name, args, summary string
 	run                 func(a *App, ctx context.Context, fs *pflag.FlagSet, args []string) int
 	flags               func(fs *pflag.FlagSet)
+	noArgs              bool // the verb takes flags only
 }
 
 var verbs []verb
 
 func init() {
 	verbs = []verb{
-		{"render", "[--timeout D] [PATH...]", "run every cell and write the outputs into the lessons (default PATH: lessons/)", (*App).render, renderFlags},
-		{"run", "[--write] [--timeout D] FILE CELL...", "run cells of a lesson, streaming their output; write nothing unless --write", (*App).runCells, runFlags},
-		{"check", "[--offline] [--json FILE] [PATH...]", "run every cell fresh and compare with the notes; write nothing", (*App).check, checkFlags},
-		{"list", "[PATH...]", "list lessons and their cells", (*App).list, nil},
-		{"clean", "[--cache DIR]", "empty the cache of built cells and their outputs", (*App).clean, cacheFlag},
-		{"version", "", "print the runner's version", (*App).version, nil},
-		{"help", "[VERB]", "show this help, or a verb's", (*App).help, nil},
+		{"render", "[--timeout D] [PATH...]", "run every cell and write the outputs into the lessons (default PATH: lessons/)", (*App).render, renderFlags, false},
+		{"run", "[--write] [--timeout D] FILE CELL...", "run cells of a lesson, streaming their output; write nothing unless --write", (*App).runCells, runFlags, false},
+		{"check", "[--offline] [--json FILE] [PATH...]", "run every cell fresh and compare with the notes; write nothing", (*App).check, checkFlags, false},
+		{"list", "[PATH...]", "list lessons and their cells", (*App).list, nil, false},
+		{"clean", "[--cache DIR]", "empty the cache of built cells and their outputs", (*App).clean, cacheFlag, true},
+		{"version", "", "print the runner's version", (*App).version, nil, true},
+		{"help", "[VERB]", "show this help, or a verb's", (*App).help, nil, false},
 	}
 }
 
@@ -84,6 +85,13 @@ func (a *App) Run(ctx context.Context, args []string) int {
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK
 		}
+		fmt.Fprintf(a.Stderr, "runner %s: %v\n\n", v.name, err)
+		a.verbUsage(a.Stderr, v, fs)
+		return exitBadInput
+	}
+	if v.noArgs && fs.NArg() > 0 {
+		fmt.Fprintf(a.Stderr, "runner %s: takes no arguments, got %q\n\n", v.name, fs.Args())
+		a.verbUsage(a.Stderr, v, fs)
 		return exitBadInput
 	}
 	return v.run(a, ctx, fs, fs.Args())

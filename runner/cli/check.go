@@ -5,13 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
 
 	"classnotes/runner/compare"
+	"classnotes/runner/files"
 	"classnotes/runner/lesson"
 	"classnotes/runner/plan"
 )
@@ -53,6 +53,10 @@ func (a *App) check(ctx context.Context, fs *pflag.FlagSet, args []string) int {
 	offline, _ := fs.GetBool("offline")
 	jsonFile, _ := fs.GetString("json")
 	timeout, _ := fs.GetDuration("timeout")
+	if timeout <= 0 {
+		a.errorf("check: --timeout must be positive")
+		return exitBadInput
+	}
 	if stale, _ := fs.GetBool("stale"); stale {
 		return a.checkStale(args, timeout)
 	}
@@ -62,6 +66,9 @@ func (a *App) check(ctx context.Context, fs *pflag.FlagSet, args []string) int {
 		return exitBadInput
 	}
 	lessons, allLoaded := a.loadAll(args, plan.Options{Timeout: timeout})
+	if a.warnNoCells("check", lessons) {
+		allLoaded = false // nothing was checked: that is no success
+	}
 	code := exitOK
 	report := &checkReport{Cells: []cellReport{}, Summary: map[string]int{}}
 	for _, l := range lessons {
@@ -109,6 +116,9 @@ func (a *App) check(ctx context.Context, fs *pflag.FlagSet, args []string) int {
 // made from other code than the cell's now.
 func (a *App) checkStale(args []string, timeout time.Duration) int {
 	lessons, allLoaded := a.loadAll(args, plan.Options{Timeout: timeout})
+	if a.warnNoCells("check", lessons) {
+		allLoaded = false
+	}
 	cells, stale := 0, 0
 	for _, l := range lessons {
 		for _, p := range l.plan.Programs {
@@ -178,7 +188,7 @@ func (a *App) writeReport(path string, report *checkReport) error {
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(abs, append(b, '\n'), 0o644)
+	return files.WriteAtomic(abs, append(b, '\n'), 0o644)
 }
 
 // normalizer returns the normalisation of lesson l: the built-in rules and those of its front matter.

@@ -75,6 +75,7 @@ func (a *App) render(ctx context.Context, fs *pflag.FlagSet, args []string) int 
 		return exitBadInput
 	}
 	lessons, allLoaded := a.loadAll(args, plan.Options{Timeout: timeout})
+	a.warnNoCells("render", lessons) // a lesson without cells is still a page of the site
 	code := exitOK
 	if !allLoaded {
 		code = exitBadInput
@@ -89,10 +90,10 @@ func (a *App) render(ctx context.Context, fs *pflag.FlagSet, args []string) int 
 	}
 	var t tally
 	for _, l := range lessons {
-		c, err := a.renderLesson(ctx, l, o, &t)
+		c, reached, err := a.renderLesson(ctx, l, o, &t)
 		if ctx.Err() != nil {
 			o.progress.done()
-			a.errorf("interrupted; %s not written", l.name)
+			a.errorf("interrupted; %s", reached.interrupted(l.name))
 			return exitSignal
 		}
 		if err != nil {
@@ -101,6 +102,10 @@ func (a *App) render(ctx context.Context, fs *pflag.FlagSet, args []string) int 
 		code = max(code, c)
 	}
 	o.progress.done()
+	if ctx.Err() != nil {
+		a.errorf("interrupted; every lesson rendered, the site index not written")
+		return exitSignal
+	}
 	if o.site != nil {
 		if err := o.site.writeIndex(); err != nil {
 			a.errorf("render: %v", err)
@@ -113,8 +118,32 @@ func (a *App) render(ctx context.Context, fs *pflag.FlagSet, args []string) int 
 	return code
 }
 
-// renderLesson runs the cells of l that need it and writes the lesson back. It returns the lesson's exit code.
-func (a *App) renderLesson(ctx context.Context, l *loaded, o renderOptions, t *tally) (int, error) {
+// reached says how far the rendering of a lesson got, so that an interrupted render says exactly what it wrote.
+type reached int
+
+const (
+	reachedNothing   reached = iota // the lesson was not written
+	reachedLesson                   // the lesson was written (or needed no change); its HTML page was not
+	reachedUnchanged                // the lesson needed no change; its HTML page was not written
+	reachedPage                     // the lesson and its HTML page are done
+)
+
+// interrupted describes, for a render interrupted at this point, what happened to the lesson named name.
+func (r reached) interrupted(name string) string {
+	switch r {
+	case reachedLesson:
+		return name + " written, its HTML page and the site index not"
+	case reachedUnchanged:
+		return name + " needed no change; its HTML page and the site index not written"
+	case reachedPage:
+		return name + " and its HTML page written, the site index not"
+	}
+	return name + " not written"
+}
+
+// renderLesson runs the cells of l that need it and writes the lesson back. It returns the lesson's exit code
+// and how far it got. Once interrupted, it writes nothing more.
+func (a *App) renderLesson(ctx context.Context, l *loaded, o renderOptions, t *tally) (int, reached, error) {
 	results := newResults(l.plan.Programs)
 	toRun := selectToRun(results, o)
 	for _, r := range results {
@@ -126,12 +155,15 @@ func (a *App) renderLesson(ctx context.Context, l *loaded, o renderOptions, t *t
 		before: func(r *cellResult) { o.progress.start(l, r) },
 		after:  func(r *cellResult) { o.progress.cell(l, r) }}
 	if err := e.execute(ctx, toRun); err != nil {
-		return exitBadInput, fmt.Errorf("%s: %w", l.name, err)
+		return exitBadInput, reachedNothing, fmt.Errorf("%s: %w", l.name, err)
+	}
+	if ctx.Err() != nil {
+		return exitBadInput, reachedNothing, ctx.Err()
 	}
 	for _, r := range toRun {
 		if r.ran() {
 			if err := o.cache.PutOutput(r.prog.Fingerprint, r.entry()); err != nil {
-				return exitBadInput, fmt.Errorf("%s: %w", l.name, err)
+				return exitBadInput, reachedNothing, fmt.Errorf("%s: %w", l.name, err)
 			}
 		}
 	}
@@ -143,21 +175,33 @@ func (a *App) renderLesson(ctx context.Context, l *loaded, o renderOptions, t *t
 		}
 	}
 	out, written, err := a.writeBack(l, results)
+	got := reachedLesson
 	switch {
 	case err != nil:
-		return exitBadInput, err
+		return exitBadInput, reachedNothing, err
 	case written:
 		t.written++
 	default:
 		t.unchanged++
+		got = reachedUnchanged
+	}
+	if afterWriteBack != nil {
+		afterWriteBack()
+	}
+	if ctx.Err() != nil {
+		return code, got, ctx.Err()
 	}
 	if o.site != nil {
 		if err := o.site.writePage(l, out, results); err != nil {
-			return exitBadInput, fmt.Errorf("%s: html: %w", l.name, err)
+			return exitBadInput, got, fmt.Errorf("%s: html: %w", l.name, err)
 		}
 	}
-	return code, nil
+	return code, reachedPage, nil
 }
+
+// afterWriteBack, when not nil, is called by renderLesson once the lesson is written, for tests that interrupt
+// the runner at that moment.
+var afterWriteBack func()
 
 // selectToRun marks the cells that need no run (code unchanged since their output was recorded, and their run
 // kept in the cache) and returns the others, in document order. Cells that run with servers run together, or

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"classnotes/runner/cache"
+	"classnotes/runner/files"
 	"classnotes/runner/lesson"
 	"classnotes/runner/site"
 )
@@ -71,7 +72,7 @@ func (s *siteWriter) writePage(l *loaded, src []byte, results []*cellResult) err
 		outcome = "no cells"
 	}
 	s.entries = append(s.entries, site.Entry{Title: site.Title(parsed), Page: name, Cells: len(results), Outcome: outcome, Failed: failed > 0})
-	return os.WriteFile(filepath.Join(s.dir, name), b.Bytes(), 0o644)
+	return files.WriteAtomic(filepath.Join(s.dir, name), b.Bytes(), 0o644)
 }
 
 func (s *siteWriter) writeIndex() error {
@@ -79,7 +80,7 @@ func (s *siteWriter) writeIndex() error {
 	if err := site.WriteIndex(&b, s.entries); err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(s.dir, "index.html"), b.Bytes(), 0o644)
+	return files.WriteAtomic(filepath.Join(s.dir, "index.html"), b.Bytes(), 0o644)
 }
 
 // cellView is what the page shows of how a cell went: its raw output and its badges.

@@ -13,12 +13,23 @@ const (
 	strEsc           // after ESC inside such a string
 )
 
+// maxString is how long a string sequence (OSC, DCS, …) may be. A longer one, like one cut by a line break or
+// by the end of the output, was never a sequence: its text is kept rather than lost.
+const maxString = 4096
+
 // Stripper removes ANSI escape sequences from a stream of bytes. A sequence may be split across calls.
+//
+// A string sequence (such as OSC "ESC ] 0 ; title BEL") must end with BEL or ST before a line break, before
+// maxString bytes and before the output ends; otherwise only its introducer is removed and the text after it is
+// kept, so that a program printing a stray ESC ] does not make the runner drop the rest of its output. A control
+// sequence (ESC [) likewise ends at the first byte that cannot belong to it, which is kept.
 type Stripper struct {
-	state ansiState
+	state   ansiState
+	pending []byte // the text of an open string sequence
 }
 
-// Strip returns p without the escape sequences, continuing any sequence left open by the previous call.
+// Strip returns p without the escape sequences, continuing any sequence left open by the previous call. The
+// text of a string sequence still open at the end of p is held back until it ends or Flush is called.
 func (s *Stripper) Strip(p []byte) []byte {
 	out := make([]byte, 0, len(p))
 	for _, c := range p {
@@ -36,37 +47,62 @@ func (s *Stripper) Strip(p []byte) []byte {
 			case c == ']' || c == 'P' || c == '^' || c == '_' || c == 'X':
 				s.state = str
 			case c >= 0x20 && c <= 0x2f: // intermediate bytes: keep reading
+			case c < 0x20 || c == 0x7f: // not part of a sequence: keep it
+				s.state = plain
+				out = append(out, c)
 			default:
 				s.state = plain
 			}
 		case csi:
-			if c >= 0x40 && c <= 0x7e {
+			switch {
+			case c >= 0x40 && c <= 0x7e: // the final byte
 				s.state = plain
-			}
-		case str:
-			if c == 0x07 {
+			case c < 0x20 || c >= 0x7f: // cannot be in a control sequence: it ends, the byte is text
 				s.state = plain
-			} else if c == 0x1b {
-				s.state = strEsc
+				out = append(out, c)
 			}
-		case strEsc:
-			if c == '\\' {
-				s.state = plain
-			} else {
-				s.state = str
-			}
+		case str, strEsc:
+			out = s.inString(out, c)
 		}
 	}
+	return out
+}
+
+// inString handles byte c inside a string sequence, appending to out what turns out to be text.
+func (s *Stripper) inString(out []byte, c byte) []byte {
+	switch {
+	case c == 0x07 || s.state == strEsc && c == '\\': // BEL or ST: the sequence is complete
+		s.state, s.pending = plain, s.pending[:0]
+		return out
+	case c == '\n' || len(s.pending) >= maxString: // never ended: it was text
+		out = append(out, s.pending...)
+		s.state, s.pending = plain, s.pending[:0]
+		return append(out, c)
+	case c == 0x1b:
+		s.state = strEsc
+	default:
+		s.state = str
+	}
+	s.pending = append(s.pending, c)
+	return out
+}
+
+// Flush returns the text held back by an open string sequence, which the end of the output shows was none,
+// and resets the Stripper.
+func (s *Stripper) Flush() []byte {
+	out := s.pending
+	*s = Stripper{}
 	return out
 }
 
 // StripANSI returns b without ANSI escape sequences.
 func StripANSI(b []byte) []byte {
 	var s Stripper
-	return s.Strip(b)
+	return append(s.Strip(b), s.Flush()...)
 }
 
-// StripWriter writes to W what is written to it, without ANSI escape sequences.
+// StripWriter writes to W what is written to it, without ANSI escape sequences. Close writes the text held
+// back by a string sequence that never ended.
 type StripWriter struct {
 	W io.Writer
 	s Stripper
@@ -77,4 +113,13 @@ func (w *StripWriter) Write(p []byte) (int, error) {
 		return 0, err
 	}
 	return len(p), nil
+}
+
+// Close writes what an unfinished string sequence held back. It does not close W.
+func (w *StripWriter) Close() error {
+	if rest := w.s.Flush(); len(rest) > 0 {
+		_, err := w.W.Write(rest)
+		return err
+	}
+	return nil
 }

@@ -16,6 +16,15 @@ func TestStripANSI(t *testing.T) {
 		{"\x1b(Bcharset", "charset"},
 		{"\x1bMup", "up"},
 		{"tab\tand\nnewline", "tab\tand\nnewline"},
+		// A string sequence that never ends was text: only its introducer goes.
+		{"a\x1b]0;title never ends\nmore text\n", "a0;title never ends\nmore text\n"},
+		{"a\x1b]0;no end at all", "a0;no end at all"},
+		{"\x1b]0;" + strings.Repeat("x", maxString+10) + "\n", "0;" + strings.Repeat("x", maxString+10) + "\n"},
+		{"\x1bPdcs\x1b\\after\x1b_apc\x07!", "after!"},
+		{"panic\x1b]8;;\ngoroutine 1 [running]:\n", "panic8;;\ngoroutine 1 [running]:\n"},
+		// A control sequence ends at a byte that cannot belong to it; that byte is text.
+		{"a\x1b[12\nb", "a\nb"},
+		{"a\x1b\nb", "a\nb"},
 	}
 	for _, tt := range tests {
 		if got := string(StripANSI([]byte(tt.in))); got != tt.want {
@@ -37,6 +46,19 @@ func TestStripWriterSplit(t *testing.T) {
 	if out.String() != "abc\n" {
 		t.Errorf("got %q, want %q", out.String(), "abc\n")
 	}
+
+	// A string sequence left open at the end is written by Close.
+	out.Reset()
+	w = &StripWriter{W: &out}
+	for _, part := range []string{"x\x1b]0;ti", "tle"} {
+		w.Write([]byte(part))
+	}
+	if out.String() != "x" {
+		t.Errorf("before Close: %q, want %q", out.String(), "x")
+	}
+	if err := w.Close(); err != nil || out.String() != "x0;title" {
+		t.Errorf("after Close: %q, %v; want %q", out.String(), err, "x0;title")
+	}
 }
 
 func TestText(t *testing.T) {
@@ -56,6 +78,7 @@ func TestText(t *testing.T) {
 		{"invalid utf-8", "x\xff\xfey\n", 0, "", "x\uFFFDy\n"},
 		{"colours", "\x1b[32mok\x1b[0m\n", 0, "", "ok\n"},
 		{"capped", "abc", 10, "", "abc\n[output capped: 10 more bytes dropped]\n"},
+		{"unterminated OSC keeps the rest", "a\x1b]0;t\npanic: boom\n", 0, "exit status 2", "a0;t\npanic: boom\nexit status 2\n"},
 	}
 	for _, tt := range tests {
 		if got := Text([]byte(tt.raw), tt.dropped, tt.status); got != tt.want {

@@ -100,6 +100,9 @@ func Make(l *lesson.Lesson, file string, opt Options) (*Plan, error) {
 // resolveSrc checks the src= path of prog and fills in its package directory, file and module.
 func resolveSrc(prog *Program, lessonDir, root string) error {
 	src := prog.Cell.Attrs.Src
+	if filepath.IsAbs(src) || strings.HasPrefix(src, "/") {
+		return fmt.Errorf("src=%s: an absolute path; write it relative to the lesson's directory, so the lesson works in every clone", src)
+	}
 	path := filepath.Join(lessonDir, filepath.FromSlash(src))
 	info, err := os.Stat(path)
 	switch {

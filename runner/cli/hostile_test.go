@@ -1,0 +1,257 @@
+package cli
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// These tests are the findings of hostile use (issue 10): each checks the lesson's bytes and what the runner
+// said.
+
+// TestUnknownFlag: a flag the verb does not know, or an argument to a verb that takes none, is reported with the
+// verb's usage, exit 2, and nothing is done.
+func TestUnknownFlag(t *testing.T) {
+	dir := t.TempDir()
+	cacheDir := filepath.Join(dir, "cache")
+	keep := filepath.Join(cacheDir, "out", "keep")
+	writeFile(t, keep, "x")
+	tests := []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"render", "--bogus"}, []string{"runner render: unknown flag: --bogus", "Usage: runner render"}},
+		{[]string{"check", "-z"}, []string{"runner check: unknown shorthand flag: 'z' in -z", "Usage: runner check"}},
+		{[]string{"run", "--timeout", "soon", "l.md", "1"}, []string{"invalid argument \"soon\" for \"--timeout\"", "Usage: runner run"}},
+		{[]string{"clean", "--cache", cacheDir, "extra"}, []string{`runner clean: takes no arguments, got ["extra"]`, "Usage: runner clean"}},
+		{[]string{"version", "now"}, []string{`runner version: takes no arguments`}},
+		{[]string{"check", "--timeout=-1s"}, []string{"runner: check: --timeout must be positive"}},
+	}
+	for _, tt := range tests {
+		code, stdout, stderr := runner(t, context.Background(), dir, tt.args...)
+		if code != exitBadInput || stdout != "" {
+			t.Errorf("%v: exit %d, stdout %q; want %d and nothing", tt.args, code, stdout, exitBadInput)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(stderr, w) {
+				t.Errorf("%v: stderr:\n%s\nwant it to contain %q", tt.args, stderr, w)
+			}
+		}
+	}
+	if _, err := os.Stat(keep); err != nil {
+		t.Errorf("clean with an extra argument emptied the cache: %v", err)
+	}
+}
+
+// TestNotMainPackage: a cell in another package than main records why it cannot run, like a compile error, and
+// the cells after it run.
+func TestNotMainPackage(t *testing.T) {
+	dir := t.TempDir()
+	cacheDir := filepath.Join(dir, "cache")
+	src := cell(1, "", "package lib\n\nfunc F() {}") + cell(2, "", mainWith("fmt", `	fmt.Println("two")`))
+	path := filepath.Join(dir, "l.md")
+	writeFile(t, path, src)
+	for range 2 { // the second time from the cache
+		code, _, stderr := runner(t, context.Background(), dir, "render", "--no-html", "--cache", cacheDir, "l.md")
+		if code != exitFailed || !strings.Contains(stderr, "compile error") {
+			t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+		}
+		got := outputs(t, readFile(t, path))
+		if want := "main.go:1:9: not a main package: package lib; a cell's program is a command, in package main\n"; got[1] != want {
+			t.Errorf("Out [1] = %q, want %q", got[1], want)
+		}
+		if got[2] != "two\n" {
+			t.Errorf("Out [2] = %q", got[2])
+		}
+	}
+	bins, _ := filepath.Glob(filepath.Join(cacheDir, "bin", "*"))
+	for _, b := range bins {
+		if data, err := os.ReadFile(b); err == nil && strings.HasPrefix(string(data), "!<arch>") {
+			t.Errorf("an archive was cached as a program: %s", b)
+		}
+	}
+}
+
+// TestNotRegularLessons: a named pipe or a device called *.md is refused at once, as is a lesson past the size
+// limit; the other lessons of the directory are rendered.
+func TestNotRegularLessons(t *testing.T) {
+	dir := t.TempDir()
+	lessons := filepath.Join(dir, "lessons")
+	good := filepath.Join(lessons, "a.md")
+	writeFile(t, good, cell(1, "", mainWith("fmt", `	fmt.Println("fine")`)))
+	if err := syscall.Mkfifo(filepath.Join(lessons, "pipe.md"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("/dev/zero", filepath.Join(lessons, "zero.md")); err != nil {
+		t.Fatal(err)
+	}
+	big, err := os.Create(filepath.Join(lessons, "big.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := big.Truncate(MaxLessonSize + 1); err != nil { // sparse: no disk used
+		t.Fatal(err)
+	}
+	if err := big.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	code, _, stderr := runner(t, ctx, dir, "render", "--no-html", "lessons")
+	if ctx.Err() != nil {
+		t.Fatal("the runner hung on a lesson that is not a regular file")
+	}
+	for _, want := range []string{
+		"lessons/pipe.md: not a regular file (a named pipe); not read",
+		"lessons/zero.md: not a regular file (a character device); not read",
+		"lessons/big.md: 67108865 bytes, larger than the 64 MiB a lesson may be; not read",
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr:\n%s\nwant it to contain %q", stderr, want)
+		}
+	}
+	if code != exitBadInput {
+		t.Errorf("exit %d, want %d", code, exitBadInput)
+	}
+	if outputs(t, readFile(t, good))[1] != "fine\n" {
+		t.Errorf("the regular lesson beside them was not rendered:\n%s", readFile(t, good))
+	}
+}
+
+// TestSameLessonTwice: a lesson named twice (as itself, through its directory, through a link) is rendered once,
+// without a false "changed on disk".
+func TestSameLessonTwice(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "lessons", "l.md")
+	writeFile(t, path, cell(1, "", mainWith("fmt", `	fmt.Println("once")`)))
+	if err := os.Symlink("l.md", filepath.Join(dir, "lessons", "link.md")); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runner(t, context.Background(), dir, "render", "--no-html", "lessons/l.md", "./lessons/l.md", "lessons")
+	if code != exitOK || !strings.Contains(stderr, "render: 1 lesson, 1 cell: 1 run") || strings.Contains(stderr, "changed on disk") {
+		t.Errorf("exit %d, stderr:\n%s", code, stderr)
+	}
+	if outputs(t, readFile(t, path))[1] != "once\n" {
+		t.Errorf("lesson:\n%s", readFile(t, path))
+	}
+}
+
+// TestSrcAbsolute: an absolute src= path is refused with a reason, even when the file exists.
+func TestSrcAbsolute(t *testing.T) {
+	dir := t.TempDir()
+	snippet := filepath.Join(dir, "main.go")
+	writeFile(t, snippet, mainWith("fmt", `	fmt.Println("x")`))
+	src := "In [1]:\n\n```go src=" + snippet + "\n```\n"
+	path := filepath.Join(dir, "l.md")
+	writeFile(t, path, src)
+	code, _, stderr := runner(t, context.Background(), dir, "render", "l.md")
+	want := "l.md:3:7: In [1]: src=" + snippet + ": an absolute path; write it relative to the lesson's directory"
+	if code != exitBadInput || !strings.Contains(stderr, want) {
+		t.Errorf("exit %d, stderr:\n%s\nwant %q", code, stderr, want)
+	}
+	if readFile(t, path) != src {
+		t.Errorf("lesson written")
+	}
+}
+
+// TestNoCells: lessons without a single cell are said to be so; check, which then checked nothing, fails.
+func TestNoCells(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "lessons", "a.md"), "# A\n\nIn [1]: is prose here.\n")
+	writeFile(t, filepath.Join(dir, "lessons", "b.md"), "# B\n")
+	const want = `no cells in 2 lessons: a cell is a line "In [N]:" followed by a ` + "```go block"
+	for _, verb := range [][]string{{"check"}, {"check", "--stale"}, {"render", "--no-html"}} {
+		code, _, stderr := runner(t, context.Background(), dir, append(verb, "lessons")...)
+		wantCode := exitBadInput
+		if verb[0] == "render" {
+			wantCode = exitOK // a lesson without cells is still a page
+		}
+		if code != wantCode || !strings.Contains(stderr, want) {
+			t.Errorf("%v: exit %d, stderr:\n%s", verb, code, stderr)
+		}
+	}
+}
+
+// TestInterruptedAfterWrite: Ctrl-C after the lesson was written, while its HTML page is made, says so: the
+// lesson is written, the page is not.
+func TestInterruptedAfterWrite(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "k.md")
+	writeFile(t, path, cell(1, "", mainWith("fmt", `	fmt.Println("done")`)))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	afterWriteBack = cancel
+	defer func() { afterWriteBack = nil }()
+	code, _, stderr := runner(t, ctx, dir, "render", "--html", "site", "k.md")
+	if code != exitSignal || !strings.Contains(stderr, "runner: interrupted; k.md written, its HTML page and the site index not\n") {
+		t.Errorf("exit %d, stderr:\n%s", code, stderr)
+	}
+	if outputs(t, readFile(t, path))[1] != "done\n" {
+		t.Errorf("the lesson was not written, though the runner said so")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "site", "k.html")); err == nil {
+		t.Errorf("the page was written after the interrupt")
+	}
+}
+
+// TestUnterminatedEscape: a program that prints the start of an OSC sequence and never ends it keeps the rest
+// of its output, panic trace included.
+func TestUnterminatedEscape(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "l.md")
+	writeFile(t, path, cell(1, "", mainWith("fmt", `	fmt.Print("a\x1b]0;title never ends\n")
+	fmt.Println("more text")
+	fmt.Print("\x1b]8;;")
+	panic("boom")`)))
+	code, _, stderr := runner(t, context.Background(), dir, "render", "--no-html", "l.md")
+	out := outputs(t, readFile(t, path))[1]
+	for _, want := range []string{"a0;title never ends\nmore text\n", "panic: boom", "goroutine 1", "exit status 2\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("Out [1] = %q, want it to contain %q (exit %d, stderr %s)", out, want, code, stderr)
+		}
+	}
+}
+
+// TestCheckJSONFullDisk: a report that cannot be written (here: a file size limit of 0, as on a full disk)
+// leaves no file behind, and an old report stays as it was.
+func TestCheckJSONFullDisk(t *testing.T) {
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "runner")
+	if out, err := exec.Command("go", "build", "-o", bin, "classnotes/runner").CombinedOutput(); err != nil {
+		t.Fatalf("build runner: %v\n%s", err, out)
+	}
+	cacheDir := filepath.Join(dir, "cache")
+	writeFile(t, filepath.Join(dir, "l.md"), cell(1, "", mainWith("fmt", `	fmt.Println("x")`)))
+	// The first render, without a limit, builds the program into the cache: check only runs it.
+	if out, err := exec.Command(bin, "render", "--no-html", "--cache", cacheDir, filepath.Join(dir, "l.md")).CombinedOutput(); err != nil {
+		t.Fatalf("render: %v\n%s", err, out)
+	}
+	for _, old := range []string{"", "old report\n"} {
+		report := filepath.Join(dir, "report.json")
+		os.Remove(report)
+		if old != "" {
+			writeFile(t, report, old)
+		}
+		cmd := exec.Command("sh", "-c", `ulimit -f 0 && exec "$0" check --cache "$1" --json report.json l.md`, bin, cacheDir)
+		cmd.Dir = dir
+		out, err := cmd.CombinedOutput()
+		if code := cmd.ProcessState.ExitCode(); code != exitBadInput || !strings.Contains(string(out), "runner: check: write ") {
+			t.Errorf("exit %d (%v), output:\n%s", code, err, out)
+		}
+		got, err := os.ReadFile(report)
+		switch {
+		case old == "" && err == nil:
+			t.Errorf("a report was left behind: %q", got)
+		case old != "" && string(got) != old:
+			t.Errorf("the old report became %q (%v)", got, err)
+		}
+		if tmps, _ := filepath.Glob(filepath.Join(dir, ".report.json.*")); len(tmps) > 0 {
+			t.Errorf("temporary files left: %v", tmps)
+		}
+	}
+}

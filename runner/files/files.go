@@ -1,0 +1,31 @@
+package files
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// WriteAtomic writes data to path: into a temporary file beside it, then renamed over it, with mode perm. When
+// anything fails, path is left as it was and the temporary file is removed. It does not wait for the disk
+// (no fsync): after a power cut the file may be empty, which the runner's own files survive (the cache checks
+// its entries, the site and the report are made again), and a lesson is never written this way.
+func WriteAtomic(path string, data []byte, perm fs.FileMode) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name()) // fails harmlessly once renamed
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Chmod(perm); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}
