@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"syscall"
 
 	"classnotes/runner/files"
 )
@@ -19,7 +20,13 @@ import (
 // Cache is a cache directory.
 type Cache struct {
 	Dir string
+	// lock is the cache's lock file, held shared while the cache is open, so that Clean does not pull a
+	// binary away from a runner about to start it.
+	lock *os.File
 }
+
+// ErrInUse is returned by Clean while another runner has the cache open.
+var ErrInUse = errors.New("in use by another runner (a render, check or run); not emptied, try again when it has finished")
 
 // DefaultDir returns the cache directory used when none is given: classnotes under the user's cache directory.
 func DefaultDir() (string, error) {
@@ -30,14 +37,32 @@ func DefaultDir() (string, error) {
 	return filepath.Join(dir, "classnotes"), nil
 }
 
-// Open opens the cache in dir, creating it if needed.
+// Open opens the cache in dir, creating it if needed. The caller closes it.
 func Open(dir string) (*Cache, error) {
 	for _, sub := range []string{"bin", "out"} {
 		if err := os.MkdirAll(filepath.Join(dir, sub), 0o755); err != nil {
 			return nil, fmt.Errorf("cache: %w", err)
 		}
 	}
-	return &Cache{Dir: dir}, nil
+	lock, err := os.OpenFile(filepath.Join(dir, "lock"), os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("cache: %w", err)
+	}
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_SH); err != nil {
+		lock.Close()
+		return nil, fmt.Errorf("cache: lock %s: %w", lock.Name(), err)
+	}
+	return &Cache{Dir: dir, lock: lock}, nil
+}
+
+// Close releases the cache for Clean.
+func (c *Cache) Close() error {
+	if c.lock == nil {
+		return nil
+	}
+	err := c.lock.Close()
+	c.lock = nil
+	return err
 }
 
 var keyPattern = regexp.MustCompile(`^[0-9a-f]{16,128}$`)
@@ -189,11 +214,25 @@ func fileSum(path string) (string, error) {
 	return fmt.Sprintf("crc32c %d %08x", n, h.Sum32()), nil
 }
 
-// Clean removes everything in the cache.
+// Clean removes everything in the cache. It refuses with ErrInUse while another runner has the cache open.
 func (c *Cache) Clean() error {
+	if c.lock != nil {
+		// Turn this runner's shared lock into the only one, without waiting for the others.
+		err := syscall.Flock(int(c.lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return ErrInUse
+		}
+		if err != nil {
+			return fmt.Errorf("cache: lock %s: %w", c.lock.Name(), err)
+		}
+		defer syscall.Flock(int(c.lock.Fd()), syscall.LOCK_SH)
+	}
 	var errs []error
 	for _, sub := range []string{"bin", "out"} {
 		if err := os.RemoveAll(filepath.Join(c.Dir, sub)); err != nil {
+			errs = append(errs, err)
+		}
+		if err := os.MkdirAll(filepath.Join(c.Dir, sub), 0o755); err != nil {
 			errs = append(errs, err)
 		}
 	}

@@ -1,6 +1,7 @@
 package cache
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,11 +11,27 @@ import (
 
 const fp = "0123456789abcdef0123456789abcdef"
 
-func TestOutputRoundTrip(t *testing.T) {
-	c, err := Open(t.TempDir())
+// open opens a cache in dir, closed at the end of the test.
+func open(t *testing.T, dir string) *Cache {
+	t.Helper()
+	c, err := Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// must fails the test at once on a setup error, which could otherwise make every later check vacuous.
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestOutputRoundTrip(t *testing.T) {
+	c := open(t, t.TempDir())
 	if _, ok := c.Output(fp); ok {
 		t.Fatal("empty cache has an entry")
 	}
@@ -33,12 +50,16 @@ func TestOutputRoundTrip(t *testing.T) {
 
 // TestDamagedEntries: a truncated or altered entry, or a binary without a matching sum, is a miss.
 func TestDamagedEntries(t *testing.T) {
-	c, _ := Open(t.TempDir())
-	c.PutOutput(fp, &Entry{Text: "hello\n"})
+	c := open(t, t.TempDir())
+	must(t, c.PutOutput(fp, &Entry{Text: "hello\n"}))
 	path := filepath.Join(c.Dir, "out", fp)
-	b, _ := os.ReadFile(path)
+	b, err := os.ReadFile(path)
+	must(t, err)
+	if _, ok := c.Output(fp); !ok {
+		t.Fatal("the sound entry is a miss")
+	}
 	for _, damaged := range [][]byte{b[:len(b)-3], append(b[:len(b):len(b)], 'x'), []byte(strings.Replace(string(b), "hello", "jello", 1)), nil} {
-		os.WriteFile(path, damaged, 0o644)
+		must(t, os.WriteFile(path, damaged, 0o644))
 		if e, ok := c.Output(fp); ok {
 			t.Errorf("damaged entry %q read as %+v", damaged, e)
 		}
@@ -49,7 +70,7 @@ func TestDamagedEntries(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer remove()
-	os.WriteFile(tmp, []byte("binary"), 0o755)
+	must(t, os.WriteFile(tmp, []byte("binary"), 0o755))
 	bin, err := c.PutBinary(fp, tmp)
 	if err != nil {
 		t.Fatal(err)
@@ -57,7 +78,7 @@ func TestDamagedEntries(t *testing.T) {
 	if got, ok := c.Binary(fp); !ok || got != bin {
 		t.Fatalf("Binary = %q, %v", got, ok)
 	}
-	os.WriteFile(bin, []byte("bina"), 0o755) // cut short
+	must(t, os.WriteFile(bin, []byte("bina"), 0o755)) // cut short
 	if _, ok := c.Binary(fp); ok {
 		t.Error("a damaged binary was a hit")
 	}
@@ -74,6 +95,7 @@ func TestConcurrentWriters(t *testing.T) {
 				t.Error(err)
 				return
 			}
+			defer c.Close()
 			for i := range 50 {
 				text := strings.Repeat(string(rune('a'+w)), 1000+i)
 				if err := c.PutOutput(fp, &Entry{Text: text}); err != nil {
@@ -86,21 +108,49 @@ func TestConcurrentWriters(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if left, _ := filepath.Glob(filepath.Join(dir, "out", ".tmp-*")); len(left) > 0 {
+	if e, ok := open(t, dir).Output(fp); !ok || len(e.Text) < 1000 {
+		t.Errorf("no whole entry after the writers: %+v, %v", e, ok)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, "out", ".*.tmp")); len(left) > 0 {
 		t.Errorf("temporary files left: %v", left)
 	}
 }
 
 func TestClean(t *testing.T) {
-	c, _ := Open(t.TempDir())
-	c.PutOutput(fp, &Entry{})
-	if err := c.Clean(); err != nil {
-		t.Fatal(err)
+	c := open(t, t.TempDir())
+	must(t, c.PutOutput(fp, &Entry{}))
+	if _, ok := c.Output(fp); !ok {
+		t.Fatal("no entry to clean")
 	}
+	must(t, c.Clean())
 	if _, ok := c.Output(fp); ok {
 		t.Error("entry survived Clean")
 	}
-	if _, err := Open(c.Dir); err != nil {
-		t.Error(err)
+	must(t, c.PutOutput(fp, &Entry{})) // the cache still works after Clean
+	if _, ok := c.Output(fp); !ok {
+		t.Error("no entry after Clean and PutOutput")
+	}
+}
+
+// TestCleanInUse: Clean refuses while another runner has the cache open, and works once it is closed.
+func TestCleanInUse(t *testing.T) {
+	dir := t.TempDir()
+	c := open(t, dir)
+	must(t, c.PutOutput(fp, &Entry{}))
+	other := open(t, dir)
+	if err := c.Clean(); !errors.Is(err, ErrInUse) {
+		t.Fatalf("Clean while in use: %v", err)
+	}
+	if _, ok := c.Output(fp); !ok {
+		t.Fatal("Clean emptied a cache in use")
+	}
+	must(t, other.Close())
+	must(t, c.Clean())
+	if _, ok := c.Output(fp); ok {
+		t.Error("entry survived Clean")
+	}
+	// c keeps its shared lock after Clean: another Clean must wait for it.
+	if err := open(t, dir).Clean(); !errors.Is(err, ErrInUse) {
+		t.Errorf("Clean beside an open cache: %v", err)
 	}
 }

@@ -65,6 +65,7 @@ func (a *App) check(ctx context.Context, fs *pflag.FlagSet, args []string) int {
 		a.errorf("check: %v", err)
 		return exitBadInput
 	}
+	defer c.Close()
 	lessons, allLoaded := a.loadAll(args, plan.Options{Timeout: timeout})
 	if a.warnNoCells("check", lessons) {
 		allLoaded = false // nothing was checked: that is no success

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -80,7 +81,10 @@ func (a *App) getenv(key string) string {
 func (a *App) clean(ctx context.Context, fs *pflag.FlagSet, args []string) int {
 	c, err := a.openCache(fs)
 	if err == nil {
-		err = c.Clean()
+		defer c.Close()
+		if err = c.Clean(); errors.Is(err, cache.ErrInUse) {
+			err = fmt.Errorf("%s: %w", c.Dir, err)
+		}
 	}
 	if err != nil {
 		a.errorf("clean: %v", err)

@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"classnotes/runner/cache"
 )
 
 // These tests are the findings of hostile use (issue 10): each checks the lesson's bytes and what the runner
@@ -253,5 +255,36 @@ func TestCheckJSONFullDisk(t *testing.T) {
 		if tmps, _ := filepath.Glob(filepath.Join(dir, ".report.json.*")); len(tmps) > 0 {
 			t.Errorf("temporary files left: %v", tmps)
 		}
+	}
+}
+
+// TestCleanDuringRender: clean refuses while another runner has the cache open, rather than pulling a binary away
+// from a render about to start it; once that runner is done, clean empties the cache.
+func TestCleanDuringRender(t *testing.T) {
+	dir := t.TempDir()
+	cacheDir := filepath.Join(dir, "cache")
+	writeFile(t, filepath.Join(dir, "l.md"), cell(1, "", mainWith("fmt", `	fmt.Println("x")`)))
+	if code, _, stderr := runner(t, context.Background(), dir, "render", "--no-html", "--cache", cacheDir, "l.md"); code != exitOK {
+		t.Fatalf("render: exit %d\n%s", code, stderr)
+	}
+	held, err := cache.Open(cacheDir) // as a render in another process holds it
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runner(t, context.Background(), dir, "clean", "--cache", cacheDir)
+	if code != exitBadInput || !strings.Contains(stderr, "runner: clean: "+cacheDir+": in use by another runner") {
+		t.Errorf("clean while in use: exit %d, stderr %s", code, stderr)
+	}
+	if bins, _ := filepath.Glob(filepath.Join(cacheDir, "bin", "*")); len(bins) == 0 {
+		t.Errorf("the cache was emptied while in use")
+	}
+	if err := held.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if code, stdout, stderr := runner(t, context.Background(), dir, "clean", "--cache", cacheDir); code != exitOK || !strings.Contains(stdout, "emptied") {
+		t.Errorf("clean after: exit %d, %s%s", code, stdout, stderr)
+	}
+	if bins, _ := filepath.Glob(filepath.Join(cacheDir, "bin", "*")); len(bins) != 0 {
+		t.Errorf("not emptied: %v", bins)
 	}
 }

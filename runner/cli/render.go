@@ -74,6 +74,7 @@ func (a *App) render(ctx context.Context, fs *pflag.FlagSet, args []string) int 
 		a.errorf("render: %v", err)
 		return exitBadInput
 	}
+	defer o.cache.Close()
 	lessons, allLoaded := a.loadAll(args, plan.Options{Timeout: timeout})
 	a.warnNoCells("render", lessons) // a lesson without cells is still a page of the site
 	code := exitOK

@@ -37,6 +37,7 @@ func (a *App) runCells(ctx context.Context, fs *pflag.FlagSet, args []string) in
 		a.errorf("run: %v", err)
 		return exitBadInput
 	}
+	defer c.Close()
 	l, err := a.load(args[0], plan.Options{Timeout: timeout})
 	if err != nil {
 		fmt.Fprintln(a.Stderr, err)
