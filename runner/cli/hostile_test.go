@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -287,4 +288,88 @@ func TestCleanDuringRender(t *testing.T) {
 	if bins, _ := filepath.Glob(filepath.Join(cacheDir, "bin", "*")); len(bins) != 0 {
 		t.Errorf("not emptied: %v", bins)
 	}
+}
+
+// TestStaleAfterTimeoutOrGoSum: timeout= and go.sum are part of what an output was made from: changing either
+// makes check --stale fail, naming the cell.
+func TestStaleAfterTimeoutOrGoSum(t *testing.T) {
+	root := module(t)
+	writeFile(t, filepath.Join(root, "go.sum"), "")
+	path := filepath.Join(root, "lessons", "l.md")
+	writeFile(t, path, cell(1, "timeout=5s", mainWith("fmt", `	fmt.Println("x")`)))
+	if code, _, stderr := runner(t, context.Background(), root, "render", "--no-html", "lessons"); code != exitOK {
+		t.Fatalf("render: exit %d\n%s", code, stderr)
+	}
+	rendered := readFile(t, path)
+	stale := func(what string) {
+		t.Helper()
+		code, stdout, _ := runner(t, context.Background(), root, "check", "--stale", "lessons")
+		if code != exitFailed || !strings.Contains(stdout, "lessons/l.md:15: In [1]: the recorded output is stale") {
+			t.Errorf("after changing %s: exit %d, stdout:\n%s", what, code, stdout)
+		}
+	}
+	if code, stdout, _ := runner(t, context.Background(), root, "check", "--stale", "lessons"); code != exitOK {
+		t.Fatalf("fresh render is stale: %s", stdout)
+	}
+	writeFile(t, path, strings.Replace(rendered, "timeout=5s", "timeout=6s", 1))
+	stale("timeout=")
+	writeFile(t, path, rendered)
+	writeFile(t, filepath.Join(root, "go.sum"), "example.com/x v1.0.0 h1:abc=\n")
+	stale("go.sum")
+}
+
+// countingServer answers each connection with its number.
+const countingServer = `package main
+
+import (
+	"fmt"
+	"net"
+)
+
+func main() {
+	ln, err := net.Listen("tcp", "127.0.0.1:%d")
+	if err != nil {
+		panic(err)
+	}
+	for n := 1; ; n++ {
+		conn, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		fmt.Fprintf(conn, "you are client %%d\n", n)
+		conn.Close()
+	}
+}`
+
+// TestIdenticalClients: two identical client cells after one server print different things; each keeps its
+// own cache entry, so a render from the cache still shows each its own output.
+func TestIdenticalClients(t *testing.T) {
+	dir := t.TempDir()
+	port := freePort(t)
+	client := mainWith("fmt io net", fmt.Sprintf(`	conn, err := net.Dial("tcp", "127.0.0.1:%d")
+	if err != nil {
+		panic(err)
+	}
+	b, _ := io.ReadAll(conn)
+	fmt.Print(string(b))`, port))
+	src := cell(1, fmt.Sprintf("background ready=tcp:127.0.0.1:%d", port), fmt.Sprintf(countingServer, port)) +
+		cell(2, "", client) + cell(3, "", client)
+	path := filepath.Join(dir, "l.md")
+	writeFile(t, path, src)
+	page := filepath.Join(dir, "site", "l.html")
+	for i, want := range []string{"3 run, 0 unchanged", "0 run, 3 unchanged"} {
+		code, _, stderr := runner(t, context.Background(), dir, "render", "l.md")
+		if code != exitOK || !strings.Contains(stderr, want) {
+			t.Fatalf("render %d: exit %d, stderr:\n%s", i+1, code, stderr)
+		}
+		outs := outputs(t, readFile(t, path))
+		if outs[2] != "you are client 1\n" || outs[3] != "you are client 2\n" {
+			t.Errorf("render %d: Out [2] %q, Out [3] %q", i+1, outs[2], outs[3])
+		}
+		html := readFile(t, page)
+		if !strings.Contains(html, "you are client 1") || !strings.Contains(html, "you are client 2") {
+			t.Errorf("render %d: the page does not show both clients' outputs", i+1)
+		}
+	}
+	portFree(t, port)
 }
