@@ -2,15 +2,12 @@ package splice
 
 import (
 	"bytes"
-	"errors"
 	"flag"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"classnotes/runner/lesson"
 )
@@ -488,146 +485,4 @@ func outside(src []byte, cut [][2]int) string {
 	}
 	b.Write(src[last:])
 	return b.String()
-}
-
-func TestWriteFile(t *testing.T) {
-	past := time.Date(2001, 2, 3, 4, 5, 6, 0, time.UTC)
-	// setup writes a file with mode perm and a modification time in the past.
-	setup := func(t *testing.T, path, content string, perm fs.FileMode) {
-		t.Helper()
-		if err := os.WriteFile(path, []byte(content), perm); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Chmod(path, perm); err != nil { // past the umask
-			t.Fatal(err)
-		}
-		if err := os.Chtimes(path, past, past); err != nil {
-			t.Fatal(err)
-		}
-	}
-	check := func(t *testing.T, path, content string, perm fs.FileMode, touched bool) {
-		t.Helper()
-		b, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		info, err := os.Stat(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if string(b) != content || info.Mode().Perm() != perm {
-			t.Errorf("%s = %q mode %v, want %q mode %v", path, b, info.Mode().Perm(), content, perm)
-		}
-		if wasTouched := !info.ModTime().Equal(past); wasTouched != touched {
-			t.Errorf("%s modified at %v; want touched=%v", path, info.ModTime(), touched)
-		}
-	}
-	noLeftovers := func(t *testing.T, dirs ...string) {
-		t.Helper()
-		for _, dir := range dirs {
-			entries, err := os.ReadDir(dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, e := range entries {
-				if strings.HasSuffix(e.Name(), ".tmp") {
-					t.Errorf("temporary file left: %s", filepath.Join(dir, e.Name()))
-				}
-			}
-		}
-	}
-
-	t.Run("unchanged", func(t *testing.T) {
-		dir := t.TempDir()
-		path := filepath.Join(dir, "l.md")
-		setup(t, path, "old\n", 0o600)
-		written, err := WriteFile(path, []byte("old\n"), []byte("old\n"))
-		if written || err != nil {
-			t.Errorf("written %v, err %v; want false, nil", written, err)
-		}
-		check(t, path, "old\n", 0o600, false)
-	})
-
-	for _, perm := range []fs.FileMode{0o600, 0o640, 0o755} {
-		t.Run(fmt.Sprintf("keeps mode %v", perm), func(t *testing.T) {
-			dir := t.TempDir()
-			path := filepath.Join(dir, "l.md")
-			setup(t, path, "old\r\n", perm)
-			before, err := os.Stat(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			written, err := WriteFile(path, []byte("old\r\n"), []byte("new\r\n"))
-			if !written || err != nil {
-				t.Fatalf("written %v, err %v; want true, nil", written, err)
-			}
-			check(t, path, "new\r\n", perm, true)
-			// Atomic: the new contents came in a new file renamed over the old one, not by rewriting it in
-			// place, so a reader never sees half of each.
-			after, err := os.Stat(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if os.SameFile(before, after) {
-				t.Errorf("the file was rewritten in place, not replaced")
-			}
-			noLeftovers(t, dir)
-		})
-	}
-
-	t.Run("changed on disk", func(t *testing.T) {
-		dir := t.TempDir()
-		path := filepath.Join(dir, "l.md")
-		setup(t, path, "edited by hand\n", 0o644)
-		written, err := WriteFile(path, []byte("as read\n"), []byte("spliced\n"))
-		if written || !errors.Is(err, ErrChanged) {
-			t.Errorf("written %v, err %v; want false, ErrChanged", written, err)
-		}
-		check(t, path, "edited by hand\n", 0o644, false)
-		noLeftovers(t, dir)
-	})
-
-	t.Run("symlink", func(t *testing.T) {
-		dir := t.TempDir()
-		for _, d := range []string{"lessons", "real"} {
-			if err := os.Mkdir(filepath.Join(dir, d), 0o755); err != nil {
-				t.Fatal(err)
-			}
-		}
-		target := filepath.Join(dir, "real", "l.md")
-		link := filepath.Join(dir, "lessons", "l.md")
-		setup(t, target, "old\n", 0o600)
-		if err := os.Symlink(filepath.Join("..", "real", "l.md"), link); err != nil {
-			t.Fatal(err)
-		}
-		written, err := WriteFile(link, []byte("old\n"), []byte("via link\n"))
-		if !written || err != nil {
-			t.Fatalf("written %v, err %v; want true, nil", written, err)
-		}
-		check(t, target, "via link\n", 0o600, true)
-		if fi, err := os.Lstat(link); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
-			t.Errorf("the link was replaced by a file (%v)", err)
-		}
-		noLeftovers(t, filepath.Join(dir, "lessons"), filepath.Join(dir, "real"))
-
-		// A change made through the link is seen too.
-		setup(t, target, "edited by hand\n", 0o600)
-		if _, err := WriteFile(link, []byte("via link\n"), []byte("again\n")); !errors.Is(err, ErrChanged) {
-			t.Errorf("err %v, want ErrChanged", err)
-		}
-		check(t, target, "edited by hand\n", 0o600, false)
-	})
-
-	t.Run("missing", func(t *testing.T) {
-		dir := t.TempDir()
-		path := filepath.Join(dir, "gone.md")
-		written, err := WriteFile(path, []byte("old\n"), []byte("new\n"))
-		if written || !errors.Is(err, fs.ErrNotExist) {
-			t.Errorf("written %v, err %v; want false, not exist", written, err)
-		}
-		if _, err := os.Lstat(path); !errors.Is(err, fs.ErrNotExist) {
-			t.Errorf("WriteFile created %s", path)
-		}
-		noLeftovers(t, dir)
-	})
 }
