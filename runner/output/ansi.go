@@ -24,7 +24,13 @@ const maxString = 4096
 // kept, so that a program printing a stray ESC ] does not make the runner drop the rest of its output. A control
 // sequence (ESC [) likewise ends at the first byte that cannot belong to it, which is kept.
 type Stripper struct {
+	// OnlyStrings keeps every sequence but the string sequences: colours and cursor movements stay, for a
+	// terminal emulator to draw, while titles, hyperlinks and inline images (which would make a page fetch
+	// what a program names) go.
+	OnlyStrings bool
+
 	state   ansiState
+	seq     []byte // the escape or control sequence being read
 	pending []byte // the text of an open string sequence
 }
 
@@ -36,34 +42,47 @@ func (s *Stripper) Strip(p []byte) []byte {
 		switch s.state {
 		case plain:
 			if c == 0x1b {
-				s.state = escape
+				s.state, s.seq = escape, append(s.seq[:0], c)
 			} else {
 				out = append(out, c)
 			}
 		case escape:
 			switch {
-			case c == '[':
-				s.state = csi
 			case c == ']' || c == 'P' || c == '^' || c == '_' || c == 'X':
 				s.state = str
+			case c == '[':
+				s.state, s.seq = csi, append(s.seq, c)
 			case c >= 0x20 && c <= 0x2f: // intermediate bytes: keep reading
-			case c < 0x20 || c == 0x7f: // not part of a sequence: keep it
+				s.seq = append(s.seq, c)
+			case c < 0x20 || c == 0x7f: // not part of a sequence, which ends: the byte is text
 				s.state = plain
 				out = append(out, c)
-			default:
-				s.state = plain
+			default: // the final byte
+				out = s.complete(out, c)
 			}
 		case csi:
 			switch {
 			case c >= 0x40 && c <= 0x7e: // the final byte
-				s.state = plain
-			case c < 0x20 || c >= 0x7f: // cannot be in a control sequence: it ends, the byte is text
+				out = s.complete(out, c)
+			case c < 0x20 || c >= 0x7f: // cannot be in a control sequence, which ends: the byte is text
 				s.state = plain
 				out = append(out, c)
+			default:
+				s.seq = append(s.seq, c)
 			}
 		case str, strEsc:
 			out = s.inString(out, c)
 		}
+	}
+	return out
+}
+
+// complete ends the sequence being read with its final byte c, keeping it in out when only string sequences
+// are stripped.
+func (s *Stripper) complete(out []byte, c byte) []byte {
+	s.state = plain
+	if s.OnlyStrings {
+		out = append(append(out, s.seq...), c)
 	}
 	return out
 }
@@ -98,6 +117,13 @@ func (s *Stripper) Flush() []byte {
 // StripANSI returns b without ANSI escape sequences.
 func StripANSI(b []byte) []byte {
 	var s Stripper
+	return append(s.Strip(b), s.Flush()...)
+}
+
+// StripStrings returns b without its string sequences (OSC, DCS, PM, APC, SOS), keeping colours and the other
+// escape sequences.
+func StripStrings(b []byte) []byte {
+	s := Stripper{OnlyStrings: true}
 	return append(s.Strip(b), s.Flush()...)
 }
 

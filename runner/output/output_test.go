@@ -33,6 +33,24 @@ func TestStripANSI(t *testing.T) {
 	}
 }
 
+func TestStripStrings(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"\x1b[31mred\x1b[0m", "\x1b[31mred\x1b[0m"},
+		{"\x1b]0;title\x07after", "after"},
+		{"\x1b]1338;url=https://example.com/x.png\x07img", "img"},
+		{"\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\", "link"},
+		{"a\x1b]0;never ends\nrest", "a0;never ends\nrest"},
+		{"\x1b(Bcharset\x1bMup", "\x1b(Bcharset\x1bMup"},
+		{"a\x1b[12\nb", "a\nb"},
+		{"\x1b[2K\x1b[1Aover", "\x1b[2K\x1b[1Aover"},
+	}
+	for _, tt := range tests {
+		if got := string(StripStrings([]byte(tt.in))); got != tt.want {
+			t.Errorf("StripStrings(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
 // TestStripWriterSplit feeds a stream one byte at a time: sequences split across writes are still removed.
 func TestStripWriterSplit(t *testing.T) {
 	in := "a\x1b[38;5;196mb\x1b]0;t\x1b\\c\x1b[0m\n"

@@ -86,3 +86,34 @@ func TestPageContent(t *testing.T) {
 		}
 	}
 }
+
+// TestPageOutputStrings: what a program prints cannot make the page fetch anything (the inline images and links
+// of terminal-to-html's escape strings), and a string it never ends does not swallow the rest of its output.
+func TestPageOutputStrings(t *testing.T) {
+	p := testPage(t)
+	p.Cells[1].Raw = []byte("\x1b]1338;url=https://example.com/track.png;alt=x\x07" +
+		"\x1b]1339;url=https://example.com/;content=click\x07" +
+		"\x1b]8;;https://example.com/\x1b\\link\x1b]8;;\x1b\\\n" +
+		"\x1b[92mgreen\x1b[0m\n" +
+		"\x1b]0;title never ends\nthe rest\n")
+	var b bytes.Buffer
+	if err := WritePage(&b, p); err != nil {
+		t.Fatal(err)
+	}
+	page := b.String()
+	_, out, _ := strings.Cut(page, `<pre class="output term-container">`)
+	out, _, _ = strings.Cut(out, "</pre>")
+	if strings.Contains(page, "example.com") {
+		t.Errorf("page names example.com")
+	}
+	for _, bad := range []string{"<img", "<a "} {
+		if strings.Contains(out, bad) {
+			t.Errorf("output panel contains %q:\n%s", bad, out)
+		}
+	}
+	for _, want := range []string{"link", `<span class="term-fgi92">green</span>`, "0;title never ends", "the rest"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output panel lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -14,6 +14,8 @@ import (
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/util"
+
+	"classnotes/runner/output"
 )
 
 // nodeRenderer draws cells, and highlights every other fenced code block too.
@@ -82,7 +84,10 @@ func (r *nodeRenderer) renderCell(w util.BufWriter, src []byte, n ast.Node, ente
 	w.WriteString(`<pre class="output term-container">`)
 	switch {
 	case run != nil && run.Raw != nil:
-		w.WriteString(terminal.Render(run.Raw)) // escapes what the program printed
+		// Render escapes what the program printed. String sequences go first: terminal-to-html would turn
+		// them into links and images that make the page fetch what the program names, and one left open
+		// would swallow the rest of the output.
+		w.WriteString(terminal.Render(output.StripStrings(run.Raw)))
 	case c.Output != nil:
 		recorded := strings.ReplaceAll(string(c.Output.Fence.Text(r.page.Lesson.Source)), "\r\n", "\n")
 		w.WriteString(html.EscapeString(recorded))
