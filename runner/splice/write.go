@@ -137,18 +137,19 @@ var afterRead func()
 //
 // The check comes as late as it can: after the temporary file is on disk (fsync may take long), and its last
 // step, an lstat(2), is the last system call before rename(2). What remains:
-//   - a save between that lstat and the rename, a few microseconds;
-//   - a write of the same size, during the check's reading of the file, in the same tick of the file system's
-//     clock as the file's previous change, so that neither its size nor its times (coarse: a few milliseconds)
-//     change;
-//   - a write through a descriptor opened before the rename (an editor that saves in place, holding the file
-//     open): it lands in the replaced file. Nothing done with names can catch that.
+//   - a save that lands between that lstat and the rename: a few microseconds;
+//   - a write that keeps the size and lands while the check reads the file, in the same tick of the file
+//     system's clock as the file's previous change (timestamps are coarse, a few milliseconds), so that neither
+//     the times, nor the size, nor the bytes already read show it;
+//   - a write through a descriptor that an editor opened before the check and writes through after it: it
+//     lands in the replaced file. No check by name can see that; only a lease (fcntl F_SETLEASE) could.
 //
-// Linux's renameat2(RENAME_EXCHANGE) could swap the files and then check the one swapped out, and swap back
-// if it changed: that closes the first two gaps but not the third, shows readers the runner's text for a
-// moment when it then backs out, and a runner killed between the two swaps would leave the author's edit under
-// a temporary name, for the next run to remove. The plain rename keeps the author's text under the file's name
-// at every moment, which is worth more than microseconds.
+// Linux's renameat2(RENAME_EXCHANGE) could swap the files, check the one swapped out, and swap back if it
+// changed. That would close the first gap (a save by rename or by truncating lands before the swap and is seen,
+// or after it and wins) but not the others; it would show readers the runner's text for a moment each time it
+// backs out; and a runner killed between the two swaps would leave the author's edit under a temporary name,
+// for the next run to remove. The plain rename keeps the author's text under the file's name at every moment,
+// which is worth more than those microseconds.
 func (o *Original) rename(tmp, real string, info fs.FileInfo) error {
 	if beforeRename != nil {
 		beforeRename()

@@ -177,17 +177,18 @@ func readOriginal(t *testing.T, dir, content string, perm fs.FileMode) (string, 
 	return path, o
 }
 
-// TestReplaceEditedBeforeRename: an edit saved after the temporary file is written and synced, just before the
-// rename, is kept, whichever way the editor saves it.
-func TestReplaceEditedBeforeRename(t *testing.T) {
+// TestReplaceEdited: an edit is kept, whichever way the editor saves it, whether it comes while the cells run
+// (between ReadFile and Replace) or once the temporary file is written and synced, just before the rename.
+func TestReplaceEdited(t *testing.T) {
 	tests := []struct {
-		name string
-		edit func(t *testing.T, path string)
-		want string // on disk afterwards; "" means no file
+		name             string
+		edit             func(t *testing.T, path string)
+		want             string // on disk afterwards; "" means no file
+		whileRun, atLast error  // Replace's error for an edit at each moment
 	}{
 		{"in place, same size and times", func(t *testing.T, path string) {
 			setupFile(t, path, "OLD\n", 0o644) // only the bytes tell
-		}, "OLD\n"},
+		}, "OLD\n", ErrChanged, ErrChanged},
 		{"appended", func(t *testing.T, path string) {
 			f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
 			if err != nil {
@@ -197,58 +198,58 @@ func TestReplaceEditedBeforeRename(t *testing.T) {
 			if _, err := f.WriteString("more\n"); err != nil {
 				t.Fatal(err)
 			}
-		}, "old\nmore\n"},
+		}, "old\nmore\n", ErrChanged, ErrChanged},
 		{"saved by rename, same bytes and times", func(t *testing.T, path string) {
 			saved := filepath.Join(filepath.Dir(path), "editor-save")
 			setupFile(t, saved, "old\n", 0o644) // only the inode tells
 			if err := os.Rename(saved, path); err != nil {
 				t.Fatal(err)
 			}
-		}, "old\n"},
+		}, "old\n", ErrChanged, ErrChanged},
+		{"touched", func(t *testing.T, path string) {
+			if err := os.Chtimes(path, time.Now(), time.Now()); err != nil {
+				t.Fatal(err)
+			}
+		}, "old\n", ErrChanged, ErrChanged},
 		{"made read-only", func(t *testing.T, path string) {
 			if err := os.Chmod(path, 0o444); err != nil {
 				t.Fatal(err)
 			}
-		}, "old\n"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			dir := t.TempDir()
-			path, o := readOriginal(t, dir, "old\n", 0o644)
-			called := false
-			beforeRename = func() { called = true; tt.edit(t, path) }
-			t.Cleanup(func() { beforeRename = nil })
-			written, err := o.Replace([]byte("new\n"))
-			if !called {
-				t.Fatalf("beforeRename not called (written %v, err %v)", written, err)
-			}
-			if written || !errors.Is(err, ErrChanged) {
-				t.Errorf("written %v, err %v; want false, ErrChanged", written, err)
-			}
-			if got, err := os.ReadFile(path); err != nil || string(got) != tt.want {
-				t.Errorf("on disk: %q, %v; want the edit %q", got, err, tt.want)
-			}
-			noLeftovers(t, dir)
-		})
-	}
-
-	t.Run("removed", func(t *testing.T) {
-		dir := t.TempDir()
-		path, o := readOriginal(t, dir, "old\n", 0o644)
-		beforeRename = func() {
+		}, "old\n", ErrReadOnly, ErrChanged},
+		{"removed", func(t *testing.T, path string) {
 			if err := os.Remove(path); err != nil {
 				t.Fatal(err)
 			}
+		}, "", fs.ErrNotExist, fs.ErrNotExist},
+	}
+	for _, tt := range tests {
+		for _, atLast := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/at last %v", tt.name, atLast), func(t *testing.T) {
+				dir := t.TempDir()
+				path, o := readOriginal(t, dir, "old\n", 0o644)
+				want, called := tt.whileRun, false
+				if atLast {
+					want = tt.atLast
+					beforeRename = func() { called = true; tt.edit(t, path) }
+					t.Cleanup(func() { beforeRename = nil })
+				} else {
+					tt.edit(t, path)
+				}
+				written, err := o.Replace([]byte("new\n"))
+				if atLast && !called {
+					t.Fatalf("beforeRename not called (written %v, err %v)", written, err)
+				}
+				if written || !errors.Is(err, want) {
+					t.Errorf("written %v, err %v; want false, %v", written, err, want)
+				}
+				if got, err := os.ReadFile(path); tt.want == "" && !errors.Is(err, fs.ErrNotExist) ||
+					tt.want != "" && string(got) != tt.want {
+					t.Errorf("on disk: %q, %v; want the edit %q", got, err, tt.want)
+				}
+				noLeftovers(t, dir)
+			})
 		}
-		t.Cleanup(func() { beforeRename = nil })
-		if written, err := o.Replace([]byte("new\n")); written || !errors.Is(err, fs.ErrNotExist) {
-			t.Errorf("written %v, err %v; want false, not exist", written, err)
-		}
-		if _, err := os.Lstat(path); !errors.Is(err, fs.ErrNotExist) {
-			t.Errorf("Replace created the removed file again")
-		}
-		noLeftovers(t, dir)
-	})
+	}
 }
 
 // TestReplaceSavedDuringLastCheck: a save by rename while the last check reads the file is seen by the check's
@@ -275,59 +276,31 @@ func TestReplaceSavedDuringLastCheck(t *testing.T) {
 	noLeftovers(t, dir)
 }
 
-// TestReplaceEditedSinceRead: Replace compares the file with the one ReadFile read, not only its bytes: a save
-// that put back the same bytes, or a symbolic link turned to another file, is a change.
-func TestReplaceEditedSinceRead(t *testing.T) {
-	t.Run("same bytes, another file", func(t *testing.T) {
-		dir := t.TempDir()
-		path, o := readOriginal(t, dir, "old\n", 0o644)
-		saved := filepath.Join(dir, "saved")
-		setupFile(t, saved, "old\n", 0o644)
-		if err := os.Rename(saved, path); err != nil {
-			t.Fatal(err)
-		}
-		if written, err := o.Replace([]byte("new\n")); written || !errors.Is(err, ErrChanged) {
-			t.Errorf("written %v, err %v; want false, ErrChanged", written, err)
-		}
-		checkFile(t, path, "old\n", 0o644, false)
-		noLeftovers(t, dir)
-	})
-	t.Run("same bytes, touched", func(t *testing.T) {
-		dir := t.TempDir()
-		path, o := readOriginal(t, dir, "old\n", 0o644)
-		if err := os.Chtimes(path, time.Now(), time.Now()); err != nil {
-			t.Fatal(err)
-		}
-		if written, err := o.Replace([]byte("new\n")); written || !errors.Is(err, ErrChanged) {
-			t.Errorf("written %v, err %v; want false, ErrChanged", written, err)
-		}
-		checkFile(t, path, "old\n", 0o644, true)
-	})
-	t.Run("link turned", func(t *testing.T) {
-		dir := t.TempDir()
-		a, b, link := filepath.Join(dir, "a.md"), filepath.Join(dir, "b.md"), filepath.Join(dir, "l.md")
-		setupFile(t, a, "old\n", 0o644)
-		setupFile(t, b, "old\n", 0o644)
-		if err := os.Symlink("a.md", link); err != nil {
-			t.Fatal(err)
-		}
-		o, err := ReadFile(link)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Remove(link); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Symlink("b.md", link); err != nil {
-			t.Fatal(err)
-		}
-		if written, err := o.Replace([]byte("new\n")); written || !errors.Is(err, ErrChanged) {
-			t.Errorf("written %v, err %v; want false, ErrChanged", written, err)
-		}
-		checkFile(t, a, "old\n", 0o644, false)
-		checkFile(t, b, "old\n", 0o644, false)
-		noLeftovers(t, dir)
-	})
+// TestReplaceLinkTurned: a symbolic link turned to another file with the same bytes is a change.
+func TestReplaceLinkTurned(t *testing.T) {
+	dir := t.TempDir()
+	a, b, link := filepath.Join(dir, "a.md"), filepath.Join(dir, "b.md"), filepath.Join(dir, "l.md")
+	setupFile(t, a, "old\n", 0o644)
+	setupFile(t, b, "old\n", 0o644)
+	if err := os.Symlink("a.md", link); err != nil {
+		t.Fatal(err)
+	}
+	o, err := ReadFile(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(link); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("b.md", link); err != nil {
+		t.Fatal(err)
+	}
+	if written, err := o.Replace([]byte("new\n")); written || !errors.Is(err, ErrChanged) {
+		t.Errorf("written %v, err %v; want false, ErrChanged", written, err)
+	}
+	checkFile(t, a, "old\n", 0o644, false)
+	checkFile(t, b, "old\n", 0o644, false)
+	noLeftovers(t, dir)
 }
 
 // TestReplaceReadOnly: a file with no write bit is refused, even for root, and left as it is.
@@ -476,6 +449,8 @@ func TestRemoveStale(t *testing.T) {
 		".l.md.789.tmp":                 "old", // an earlier runner's name, without a process ID
 		".l.md.swp":                     "never",
 		".l.md.x.1.tmp":                 "never",
+		".l.md..1.tmp":                  "never",
+		".l.md." + dead + ".1.tmp~":     "never",
 		".l.md." + dead + ".1.2.tmp":    "never",
 		".other.md." + dead + ".12.tmp": "never",
 		"l.md." + dead + ".12.tmp":      "never",
@@ -513,29 +488,6 @@ func TestReplaceRemovesStale(t *testing.T) {
 	}
 	checkFile(t, path, "old\n", 0o644, false)
 	noLeftovers(t, dir)
-}
-
-func TestTempPID(t *testing.T) {
-	tests := []struct {
-		name string
-		pid  int
-		ok   bool
-	}{
-		{".l.md.12.34.tmp", 12, true},
-		{".l.md.34.tmp", 0, true},
-		{".l.md..34.tmp", 0, false},
-		{".l.md.12.34.56.tmp", 0, false},
-		{".l.md.-1.34.tmp", 0, false},
-		{".l.md.12.34.tmp~", 0, false},
-		{".l.md.tmp", 0, false},
-		{".l.mdx.12.34.tmp", 0, false},
-		{"l.md.12.34.tmp", 0, false},
-	}
-	for _, tt := range tests {
-		if pid, ok := tempPID(tt.name, "l.md"); pid != tt.pid || ok != tt.ok {
-			t.Errorf("tempPID(%q) = %d, %v; want %d, %v", tt.name, pid, ok, tt.pid, tt.ok)
-		}
-	}
 }
 
 // TestReadFileNotRegular: a named pipe or a directory is refused at once.
