@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"classnotes/runner/cache"
+	"classnotes/runner/splice"
 )
 
 // These tests are the findings of hostile use (issue 10): each checks the lesson's bytes and what the runner
@@ -97,7 +98,7 @@ func TestNotRegularLessons(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := big.Truncate(MaxLessonSize + 1); err != nil { // sparse: no disk used
+	if err := big.Truncate(splice.MaxSize + 1); err != nil { // sparse: no disk used
 		t.Fatal(err)
 	}
 	if err := big.Close(); err != nil {
@@ -372,4 +373,40 @@ func TestIdenticalClients(t *testing.T) {
 		}
 	}
 	portFree(t, port)
+}
+
+// TestRenderRefusesToReplace: a read-only lesson, or one with other hard links, is not written, as an editor
+// would refuse; the runner says why and exits 2, and the file keeps its bytes, mode and links.
+func TestRenderRefusesToReplace(t *testing.T) {
+	src := cell(1, "", mainWith("fmt", `	fmt.Println("x")`))
+	t.Run("read-only", func(t *testing.T) {
+		dir := t.TempDir()
+		path := filepath.Join(dir, "lesson.md")
+		writeFile(t, path, src)
+		if err := os.Chmod(path, 0o444); err != nil {
+			t.Fatal(err)
+		}
+		code, _, stderr := runner(t, context.Background(), dir, "render", "--no-html", "lesson.md")
+		if code != exitBadInput || !strings.Contains(stderr, "lesson.md: read-only file; not written\n") {
+			t.Errorf("exit %d, stderr:\n%s", code, stderr)
+		}
+		if readFile(t, path) != src || stat(t, path).Mode().Perm() != 0o444 {
+			t.Errorf("the read-only lesson was changed")
+		}
+	})
+	t.Run("hard links", func(t *testing.T) {
+		dir := t.TempDir()
+		path := filepath.Join(dir, "lesson.md")
+		writeFile(t, path, src)
+		if err := os.Link(path, filepath.Join(dir, "other-name.md")); err != nil {
+			t.Fatal(err)
+		}
+		code, _, stderr := runner(t, context.Background(), dir, "render", "--no-html", "lesson.md")
+		if code != exitBadInput || !strings.Contains(stderr, "lesson.md: the file has other hard links, which replacing it would break; not written\n") {
+			t.Errorf("exit %d, stderr:\n%s", code, stderr)
+		}
+		if readFile(t, path) != src || stat(t, path).Sys().(*syscall.Stat_t).Nlink != 2 {
+			t.Errorf("the hard-linked lesson was changed or lost its link")
+		}
+	})
 }

@@ -4,16 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
-	"syscall"
 
 	"classnotes/runner/lesson"
 	"classnotes/runner/plan"
+	"classnotes/runner/splice"
 )
 
 // defaultPath is where lessons are looked for when no path is given.
@@ -23,6 +22,7 @@ const defaultPath = "lessons"
 type loaded struct {
 	name string // the path as shown to the user
 	plan *plan.Plan
+	orig *splice.Original // the file as read, to be replaced only if it has not changed since
 }
 
 func (l *loaded) lesson() *lesson.Lesson { return l.plan.Lesson }
@@ -108,11 +108,11 @@ func (a *App) load(name string, opt plan.Options) (*loaded, error) {
 	if err != nil {
 		return nil, err
 	}
-	src, err := readLesson(abs)
+	orig, err := splice.ReadFile(abs)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", name, unwrapPath(err))
 	}
-	l, parseErr := lesson.Parse(name, src)
+	l, parseErr := lesson.Parse(name, orig.Bytes)
 	if l == nil {
 		return nil, parseErr
 	}
@@ -121,7 +121,7 @@ func (a *App) load(name string, opt plan.Options) (*loaded, error) {
 	if err := lesson.SortErrors(parseErr, planErr); err != nil {
 		return nil, err
 	}
-	return &loaded{name: name, plan: p}, nil
+	return &loaded{name: name, plan: p, orig: orig}, nil
 }
 
 // loadAll loads the lessons named by paths. It prints every problem and returns the lessons that loaded, and
@@ -163,57 +163,6 @@ func (a *App) warnNoCells(verb string, lessons []*loaded) bool {
 	a.errorf("%s: no cells in %s: a cell is a line \"In [N]:\" followed by a ```go block (runner/lesson/doc.go)",
 		verb, plural(len(lessons), "lesson"))
 	return true
-}
-
-// MaxLessonSize is the size of the largest lesson the runner reads: 64 MiB, far beyond any lesson a person
-// writes, small enough that a mistaken path (a log, a disk image) cannot exhaust memory.
-const MaxLessonSize = 64 << 20
-
-// readLesson reads the lesson file at path. It reads only regular files (a symbolic link is followed), so that
-// a named pipe or a device called *.md neither blocks the runner nor fills its memory, and at most
-// MaxLessonSize bytes.
-func readLesson(path string) ([]byte, error) {
-	// O_NONBLOCK: opening a named pipe must not wait for a writer before the type check below can refuse it.
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !info.Mode().IsRegular() {
-		return nil, fmt.Errorf("not a regular file (%s); not read", fileKind(info.Mode()))
-	}
-	if info.Size() > MaxLessonSize {
-		return nil, fmt.Errorf("%d bytes, larger than the %d MiB a lesson may be; not read", info.Size(), MaxLessonSize>>20)
-	}
-	src, err := io.ReadAll(io.LimitReader(f, MaxLessonSize+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(src) > MaxLessonSize {
-		return nil, fmt.Errorf("grew past the %d MiB a lesson may be while it was read; not read", MaxLessonSize>>20)
-	}
-	return src, nil
-}
-
-// fileKind names the type of a file that is not regular.
-func fileKind(m fs.FileMode) string {
-	switch {
-	case m.IsDir():
-		return "a directory"
-	case m&fs.ModeNamedPipe != 0:
-		return "a named pipe"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	case m&fs.ModeCharDevice != 0:
-		return "a character device"
-	case m&fs.ModeDevice != 0:
-		return "a device"
-	}
-	return "mode " + m.String()
 }
 
 // unwrapPath drops the operation and path of an *fs.PathError, which the caller names itself.

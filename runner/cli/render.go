@@ -270,8 +270,8 @@ func (a *App) writeBack(l *loaded, results []*cellResult) ([]byte, bool, error) 
 	if err != nil {
 		return nil, false, fmt.Errorf("%s: %w", l.name, err)
 	}
-	written, err := splice.WriteFile(l.plan.File, src, out)
-	if errors.Is(err, splice.ErrChanged) {
+	written, err := l.orig.Replace(out)
+	if errors.Is(err, splice.ErrChanged) || errors.Is(err, splice.ErrReadOnly) || errors.Is(err, splice.ErrHardLinked) {
 		return nil, false, fmt.Errorf("%s: %w", l.name, err)
 	}
 	if err != nil {

@@ -3,6 +3,8 @@ package splice
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -37,8 +39,13 @@ type Original struct {
 	Info  fs.FileInfo // the file read (its Stat), taken before reading
 }
 
+// MaxSize is the size of the largest file ReadFile reads: 64 MiB, far beyond any lesson a person writes, small
+// enough that a mistaken path (a log, a disk image) cannot exhaust the runner's memory.
+const MaxSize = 64 << 20
+
 // ReadFile reads the file at path, following symbolic links. It reads only a regular file, which is all that
-// Replace can replace: a named pipe is opened without waiting for a writer and refused.
+// Replace can replace (a named pipe is opened without waiting for a writer, and refused, as is a device), and
+// at most MaxSize bytes.
 func ReadFile(path string) (*Original, error) {
 	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
@@ -50,13 +57,36 @@ func ReadFile(path string) (*Original, error) {
 		return nil, err
 	}
 	if !info.Mode().IsRegular() {
-		return nil, &fs.PathError{Op: "read", Path: path, Err: errNotRegular}
+		return nil, &fs.PathError{Op: "read", Path: path, Err: fmt.Errorf("%w (%s); not read", errNotRegular, fileKind(info.Mode()))}
 	}
-	b, err := readAll(f, info.Size())
+	if info.Size() > MaxSize {
+		return nil, &fs.PathError{Op: "read", Path: path, Err: fmt.Errorf("%d bytes, larger than the %d MiB a lesson may be; not read", info.Size(), MaxSize>>20)}
+	}
+	b, err := readAll(io.LimitReader(f, MaxSize+1), info.Size())
 	if err != nil {
 		return nil, err
 	}
+	if len(b) > MaxSize {
+		return nil, &fs.PathError{Op: "read", Path: path, Err: fmt.Errorf("grew past the %d MiB a lesson may be while it was read; not read", MaxSize>>20)}
+	}
 	return &Original{Path: path, Bytes: b, Info: info}, nil
+}
+
+// fileKind names the type of a file that is not regular.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeCharDevice != 0:
+		return "a character device"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return "mode " + m.String()
 }
 
 // WriteFile replaces the file at path, whose contents were old when read, with new, as Replace does. It knows
@@ -275,7 +305,7 @@ func syncDir(dir string) {
 }
 
 // readAll reads f, of the given size, to its end.
-func readAll(f *os.File, size int64) ([]byte, error) {
+func readAll(f io.Reader, size int64) ([]byte, error) {
 	var buf bytes.Buffer
 	buf.Grow(int(size) + bytes.MinRead)
 	_, err := buf.ReadFrom(f)
