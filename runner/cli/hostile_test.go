@@ -387,7 +387,8 @@ func TestRenderRefusesToReplace(t *testing.T) {
 			t.Fatal(err)
 		}
 		code, _, stderr := runner(t, context.Background(), dir, "render", "--no-html", "lesson.md")
-		if code != exitBadInput || !strings.Contains(stderr, "lesson.md: read-only file; not written\n") {
+		if code != exitBadInput || !strings.Contains(stderr, "lesson.md: read-only file; not written\n") ||
+			!strings.Contains(stderr, "0 written, 0 unchanged, 1 not written") {
 			t.Errorf("exit %d, stderr:\n%s", code, stderr)
 		}
 		if readFile(t, path) != src || stat(t, path).Mode().Perm() != 0o444 {

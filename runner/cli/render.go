@@ -34,7 +34,7 @@ type renderOptions struct {
 // tally counts cells and lessons for the summary line.
 type tally struct {
 	lessons, cells, ran, cached, failed int
-	written, unchanged                  int
+	written, unchanged, notWritten      int
 }
 
 func (t *tally) add(results []*cellResult) {
@@ -54,8 +54,12 @@ func (t *tally) add(results []*cellResult) {
 }
 
 func (t *tally) String() string {
-	return fmt.Sprintf("%s, %s: %d run, %d unchanged, %d failed; %d written, %d unchanged",
+	s := fmt.Sprintf("%s, %s: %d run, %d unchanged, %d failed; %d written, %d unchanged",
 		plural(t.lessons, "lesson"), plural(t.cells, "cell"), t.ran, t.cached, t.failed, t.written, t.unchanged)
+	if t.notWritten > 0 {
+		s += fmt.Sprintf(", %d not written", t.notWritten)
+	}
+	return s
 }
 
 // render runs the cells of the lessons named by args whose code changed, and writes their outputs back.
@@ -179,6 +183,7 @@ func (a *App) renderLesson(ctx context.Context, l *loaded, o renderOptions, t *t
 	got := reachedLesson
 	switch {
 	case err != nil:
+		t.notWritten++
 		return exitBadInput, reachedNothing, err
 	case written:
 		t.written++
