@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"runtime"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -39,8 +41,8 @@ type Result struct {
 // OK reports whether the program exited with status 0.
 func (r *Result) OK() bool { return r.Status == "" }
 
-// drainGrace bounds how long output is read after the program ended, when a process outside its group still
-// holds the pipe.
+// drainGrace bounds how long output is read after the program and what it left behind were ended, when a
+// process that escaped them still holds the pipe.
 const drainGrace = time.Second
 
 // Run runs the program at path with args and waits for it. The error is for the runner's own failures (the
@@ -56,6 +58,7 @@ func Run(ctx context.Context, path string, args []string, opt Options) (*Result,
 // Process is a running program.
 type Process struct {
 	cmd     *exec.Cmd
+	marker  string          // the value of MarkerVar in its environment
 	ctx     context.Context // the caller's
 	runCtx  context.Context // the caller's, with the timeout
 	cancel  context.CancelFunc
@@ -67,12 +70,15 @@ type Process struct {
 	err     error
 }
 
-// Start starts the program at path with args in a process group of its own.
+// Start starts the program at path with args in a process group of its own, with standard input at end of
+// file. When the program ends, so does every process it started that stayed in its group or kept its
+// environment; if the runner dies, the program is killed.
 func Start(ctx context.Context, path string, args []string, opt Options) (*Process, error) {
 	if opt.Cap <= 0 {
 		opt.Cap = DefaultCap
 	}
-	p := &Process{ctx: ctx, runCtx: ctx, cancel: func() {}, opt: opt, done: make(chan struct{})}
+	becomeSubreaper()
+	p := &Process{ctx: ctx, runCtx: ctx, cancel: func() {}, opt: opt, done: make(chan struct{}), marker: nextMarker()}
 	if opt.Timeout > 0 {
 		p.runCtx, p.cancel = context.WithTimeout(ctx, opt.Timeout)
 	}
@@ -83,38 +89,73 @@ func Start(ctx context.Context, path string, args []string, opt Options) (*Proce
 	}
 	cmd := exec.CommandContext(p.runCtx, path, args...)
 	cmd.Dir = opt.Dir
-	cmd.Env = opt.Env
-	cmd.Stdout, cmd.Stderr = pw, pw // one pipe: the order of arrival is kept
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Env = withMarker(opt.Env, p.marker)
+	cmd.Stdout, cmd.Stderr = pw, pw // one pipe: the order of arrival is kept; Stdin stays nil: /dev/null
+	cmd.SysProcAttr = sysProcAttr()
 	cmd.Cancel = func() error { return signalGroup(cmd.Process.Pid, syscall.SIGKILL) }
 	p.cmd = cmd
-	p.start = time.Now()
-	if err := cmd.Start(); err != nil {
-		pw.Close()
+	p.capture = &capture{cap: opt.Cap, live: opt.Live}
+	started := make(chan error, 1)
+	go p.run(pr, pw, started)
+	if err := <-started; err != nil {
 		pr.Close()
 		p.cancel()
 		return nil, fmt.Errorf("start %s: %w", path, err)
 	}
+	return p, nil
+}
+
+// withMarker returns env (the runner's environment when nil) with MarkerVar set to marker.
+func withMarker(env []string, marker string) []string {
+	if env == nil {
+		env = os.Environ()
+	}
+	out := make([]string, 0, len(env)+1)
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, MarkerVar+"=") { // one inherited from a runner that runs this one
+			out = append(out, kv)
+		}
+	}
+	return append(out, MarkerVar+"="+marker)
+}
+
+// run starts the program, waits for it and settles the result, on an OS thread of its own. The kernel sends
+// Pdeathsig when the *thread* that forked the program ends, not the runner (golang/go#27505), and the Go
+// runtime ends a thread when a goroutine locked to it exits without unlocking. Locking only around cmd.Start
+// would let another goroutine run on this thread afterwards, lock it and exit, killing the program. Holding
+// the lock from the fork until the program has ended keeps every other goroutine off the thread, so the
+// thread outlives the program; it goes back to the scheduler once the program is gone.
+func (p *Process) run(pr, pw *os.File, started chan<- error) {
+	runtime.LockOSThread()
+	p.start = time.Now()
+	err := p.cmd.Start()
 	pw.Close()
-	p.capture = &capture{cap: opt.Cap, live: opt.Live}
+	if err != nil {
+		runtime.UnlockOSThread()
+		started <- err
+		return
+	}
 	read := make(chan struct{})
 	go func() {
 		defer close(read)
 		p.capture.readFrom(pr)
 	}()
-	go p.wait(pr, read)
-	return p, nil
+	started <- nil
+	waitErr := p.cmd.Wait()
+	runtime.UnlockOSThread()
+	p.settle(waitErr, pr, read)
 }
 
-// wait waits for the program to end, kills what it left in its group, finishes reading its output and
-// settles the result.
-func (p *Process) wait(pr *os.File, read <-chan struct{}) {
+// settle kills what the ended program left behind, finishes reading its output and settles the result.
+func (p *Process) settle(waitErr error, pr *os.File, read <-chan struct{}) {
 	defer close(p.done)
 	defer p.cancel()
 	defer pr.Close()
-	waitErr := p.cmd.Wait()
 	res := &Result{Duration: time.Since(p.start)}
-	signalGroup(p.cmd.Process.Pid, syscall.SIGKILL) // children left behind by the program go with it
+	signalGroup(p.cmd.Process.Pid, syscall.SIGKILL) // children left behind by the program go with it,
+	endLeftovers(p.marker, p.cmd.Process.Pid)       // and so do those that left its group
+	// The output is read until every writer has closed the pipe. A process that escaped both the group and the
+	// marker may hold it open for ever: give up on it after drainGrace.
 	select {
 	case <-read:
 	case <-time.After(drainGrace):

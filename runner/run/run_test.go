@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -12,13 +13,37 @@ import (
 	"time"
 )
 
+// TestMain removes the runner's temporary directory that Start makes.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	Cleanup()
+	os.Exit(code)
+}
+
+// hangLimit is how long a test waits for something that should end before it fails, instead of hanging.
+const hangLimit = time.Minute
+
 func sh(t *testing.T, ctx context.Context, script string, opt Options) *Result {
 	t.Helper()
-	res, err := Run(ctx, "/bin/sh", []string{"-c", script}, opt)
-	if err != nil {
-		t.Fatalf("Run(%q): %v", script, err)
+	type ret struct {
+		res *Result
+		err error
 	}
-	return res
+	c := make(chan ret, 1)
+	go func() {
+		res, err := Run(ctx, "/bin/sh", []string{"-c", script}, opt)
+		c <- ret{res, err}
+	}()
+	select {
+	case r := <-c:
+		if r.err != nil {
+			t.Fatalf("Run(%q): %v", script, r.err)
+		}
+		return r.res
+	case <-time.After(hangLimit):
+		t.Fatalf("Run(%q) did not return after %v", script, hangLimit)
+	}
+	return nil
 }
 
 func TestRunOutcomes(t *testing.T) {
@@ -132,18 +157,94 @@ func TestStop(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for !bytes.Contains(p.Output(), []byte("up\n")) {
-			time.Sleep(10 * time.Millisecond)
-		}
+		waitOutput(t, p, "up\n")
 		if tt.status == "exit status 5" {
 			<-p.Done()
 		}
-		res, err := p.Stop(300 * time.Millisecond)
+		res, err := stopWithin(t, p, 300*time.Millisecond)
 		if err != nil || res.Status != tt.status || string(res.Output) != "up\n" {
 			t.Errorf("%q: Stop = %q, %q, %v; want status %q", tt.script, res.Output, res.Status, err, tt.status)
 		}
 		if !gone(p.Pid()) {
 			t.Errorf("%q: process %d still there", tt.script, p.Pid())
 		}
+	}
+}
+
+// waitOutput waits until the program has printed want, and fails the test if it has not after hangLimit.
+func waitOutput(t *testing.T, p *Process, want string) {
+	t.Helper()
+	for deadline := time.Now().Add(hangLimit); !bytes.Contains(p.Output(), []byte(want)); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			p.Stop(0)
+			t.Fatalf("no %q in the output after %v: %q", want, hangLimit, p.Output())
+		}
+	}
+}
+
+// stopWithin stops p and fails the test if Stop has not returned after hangLimit.
+func stopWithin(t *testing.T, p *Process, grace time.Duration) (*Result, error) {
+	t.Helper()
+	type ret struct {
+		res *Result
+		err error
+	}
+	c := make(chan ret, 1)
+	go func() {
+		res, err := p.Stop(grace)
+		c <- ret{res, err}
+	}()
+	select {
+	case r := <-c:
+		return r.res, r.err
+	case <-time.After(hangLimit):
+		t.Fatalf("Stop of process %d did not return after %v", p.Pid(), hangLimit)
+	}
+	return nil, nil
+}
+
+// TestRunStdinAtEOF: a program reading its standard input gets end of file at once, from /dev/null. Were it an
+// open pipe, wc would wait for ever and the program would time out.
+func TestRunStdinAtEOF(t *testing.T) {
+	res := sh(t, context.Background(), "readlink /proc/self/fd/0; wc -c", Options{Timeout: 30 * time.Second})
+	if got := strings.Join(strings.Fields(string(res.Output)), " "); got != "/dev/null 0" || !res.OK() {
+		t.Errorf("got %q, status %q; want /dev/null, 0 bytes read, and a clean exit", res.Output, res.Status)
+	}
+}
+
+// TestRunDrainGivesUp: a process that escaped both the group and the marker (it cleared its environment) and
+// keeps the output pipe open does not keep Run waiting: the drain gives up, and what was printed is kept.
+func TestRunDrainGivesUp(t *testing.T) {
+	dir := t.TempDir()
+	pidFile := filepath.Join(dir, "pid")
+	// The holder writes its pid once it runs with an empty environment.
+	script := "setsid env -i /bin/sh -c 'echo $$ > tmp && mv tmp pid; exec /bin/sleep 300' & " +
+		"until [ -e pid ]; do sleep 0.01; done; echo printed"
+	c := make(chan *Result, 1)
+	go func() {
+		res, _ := Run(context.Background(), "/bin/sh", []string{"-c", script}, Options{Dir: dir})
+		c <- res
+	}()
+	var res *Result
+	select {
+	case res = <-c:
+	case <-time.After(hangLimit):
+	}
+	b, err := os.ReadFile(pidFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// It escaped us, so the test ends it; it is this process's orphan (the runner is a subreaper): reap it.
+	syscall.Kill(pid, syscall.SIGKILL)
+	syscall.Wait4(pid, nil, 0, nil)
+	if res == nil {
+		t.Fatalf("Run waited for a process holding its output pipe (%v and more)", hangLimit)
+	}
+	if string(res.Output) != "printed\n" || !res.OK() {
+		t.Errorf("got %q, status %q; want what was printed and a clean exit", res.Output, res.Status)
 	}
 }
