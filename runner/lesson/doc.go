@@ -4,8 +4,9 @@
 //
 // # File format
 //
-// A lesson is a CommonMark (GitHub-flavoured) Markdown file, UTF-8 encoded, with LF or CRLF line endings. It may
-// start with front matter: a line "---", YAML, and a line "---" or "...". Front matter is never read as
+// A lesson is a CommonMark (GitHub-flavoured) Markdown file, UTF-8 encoded, with LF or CRLF line endings. A
+// UTF-8 byte-order mark at its start is read as if it were absent, and kept: offsets count it, columns do not.
+// It may start with front matter: a line "---", YAML, and a line "---" or "...". Front matter is never read as
 // Markdown. Its keys:
 //
 //	title: Class 15 — Networking
@@ -23,7 +24,9 @@
 //	In [N]:
 //
 // where N is a positive integer unique within the lesson, followed (blank lines allowed) by a fenced code block
-// whose info string starts with the word "go". Inline cells carry their program in the fence body: a complete
+// whose info string starts with the word "go". A paragraph that reads as a marker but is written otherwise
+// ("In [ 1]:", "In[1]:", "In [1] :", "In [-1]:", "In [1a]:", Jupyter's "In [ ]:") is an error, not prose;
+// brackets holding text that does not start with a digit ("In [the figure]:") are prose. Inline cells carry their program in the fence body: a complete
 // Go program in package main.
 //
 // Attributes follow "go" in the info string, separated by spaces, as key=value or as a bare key. A value may be
@@ -54,13 +57,12 @@
 //
 // Unknown attributes and malformed values are errors.
 //
-// The output of cell N belongs to the runner. It is a top-level paragraph
+// The output of cell N is a top-level paragraph
 //
 //	Out [N]:
 //
 // followed by one fenced code block whose info string starts with "text", placed right after the code block of
-// cell N. The runner inserts it when missing and replaces it when present; every other byte of the lesson is the
-// author's. The info string also carries "fp=" and the first 12 hex digits of the cell's fingerprint (a SHA-256
+// cell N. The info string also carries "fp=" and the first 12 hex digits of the cell's fingerprint (a SHA-256
 // of its program, go.mod, go.sum, toolchain and running attributes): "```text fp=1a2b3c4d5e6f". GitHub does not
 // show it; the runner uses it to tell, without running anything, which outputs are stale. The recorded text is the program's standard output and standard error merged in arrival order, with
 // ANSI escape sequences removed and invalid UTF-8 shown as U+FFFD, followed by a last line saying how the program
@@ -70,8 +72,39 @@
 // Markers inside lists, block quotes or other containers are prose, not cells. A ```go block without a marker is
 // ordinary code shown in the lesson.
 //
+// # What the runner owns
+//
+// The runner rewrites three kinds of region and no other byte: the body of a src= cell's code block (between its
+// fence lines), the Out [N]: block of cell N (from the marker's line through the closing fence line), and, for a
+// cell without one, the place right after its code block, where it inserts the Out block. The body of an inline
+// cell is the author's.
+//
+// A fence the author forgot to close does not always run to the end of the file: CommonMark closes it at the
+// next line of the same character, at least as long and with no info string, and that is usually the closing
+// line of a later cell. Everything in between, headings, prose and cells, would become the body of the fence,
+// and rewriting it would delete the author's text. So Parse reports a top-level fence as seemingly unclosed, and
+// returns no cell for it, when its body holds
+//
+//   - a fence opener of the same character, at least as long, with an info string ("```go" or "```sh" inside a
+//     ``` block): it cannot close the fence, and its own closing line would have. Checked in every top-level
+//     fence. The runner never writes one into an Out block, whose fence is longer than any backtick run in the
+//     output; a Go program holds one only in a comment or raw string, and a longer fence (````go) holds it.
+//   - for a src= cell only: a line that reads as a marker (In [N]: or Out [N]:, even malformed, up to three
+//     spaces before it) followed, after blank lines only, by any fence opener or by the end of the body (the
+//     cell's own bare fence closed this one); that is a cell, whatever its fence, and no Go file holds it. Not in an Out block: a program may print a marker and a fence, and the runner must be able to
+//     read back what it writes. A marker alone, or headings and HTML, are never suspicious: a program may
+//     print them.
+//
+// A src= program that would make its fence look unclosed must not be written (see Swallows).
+//
 // # Errors
 //
 // Every problem is reported as "file:line:col: message", with line and column counted from 1 (columns in bytes),
-// and all problems of a file are reported together, sorted by position.
+// and all problems of a file are reported together, sorted by position. A lesson with problems must not be
+// rewritten. A fence that seems unclosed is reported at its opening line, naming the first line that gives it
+// away:
+//
+//	class15.md:5:1: In [1]: this fence seems unclosed: its body runs into In [2]: at line 11
+//	class15.md:9:1: Out [1]: this fence seems unclosed: its body runs into a ```go fence at line 16
+//	class15.md:3:1: this ``` fence seems unclosed: its body runs into a ```sh fence at line 7
 package lesson

@@ -8,8 +8,8 @@ import (
 )
 
 // FuzzParse: Parse never panics and never changes its input; every span it returns lies inside the source, in
-// order, and says what it claims to hold; every problem is a "file:line:col: message" line inside the file, in
-// position order.
+// order, and says what it claims to hold, and no region it returns seems unclosed; every problem is a
+// "file:line:col: message" line inside the file, in position order.
 func FuzzParse(f *testing.F) {
 	for _, seed := range []string{
 		"# T\n\nIn [1]:\n\n```go\npackage main\n```\n\nOut [1]:\n\n```text\nhi\n```\n",
@@ -26,6 +26,11 @@ func FuzzParse(f *testing.F) {
 		"In [1]:\n\n```go background ready=\"out:^ok$\" timeout=2s\n```\n\nIn [2]:\n\n```go\n```\n",
 		"é\xff",
 		"```\n",
+		// Issue 10: unclosed src= and Out fences closed by a later cell's fence, a BOM, malformed markers.
+		"# T\n\nIn [1]:\n\n```go src=snip/main.go\n\n## Part 2\n\nProse.\n\nIn [2]:\n\n```go\npackage main\n```\n",
+		"In [1]:\n\n```go\nx\n```\n\nOut [1]:\n\n```text\nhi\n\n## Part 2\n\nIn [2]:\n\n```go\ny\n```\n",
+		"\ufeff---\ntitle: T\n---\nIn [1]:\r\n\r\n```go\r\nx\r\n```\r\n",
+		"\ufeff```go\nx\n```\nIn [ 1]:\n\nIn [-1]:\n\nOut [1a]:\n",
 	} {
 		f.Add([]byte(seed))
 	}
@@ -66,6 +71,9 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("In [%d]: info %q does not start with go", c.Number, c.Code.Info)
 			}
 			prevEnd = c.Code.End
+			if line, what := swallows(c.Code.Marker, c.Code.Text(src), c.Attrs.Src != ""); line != 0 {
+				t.Fatalf("In [%d] returned, though its body runs into %s at its line %d", c.Number, what, line)
+			}
 			o := c.Output
 			if o == nil {
 				continue
@@ -82,6 +90,9 @@ func FuzzParse(f *testing.F) {
 			if first := strings.Fields(o.Fence.Info); len(first) == 0 || first[0] != "text" {
 				t.Fatalf("Out [%d]: info %q does not start with text", c.Number, o.Fence.Info)
 			}
+			if line, what := swallows(o.Fence.Marker, o.Fence.Text(src), false); line != 0 {
+				t.Fatalf("Out [%d] returned, though its body runs into %s at its line %d", c.Number, what, line)
+			}
 			prevEnd = o.End
 		}
 	})
@@ -94,7 +105,7 @@ func checkFence(t *testing.T, f Fence, src []byte) {
 	if !(0 <= f.Start && f.Start < f.Body && f.Body <= f.BodyEnd && f.BodyEnd <= f.End && f.End <= n) {
 		t.Fatalf("fence offsets out of order or outside the source (size %d): %+v", n, f)
 	}
-	if f.Start > 0 && src[f.Start-1] != '\n' {
+	if f.Start > 0 && src[f.Start-1] != '\n' && !(f.Start == 3 && string(src[:3]) == "\ufeff") {
 		t.Fatalf("fence does not start a line: %+v", f)
 	}
 	if f.Body > 0 && src[f.Body-1] != '\n' {

@@ -2,7 +2,6 @@ package lesson
 
 import (
 	"bytes"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -69,22 +68,18 @@ func (l *Lesson) Cell(n int) *Cell {
 // Pos returns the position of byte offset off in the lesson.
 func (l *Lesson) Pos(off int) Pos { return newLineTable(l.Source).pos(off) }
 
-var (
-	inMarker  = regexp.MustCompile(`^In \[([0-9]+)\]:$`)
-	outMarker = regexp.MustCompile(`^Out \[([0-9]+)\]:$`)
-)
-
 type parser struct {
 	file     string
 	src      []byte
 	lines    *lineTable
 	errs     errorList
 	unclosed map[int]bool // fences already reported as unclosed, by offset
+	broken   map[int]bool // cells not returned because their code block seems unclosed, by number
 }
 
 // Parse parses the lesson src read from file. The error, if any, lists every problem found, sorted by position.
 func Parse(file string, src []byte) (*Lesson, error) {
-	p := &parser{file: file, src: src, lines: newLineTable(src), unclosed: map[int]bool{}}
+	p := &parser{file: file, src: src, lines: newLineTable(src), unclosed: map[int]bool{}, broken: map[int]bool{}}
 	if !utf8.Valid(src) {
 		off := invalidUTF8(src)
 		p.errs.add(file, p.lines.pos(off), "lesson is not valid UTF-8 (byte 0x%02x)", src[off])
@@ -92,7 +87,7 @@ func Parse(file string, src []byte) (*Lesson, error) {
 	}
 	l := &Lesson{Path: file, Source: src, EOL: lineEnding(src)}
 	l.Front = p.frontMatter(frontMatterEnd(src))
-	doc := goldmarkParser.Parse(text.NewReader(blankFrontMatter(src)))
+	doc := goldmarkParser.Parse(text.NewReader(Markdown(src)))
 	p.walk(l, doc)
 	return l, p.errs.err()
 }
@@ -112,9 +107,7 @@ func (p *parser) walk(l *Lesson, doc ast.Node) {
 	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
 		switch b := n.(type) {
 		case *ast.FencedCodeBlock:
-			if f, ok := p.fence(b); ok && f.BodyEnd == len(p.src) && !p.closed(f) && !p.unclosed[f.Start] {
-				p.errs.add(p.file, p.lines.pos(f.Start), "unclosed fence %s: it runs to the end of the file", f.Marker)
-			}
+			p.plainFence(b)
 		case *ast.Paragraph:
 			kind, num, off, ok := p.marker(b)
 			if !ok {
@@ -122,7 +115,7 @@ func (p *parser) walk(l *Lesson, doc ast.Node) {
 			}
 			pos := p.lines.pos(off)
 			if kind == "In" {
-				c := p.cell(num, pos, b)
+				c, writable := p.cell(num, pos, b)
 				if c == nil {
 					continue
 				}
@@ -131,7 +124,11 @@ func (p *parser) walk(l *Lesson, doc ast.Node) {
 					continue
 				}
 				first[num] = c
-				l.Cells = append(l.Cells, c)
+				if writable {
+					l.Cells = append(l.Cells, c)
+				} else {
+					p.broken[num] = true
+				}
 				n = n.NextSibling() // the code block
 				continue
 			}
@@ -142,7 +139,7 @@ func (p *parser) walk(l *Lesson, doc ast.Node) {
 			if k := len(l.Cells); k > 0 && l.Cells[k-1].Number == num && l.Cells[k-1].Output == nil &&
 				isCode(n.PreviousSibling(), l.Cells[k-1]) {
 				l.Cells[k-1].Output = out
-			} else {
+			} else if !p.broken[num] { // the cell's own problem is reported already
 				stray = append(stray, pending{num, pos})
 			}
 			n = n.NextSibling()
@@ -157,6 +154,22 @@ func (p *parser) walk(l *Lesson, doc ast.Node) {
 	}
 }
 
+// plainFence checks a top-level fenced code block that belongs to no cell and no output: it must be closed,
+// and its body must not have swallowed a fence that would have closed it.
+func (p *parser) plainFence(b *ast.FencedCodeBlock) {
+	f, ok := p.fence(b)
+	if !ok || p.unclosed[f.Start] {
+		return
+	}
+	if f.BodyEnd == len(p.src) && !p.closed(f) {
+		p.errs.add(p.file, p.lines.pos(f.Start), "unclosed fence %s: it runs to the end of the file", f.Marker)
+		return
+	}
+	if what, ok := p.swallowed(f, false); ok {
+		p.errs.add(p.file, p.lines.pos(f.Start), "this %s fence seems unclosed: its body runs into %s", f.Marker, what)
+	}
+}
+
 // isCode reports whether block n is the code block of cell c.
 func isCode(n ast.Node, c *Cell) bool {
 	b, ok := n.(*ast.FencedCodeBlock)
@@ -164,35 +177,47 @@ func isCode(n ast.Node, c *Cell) bool {
 }
 
 // marker reports whether paragraph b is an In [N]: or Out [N]: marker, and returns its kind, number and offset.
+// A paragraph that reads as a marker but is not written as one ("In [ 1]:", "In [-1]:") is an error, not prose:
+// the author meant a cell, and a cell that silently is not one would never run.
 func (p *parser) marker(b *ast.Paragraph) (kind string, num, off int, ok bool) {
 	if b.Lines().Len() != 1 {
 		return "", 0, 0, false
 	}
 	seg := b.Lines().At(0)
 	line := strings.TrimRight(string(seg.Value(p.src)), " \t\r\n")
-	m := inMarker.FindStringSubmatch(line)
-	kind = "In"
-	if m == nil {
-		m, kind = outMarker.FindStringSubmatch(line), "Out"
-	}
+	m := looseMarker.FindStringSubmatch(line)
 	if m == nil {
 		return "", 0, 0, false
 	}
-	num, err := strconv.Atoi(m[1])
-	if err != nil || num < 1 {
-		p.errs.add(p.file, p.lines.pos(seg.Start), "%s [%s]: cell numbers are positive integers", kind, m[1])
+	kind, digits := m[1], m[2]
+	pos := p.lines.pos(seg.Start)
+	num, err := strconv.Atoi(digits)
+	switch {
+	case err != nil || num < 1 || strings.TrimLeft(digits, "0123456789") != "":
+		p.errs.add(p.file, pos, "%s [%s]: cell numbers are positive integers", kind, digits)
+		return "", 0, 0, false
+	case line != kind+" ["+digits+"]:":
+		p.errs.add(p.file, pos, "malformed marker %q: write it as %s [%s]:", line, kind, digits)
 		return "", 0, 0, false
 	}
 	return kind, num, seg.Start, true
 }
 
-// cell reads the code block after the In [num]: marker b.
-func (p *parser) cell(num int, pos Pos, b *ast.Paragraph) *Cell {
+// cell reads the code block after the In [num]: marker b. It returns nil when there is no such block, and
+// reports whether the cell may be rewritten: not when its fence seems unclosed (see swallowed).
+func (p *parser) cell(num int, pos Pos, b *ast.Paragraph) (*Cell, bool) {
 	f, ok := p.markedFence(b, "In", num, pos, "go", "```go code block")
 	if !ok {
-		return nil
+		return nil, false
 	}
-	return &Cell{Number: num, Pos: pos, Code: f, Attrs: p.parseAttrs(f.Info, f.InfoStart)}
+	c := &Cell{Number: num, Pos: pos, Code: f, Attrs: p.parseAttrs(f.Info, f.InfoStart)}
+	// Only a src= cell's body is the runner's; an inline cell's is checked as any author's fence is.
+	if what, ok := p.swallowed(f, c.Attrs.Src != ""); ok {
+		p.errs.add(p.file, p.lines.pos(f.Start), "In [%d]: this fence seems unclosed: its body runs into %s", num, what)
+		p.unclosed[f.Start] = true
+		return c, false
+	}
+	return c, true
 }
 
 // output reads the text block after the Out [num]: marker b.
@@ -201,7 +226,14 @@ func (p *parser) output(num int, pos Pos, off int, b *ast.Paragraph) *Output {
 	if !ok {
 		return nil
 	}
-	o := &Output{Pos: pos, Start: p.lines.lineStart(p.lines.line(off)), End: f.End, Fence: f}
+	// Not p.swallowed(f, true): a program may print a marker and a fence, and the runner must read back what it
+	// writes. A fence that could not close this one it never writes.
+	if what, ok := p.swallowed(f, false); ok {
+		p.errs.add(p.file, p.lines.pos(f.Start), "Out [%d]: this fence seems unclosed: its body runs into %s", num, what)
+		p.unclosed[f.Start] = true
+		return nil
+	}
+	o := &Output{Pos: pos, Start: p.lines.textStart(p.lines.line(off)), End: f.End, Fence: f}
 	for _, word := range strings.Fields(f.Info)[1:] {
 		if fp, ok := strings.CutPrefix(word, "fp="); ok {
 			o.Fingerprint = fp
@@ -248,7 +280,7 @@ func (p *parser) fence(b *ast.FencedCodeBlock) (Fence, bool) {
 	default:
 		return f, false
 	}
-	f.Start = p.lines.lineStart(open)
+	f.Start = p.lines.textStart(open)
 	opening := p.src[f.Start:p.lines.lineEnd(p.src, open)]
 	trimmed := bytes.TrimLeft(opening, " ")
 	f.Indent = string(opening[:len(opening)-len(trimmed)])
@@ -299,14 +331,11 @@ func lineEnding(src []byte) string {
 }
 
 // Markdown returns the lesson's Markdown as a Markdown parser should see it: src with its front matter, if any,
-// turned into blank lines, so that offsets into it are offsets into src.
-func Markdown(src []byte) []byte { return blankFrontMatter(src) }
-
-// blankFrontMatter returns src with its front matter, if any, turned into blank lines of the same length, so
-// that the Markdown parser skips it while every offset stays the same.
-func blankFrontMatter(src []byte) []byte {
-	end := frontMatterEnd(src)
-	if end == 0 {
+// turned into blank lines and a byte-order mark, if any, into line feeds, so that offsets into it are offsets
+// into src. (Blank lines before the first block change nothing in Markdown; spaces would indent it.)
+func Markdown(src []byte) []byte {
+	end, n := frontMatterEnd(src), bomLen(src)
+	if end == 0 && n == 0 {
 		return src
 	}
 	out := bytes.Clone(src)
@@ -315,16 +344,20 @@ func blankFrontMatter(src []byte) []byte {
 			out[i] = ' '
 		}
 	}
+	for i := end; i < n; i++ {
+		out[i] = '\n'
+	}
 	return out
 }
 
 // frontMatterEnd returns the offset just past the closing line of the front matter, or 0 when there is none.
+// Front matter starts on the first line, after the byte-order mark if there is one.
 func frontMatterEnd(src []byte) int {
-	first, rest, ok := bytes.Cut(src, []byte("\n"))
+	first, rest, ok := bytes.Cut(src[bomLen(src):], []byte("\n"))
 	if !ok || string(bytes.TrimRight(first, "\r")) != "---" {
 		return 0
 	}
-	off := len(first) + 1
+	off := bomLen(src) + len(first) + 1
 	for len(rest) > 0 {
 		line, next, found := bytes.Cut(rest, []byte("\n"))
 		off += len(line)

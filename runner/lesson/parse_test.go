@@ -160,7 +160,7 @@ func TestParseCells(t *testing.T) {
 		{name: "marker with more text is prose", src: "In [1]: see below\n\n```go\nx\n```\n"},
 		{name: "marker in a longer paragraph is prose", src: "Look at\nIn [1]:\n\n```go\nx\n```\n"},
 		{name: "marker inside an HTML block is prose", src: "<div>\nIn [1]:\n</div>\n\n```go\nx\n```\n"},
-		{name: "marker inside a fence is code", src: "```\nIn [1]:\n\n```go\n```\n"},
+		{name: "marker inside a fence is code", src: "````\nIn [1]:\n\n```go\n```\n````\n"},
 		{name: "In [N]: as a heading is prose", src: "# In [1]:\n\n```go\nx\n```\n"},
 	}
 	for _, tt := range tests {
@@ -453,6 +453,11 @@ func TestMarkdown(t *testing.T) {
 		{"# T\n", "# T\n"},
 		{"---\ntitle: x\n---\n# T\n", "   \n        \n   \n# T\n"},
 		{"---\r\na: b\r\n...\r\nIn [1]:\r\n", "   \r\n    \r\n   \r\nIn [1]:\r\n"},
+		// A byte-order mark becomes line feeds, which change nothing before the first block.
+		{"\ufeffIn [1]:\n", "\n\n\nIn [1]:\n"},
+		{"\ufeff  ```go\n", "\n\n\n  ```go\n"},
+		{"\ufeff---\na: b\n---\n# T\n", "      \n    \n   \n# T\n"},
+		{"# T\n\ufeff\n", "# T\n\ufeff\n"},
 	}
 	for _, tt := range tests {
 		src := []byte(tt.src)

@@ -1,6 +1,7 @@
 package lesson
 
 import (
+	"bytes"
 	"fmt"
 	"sort"
 )
@@ -16,10 +17,11 @@ func (p Pos) String() string { return fmt.Sprintf("%d:%d", p.Line, p.Col) }
 type lineTable struct {
 	starts []int // byte offset of the first byte of each line
 	size   int
+	bom    int // length of the byte-order mark that starts the source, 0 when there is none
 }
 
 func newLineTable(src []byte) *lineTable {
-	t := &lineTable{starts: []int{0}, size: len(src)}
+	t := &lineTable{starts: []int{0}, size: len(src), bom: bomLen(src)}
 	for i, b := range src {
 		if b == '\n' {
 			t.starts = append(t.starts, i+1)
@@ -28,10 +30,15 @@ func newLineTable(src []byte) *lineTable {
 	return t
 }
 
-// pos returns the position of byte offset off.
+// pos returns the position of byte offset off. A byte-order mark is not counted in columns: editors do not
+// show it.
 func (t *lineTable) pos(off int) Pos {
 	line := t.line(off)
-	return Pos{Line: line + 1, Col: off - t.starts[line] + 1}
+	start := t.starts[line]
+	if line == 0 {
+		start = min(t.bom, off)
+	}
+	return Pos{Line: line + 1, Col: off - start + 1}
 }
 
 // line returns the 0-based index of the line holding byte offset off.
@@ -45,6 +52,14 @@ func (t *lineTable) lineStart(i int) int {
 		return t.size
 	}
 	return t.starts[i]
+}
+
+// textStart returns the offset of the first byte of the 0-based line i after the byte-order mark, if any.
+func (t *lineTable) textStart(i int) int {
+	if i == 0 {
+		return t.bom
+	}
+	return t.lineStart(i)
 }
 
 // lineEnd returns the offset of the end of the 0-based line i, before its line ending.
@@ -65,4 +80,15 @@ func (t *lineTable) lines() int {
 		return n - 1
 	}
 	return len(t.starts)
+}
+
+// bom is the UTF-8 encoding of U+FEFF, which some editors write at the start of a file.
+const bom = "\ufeff"
+
+// bomLen returns the length of the byte-order mark that starts src, or 0.
+func bomLen(src []byte) int {
+	if bytes.HasPrefix(src, []byte(bom)) {
+		return len(bom)
+	}
+	return 0
 }
