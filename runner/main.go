@@ -4,17 +4,29 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
 
 	"classnotes/runner/cli"
+	"classnotes/runner/run"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// A runner killed by SIGKILL could not clean up after itself: its temporary directories, and what its
+	// cells started that still runs, go now.
+	if err := run.RemoveStale(); err != nil {
+		fmt.Fprintf(os.Stderr, "runner: %v\n", err)
+	}
+	// A closed terminal (SIGHUP) and Ctrl-\ (SIGQUIT, which no longer dumps the goroutines) interrupt like Ctrl-C
+	// and SIGTERM: the cells are stopped, nothing more is written, and the exit code is 130.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
 	app := &cli.App{Stdout: os.Stdout, Stderr: os.Stderr, Getwd: os.Getwd, Getenv: os.Getenv}
 	code := app.Run(ctx, os.Args[1:])
 	stop()
+	if err := run.Cleanup(); err != nil {
+		fmt.Fprintf(os.Stderr, "runner: %v\n", err)
+	}
 	os.Exit(code)
 }

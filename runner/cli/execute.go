@@ -132,7 +132,7 @@ type server struct {
 // cell is started, waited for when it has a ready= probe, and left running until every other cell is done.
 // When a background cell fails to get ready, the cells after it are not run.
 func (e *executor) execute(ctx context.Context, results []*cellResult) (err error) {
-	work, err := os.MkdirTemp("", "classnotes-build-")
+	work, err := run.TempDir("build-")
 	if err != nil {
 		return err
 	}
@@ -305,7 +305,7 @@ func workDir(p *plan.Program) (string, func(), error) {
 	if !p.IsInline() {
 		return p.Dir, func() {}, nil
 	}
-	tmp, err := os.MkdirTemp("", "classnotes-cell-")
+	tmp, err := run.TempDir("cell-")
 	if err != nil {
 		return "", nil, err
 	}
