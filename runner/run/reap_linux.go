@@ -25,8 +25,10 @@ import (
 //
 // What still escapes: a descendant that both leaves the process group and execs with an environment without
 // the marker (env -i, or one rebuilt from scratch), and its descendants; one that changes to a user whose
-// processes we may not signal or read; and, when the runner itself is killed with SIGKILL, every descendant
-// but the program itself (which gets Pdeathsig) until the next runner starts and ends them (RemoveStale). An
+// processes we may not signal or read, or a setuid program (Pdeathsig is cleared for it); one that forks faster
+// than we kill for endGrace; and, when the runner itself is killed with SIGKILL, every descendant
+// but the program itself (which gets Pdeathsig) until the next runner starts and ends them (RemoveStale; only
+// for a runner that had made its temporary directory, as the CLI always has before it runs a cell). An
 // orphan that ends by itself before we look, outside the program's group, stays a zombie of the runner until
 // the runner exits: we cannot tell it from a child os/exec will wait for.
 

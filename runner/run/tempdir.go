@@ -20,8 +20,8 @@ import (
 // own for each program, <runner id>/<n>, and every descendant that keeps its environment inherits it.
 const MarkerVar = "CLASSNOTES_RUN"
 
-// The runner's own temporary directory, os.TempDir()/classnotes-<runner id>, holds the directories of its
-// builds and cells. A file named lock in it is locked (flock) for the runner's whole life; the kernel releases
+// The runner's own temporary directory, os.TempDir()/classnotes-<runner id>, made by the first TempDir, holds
+// the directories of its builds and cells. A file named lock in it is locked (flock) for the runner's whole life; the kernel releases
 // the lock when the runner dies, however it dies. A later runner that can take the lock knows that the owner has
 // ended: it removes the directory and kills the programs still marked with the owner's id (RemoveStale).
 
@@ -95,9 +95,9 @@ func makeSessionDir() (string, *os.File, error) {
 	return dir, f, nil
 }
 
-// nextMarker returns the marker of a new program.
+// nextMarker returns the marker of a new program. It does not make the runner's directory: the programs of a
+// runner that dies before making one cannot be told to be orphans, and are left to Pdeathsig alone.
 func nextMarker() string {
-	startSession()
 	return fmt.Sprintf("%s/%d", sessionID, session.seq.Add(1))
 }
 
