@@ -83,7 +83,7 @@
 // next line of the same character, at least as long and with no info string, and that is usually the closing
 // line of a later cell. Everything in between, headings, prose and cells, would become the body of the fence,
 // and rewriting it would delete the author's text. So Parse reports a top-level fence as seemingly unclosed, and
-// returns no cell for it, when its body holds
+// returns neither the cell nor the Out block it belongs to, when its body holds
 //
 //   - a fence opener of the same character, at least as long, with an info string ("```go" or "```sh" inside a
 //     ``` block): it cannot close the fence, and its own closing line would have. Checked in every top-level
@@ -95,7 +95,9 @@
 //     read back what it writes. A marker alone, or headings and HTML, are never suspicious: a program may
 //     print them.
 //
-// A src= program that would make its fence look unclosed must not be written (see Swallows).
+// A src= program that would make its fence look unclosed must not be written (see Swallows). What these checks
+// cannot see: a fence closed by a stray fence line, or by a closing line longer than its own opening line, with
+// only prose in between; such a lesson reads exactly like a right one.
 //
 // # Errors
 //

@@ -234,18 +234,19 @@ func (g *lessonGen) lesson() ([]byte, []line) {
 // piece adds one piece of a lesson.
 func (g *lessonGen) piece() {
 	switch g.next(7) {
-	case 0: // prose
+	case 0: // prose; a container ends with a blank line and a line that is not indented, or the next piece
+		// (an indented fence, a marker) would be in it
 		switch g.next(5) {
 		case 0:
 			g.add(false, g.tok("P")+" Prose.")
 		case 1:
 			g.add(false, "## "+g.tok("H")+" Part two")
 		case 2:
-			g.add(false, "- "+g.tok("L")+" In [1]:")
+			g.add(false, "- "+g.tok("L")+" In [1]:", "", g.tok("P")+" Prose.")
 		case 3:
-			g.add(false, "<div>", g.tok("D"), "</div>")
+			g.add(false, "<div>", g.tok("D"), "</div>", "")
 		case 4:
-			g.add(false, "> "+g.tok("Q"))
+			g.add(false, "> "+g.tok("Q"), "")
 		}
 	case 1, 2: // a cell
 		n := g.number()
@@ -365,9 +366,10 @@ func (g *lessonGen) body(kind string, owned bool, open string) {
 			g.add(owned, fmt.Sprintf("In [%d]:", 1+g.next(3)))
 		case 4:
 			g.add(owned, "## "+g.tok(kind))
-		case 5: // an opener with an info string, of the fence's character or the other
+		case 5: // an opener with an info string, of the other character or, as the lesson's mistake, of the
+			// fence's own, which cannot close it and is just what seems unclosed
 			run := strings.TrimLeft(open, " ")
-			if g.next(2) == 1 {
+			if g.next(2) == 1 || !g.makeMistake() {
 				run = strings.Repeat(string("`~"[strings.IndexByte("~`", run[0])]), 3)
 			}
 			g.add(owned, run+[]string{"go", "sh"}[g.next(2)])
