@@ -13,8 +13,6 @@ import (
 
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
-
-	"classnotes/runner/plan"
 )
 
 // Exit codes.
@@ -32,8 +30,6 @@ type App struct {
 	Getenv         func(string) string
 	// IsTerminal reports whether w is a terminal; nil means checking for an *os.File on a terminal.
 	IsTerminal func(w io.Writer) bool
-
-	goEnv *plan.Toolchain // what go env said, once asked
 }
 
 // verb is one subcommand.

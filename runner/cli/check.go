@@ -6,13 +6,11 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/spf13/pflag"
 
-	"classnotes/runner/compare"
 	"classnotes/runner/files"
-	"classnotes/runner/lesson"
+	"classnotes/runner/notebook"
 	"classnotes/runner/plan"
 )
 
@@ -50,43 +48,35 @@ type checkReport struct {
 
 // check runs every cell fresh and compares its output with the notes, writing nothing into the lessons.
 func (a *App) check(ctx context.Context, fs *pflag.FlagSet, args []string) int {
-	offline, _ := fs.GetBool("offline")
 	jsonFile, _ := fs.GetString("json")
-	timeout, _ := fs.GetDuration("timeout")
-	if timeout <= 0 {
-		a.errorf("check: --timeout must be positive")
-		return exitBadInput
-	}
-	if stale, _ := fs.GetBool("stale"); stale {
-		return a.checkStale(args, timeout)
-	}
-	c, err := a.openCache(fs)
+	e, closeEngine, err := a.engine("check", fs)
 	if err != nil {
-		a.errorf("check: %v", err)
+		a.errorf("%v", err)
 		return exitBadInput
 	}
-	defer c.Close()
-	lessons, allLoaded := a.loadAll(args, plan.Options{Timeout: timeout})
+	defer closeEngine()
+	if stale, _ := fs.GetBool("stale"); stale {
+		return a.checkStale(e, args)
+	}
+	lessons, allLoaded := a.loadAll(e, args)
 	if a.warnNoCells("check", lessons) {
 		allLoaded = false // nothing was checked: that is no success
 	}
 	code := exitOK
 	report := &checkReport{Cells: []cellReport{}, Summary: map[string]int{}}
 	for _, l := range lessons {
-		results := newResults(l.plan.Programs)
-		e := &executor{app: a, offline: offline, cache: c}
-		if err := e.execute(ctx, results); err != nil {
-			if ctx.Err() != nil {
-				a.errorf("interrupted")
-				return exitSignal
-			}
-			fmt.Fprintf(a.Stderr, "%s: %v\n", l.name, err)
+		results, err := e.Check(ctx, l, nil)
+		if ctx.Err() != nil {
+			a.errorf("interrupted")
+			return exitSignal
+		}
+		if err != nil {
+			fmt.Fprintf(a.Stderr, "%s: %v\n", l.Name, err)
 			code = exitBadInput
 			continue
 		}
-		norm := normalizer(l.lesson())
 		for _, r := range results {
-			cr := a.checkCell(l, norm, r)
+			cr := a.checkCell(l, r)
 			report.Cells = append(report.Cells, cr)
 			report.Summary[cr.Status]++
 		}
@@ -115,14 +105,14 @@ func (a *App) check(ctx context.Context, fs *pflag.FlagSet, args []string) int {
 
 // checkStale lists, without building or running anything, the cells whose recorded output is missing or was
 // made from other code than the cell's now.
-func (a *App) checkStale(args []string, timeout time.Duration) int {
-	lessons, allLoaded := a.loadAll(args, plan.Options{Timeout: timeout})
+func (a *App) checkStale(e *notebook.Engine, args []string) int {
+	lessons, allLoaded := a.loadAll(e, args)
 	if a.warnNoCells("check", lessons) {
 		allLoaded = false
 	}
 	cells, stale := 0, 0
 	for _, l := range lessons {
-		for _, p := range l.plan.Programs {
+		for _, p := range l.Plan.Programs {
 			cells++
 			if !p.Stale() {
 				continue
@@ -130,10 +120,10 @@ func (a *App) checkStale(args []string, timeout time.Duration) int {
 			stale++
 			c := p.Cell
 			if c.Output == nil {
-				fmt.Fprintf(a.Stdout, "%s:%d: In [%d]: no recorded output; run `runner render`\n", l.name, c.Pos.Line, c.Number)
+				fmt.Fprintf(a.Stdout, "%s:%d: In [%d]: no recorded output; run `runner render`\n", l.Name, c.Pos.Line, c.Number)
 			} else {
 				fmt.Fprintf(a.Stdout, "%s:%d: In [%d]: the recorded output is stale: its code changed since it was rendered; run `runner render`\n",
-					l.name, c.Output.Pos.Line, c.Number)
+					l.Name, c.Output.Pos.Line, c.Number)
 			}
 		}
 	}
@@ -148,32 +138,25 @@ func (a *App) checkStale(args []string, timeout time.Duration) int {
 }
 
 // checkCell compares one cell's fresh output with the notes and prints what is wrong.
-func (a *App) checkCell(l *loaded, norm *compare.Normalizer, r *cellResult) cellReport {
-	c := r.prog.Cell
-	cr := cellReport{File: l.name, Line: c.Pos.Line, Cell: c.Number}
-	if r.run != nil {
-		cr.DurationMS = r.run.Duration.Milliseconds()
-	}
-	where := fmt.Sprintf("%s:%d: In [%d]:", l.name, c.Pos.Line, c.Number)
-	rec, hasRecord := recorded(l.lesson(), c)
-	switch {
-	case r.skipped != "":
-		cr.Status, cr.Reason = statusSkipped, r.skipped
-	case r.failed():
-		cr.Status, cr.Reason = statusFailed, r.outcome()
-		fmt.Fprintf(a.Stdout, "%s %s\n", where, r.outcome())
-	case c.Attrs.Compare == lesson.CompareIgnore:
+func (a *App) checkCell(l *notebook.Lesson, r *notebook.Result) cellReport {
+	c := r.Cell()
+	cr := cellReport{File: l.Name, Line: c.Pos.Line, Cell: c.Number, DurationMS: r.Duration().Milliseconds()}
+	where := fmt.Sprintf("%s:%d: In [%d]:", l.Name, c.Pos.Line, c.Number)
+	switch cmp := notebook.Compare(l, r); {
+	case r.Skipped != "":
+		cr.Status, cr.Reason = statusSkipped, r.Skipped
+	case r.Failed():
+		cr.Status, cr.Reason = statusFailed, r.Outcome()
+		fmt.Fprintf(a.Stdout, "%s %s\n", where, r.Outcome())
+	case cmp.Verdict == notebook.Ignored:
 		cr.Status, cr.Reason = statusSkipped, "compare=ignore: it ran, its output is not compared"
-	case !hasRecord:
+	case cmp.Verdict == notebook.NoRecord:
 		cr.Status, cr.Reason = statusDiffers, "no recorded output; run `runner render`"
 		fmt.Fprintf(a.Stdout, "%s %s\n", where, cr.Reason)
+	case cmp.Verdict == notebook.Matches:
+		cr.Status = statusMatch
 	default:
-		res := norm.Compare(rec, r.text, c.Attrs.Compare)
-		if res.Match {
-			cr.Status = statusMatch
-			break
-		}
-		cr.Status, cr.Reason, cr.Diff = statusDiffers, "output differs from the notes", res.Diff()
+		cr.Status, cr.Reason, cr.Diff = statusDiffers, "output differs from the notes", cmp.Diff
 		fmt.Fprintf(a.Stdout, "%s output differs from the notes\n", where)
 		a.printDiff(a.Stdout, cr.Diff)
 	}
@@ -190,19 +173,6 @@ func (a *App) writeReport(path string, report *checkReport) error {
 		return err
 	}
 	return files.WriteAtomic(abs, append(b, '\n'), 0o644)
-}
-
-// normalizer returns the normalisation of lesson l: the built-in rules and those of its front matter.
-func normalizer(l *lesson.Lesson) *compare.Normalizer {
-	return &compare.Normalizer{Rules: l.Front.Normalize}
-}
-
-// recorded returns the output recorded for cell c, with LF line endings, and whether there is one.
-func recorded(l *lesson.Lesson, c *lesson.Cell) (string, bool) {
-	if c.Output == nil {
-		return "", false
-	}
-	return strings.ReplaceAll(string(c.Output.Fence.Text(l.Source)), "\r\n", "\n"), true
 }
 
 // useColour reports whether output to w may be coloured: w is a terminal and NO_COLOR is not set.

@@ -1,4 +1,5 @@
-// Package cli is the runner's command line: it parses each verb's flags, finds lessons, drives them through
-// parse, plan, build, run and splice, and reports progress. It holds no knowledge of the lesson format or of how
-// programs are built and run beyond calling the packages that own them.
+// Package cli is the runner's command line: it parses each verb's flags, finds the lessons named on the command
+// line, and drives them through the engine (package notebook), showing progress, outputs, diffs and colours, and
+// choosing exit codes. It knows nothing of how lessons are parsed or how programs are built and run: the
+// engine does that, and reports to cli through events.
 package cli

@@ -1,20 +1,14 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"runtime"
-	"strings"
 
 	"github.com/spf13/pflag"
 
-	"classnotes/runner/build"
 	"classnotes/runner/cache"
+	"classnotes/runner/notebook"
 	"classnotes/runner/plan"
 )
 
@@ -36,38 +30,33 @@ func (a *App) openCache(fs *pflag.FlagSet) (*cache.Cache, error) {
 	return cache.Open(dir)
 }
 
-// toolchain finds what fingerprints cover of the go command, once: its version from the VERSION file of its
-// GOROOT (asking "go env" only when there is none, since starting the go command costs more than a warm render),
-// and GOOS and GOARCH from the environment or, by default, the machine's.
-func (a *App) toolchain(ctx context.Context) (plan.Toolchain, error) {
-	if a.goEnv != nil {
-		return *a.goEnv, nil
-	}
-	tc := plan.Toolchain{GOOS: a.getenv("GOOS"), GOARCH: a.getenv("GOARCH"), BuildFlags: strings.Join(build.Flags, " ")}
-	if tc.GOOS == "" {
-		tc.GOOS = runtime.GOOS
-	}
-	if tc.GOARCH == "" {
-		tc.GOARCH = runtime.GOARCH
-	}
-	if goBin, err := exec.LookPath("go"); err == nil {
-		if real, err := filepath.EvalSymlinks(goBin); err == nil {
-			if b, err := os.ReadFile(filepath.Join(filepath.Dir(filepath.Dir(real)), "VERSION")); err == nil {
-				tc.GoVersion, _, _ = strings.Cut(string(b), "\n")
-			}
+// engine returns the engine for a verb's flags: --timeout, --offline and --cache where the verb has them.
+// The cache, when there is one, is closed when the caller calls the returned function.
+func (a *App) engine(verb string, fs *pflag.FlagSet) (*notebook.Engine, func(), error) {
+	cfg := notebook.Config{Timeout: plan.DefaultTimeout, Getenv: a.Getenv}
+	if fs.Lookup("timeout") != nil {
+		cfg.Timeout, _ = fs.GetDuration("timeout")
+		if cfg.Timeout <= 0 {
+			return nil, nil, fmt.Errorf("%s: --timeout must be positive", verb)
 		}
 	}
-	if !strings.HasPrefix(tc.GoVersion, "go") {
-		var out bytes.Buffer
-		cmd := exec.CommandContext(ctx, "go", "env", "GOVERSION")
-		cmd.Stdout = &out
-		if err := cmd.Run(); err != nil {
-			return plan.Toolchain{}, fmt.Errorf("go env: %w (is Go installed and on PATH?)", err)
-		}
-		tc.GoVersion = strings.TrimSpace(out.String())
+	if fs.Lookup("offline") != nil {
+		cfg.Offline, _ = fs.GetBool("offline")
 	}
-	a.goEnv = &tc
-	return tc, nil
+	closeCache := func() {}
+	if fs.Lookup("cache") != nil {
+		c, err := a.openCache(fs)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", verb, err)
+		}
+		cfg.Cache, closeCache = c, func() { c.Close() }
+	}
+	e, err := notebook.New(cfg)
+	if err != nil {
+		closeCache()
+		return nil, nil, fmt.Errorf("%s: %w", verb, err)
+	}
+	return e, closeCache, nil
 }
 
 func (a *App) getenv(key string) string {

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -10,22 +9,11 @@ import (
 	"sort"
 	"strings"
 
-	"classnotes/runner/lesson"
-	"classnotes/runner/plan"
-	"classnotes/runner/splice"
+	"classnotes/runner/notebook"
 )
 
 // defaultPath is where lessons are looked for when no path is given.
 const defaultPath = "lessons"
-
-// loaded is a lesson read, parsed and planned.
-type loaded struct {
-	name string // the path as shown to the user
-	plan *plan.Plan
-	orig *splice.Original // the file as read, to be replaced only if it has not changed since
-}
-
-func (l *loaded) lesson() *lesson.Lesson { return l.plan.Lesson }
 
 // findLessons returns the lesson files named by paths, as the user would write them: files as given, directories
 // searched for *.md files (skipping hidden directories), in sorted order.
@@ -97,44 +85,17 @@ func (a *App) dedupe(files []string) []string {
 	return kept
 }
 
-// load reads, parses and plans the lesson at name.
-func (a *App) load(name string, opt plan.Options) (*loaded, error) {
-	tc, err := a.toolchain(context.Background())
-	if err != nil {
-		return nil, err
-	}
-	opt.Toolchain = tc
-	abs, err := a.abs(name)
-	if err != nil {
-		return nil, err
-	}
-	orig, err := splice.ReadFile(abs)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %v", name, unwrapPath(err))
-	}
-	l, parseErr := lesson.Parse(name, orig.Bytes)
-	if l == nil {
-		return nil, parseErr
-	}
-	// Plan the cells that parsed even when others did not, so that every problem of the file shows at once.
-	p, planErr := plan.Make(l, abs, opt)
-	if err := lesson.SortErrors(parseErr, planErr); err != nil {
-		return nil, err
-	}
-	return &loaded{name: name, plan: p, orig: orig}, nil
-}
-
-// loadAll loads the lessons named by paths. It prints every problem and returns the lessons that loaded, and
-// whether all of them did.
-func (a *App) loadAll(paths []string, opt plan.Options) ([]*loaded, bool) {
+// loadAll loads the lessons named by paths with the engine e. It prints every problem and returns the lessons
+// that loaded, and whether all of them did.
+func (a *App) loadAll(e *notebook.Engine, paths []string) ([]*notebook.Lesson, bool) {
 	files, err := a.findLessons(paths)
 	ok := err == nil
 	if err != nil {
 		fmt.Fprintln(a.Stderr, err)
 	}
-	var lessons []*loaded
+	var lessons []*notebook.Lesson
 	for _, f := range files {
-		l, err := a.load(f, opt)
+		l, err := a.load(e, f)
 		if err != nil {
 			fmt.Fprintln(a.Stderr, err)
 			ok = false
@@ -145,31 +106,31 @@ func (a *App) loadAll(paths []string, opt plan.Options) ([]*loaded, bool) {
 	return lessons, ok
 }
 
+// load loads the lesson at name, a path as the user wrote it.
+func (a *App) load(e *notebook.Engine, name string) (*notebook.Lesson, error) {
+	abs, err := a.abs(name)
+	if err != nil {
+		return nil, err
+	}
+	return e.Load(name, abs)
+}
+
 // countCells returns the number of cells in lessons.
-func countCells(lessons []*loaded) int {
+func countCells(lessons []*notebook.Lesson) int {
 	n := 0
 	for _, l := range lessons {
-		n += len(l.lesson().Cells)
+		n += len(l.Plan.Programs)
 	}
 	return n
 }
 
 // warnNoCells says so when lessons were found but none of them has a cell, which is more often a mistake in
 // the markers than a course without programs. It reports whether it warned.
-func (a *App) warnNoCells(verb string, lessons []*loaded) bool {
+func (a *App) warnNoCells(verb string, lessons []*notebook.Lesson) bool {
 	if len(lessons) == 0 || countCells(lessons) > 0 {
 		return false
 	}
 	a.errorf("%s: no cells in %s: a cell is a line \"In [N]:\" followed by a ```go block (runner/lesson/doc.go)",
 		verb, plural(len(lessons), "lesson"))
 	return true
-}
-
-// unwrapPath drops the operation and path of an *fs.PathError, which the caller names itself.
-func unwrapPath(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }

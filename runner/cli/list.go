@@ -9,15 +9,20 @@ import (
 	"github.com/spf13/pflag"
 
 	"classnotes/runner/lesson"
-	"classnotes/runner/plan"
 )
 
 // list prints each lesson and its cells.
 func (a *App) list(ctx context.Context, fs *pflag.FlagSet, args []string) int {
-	lessons, ok := a.loadAll(args, plan.Options{})
+	e, closeEngine, err := a.engine("list", fs)
+	if err != nil {
+		a.errorf("%v", err)
+		return exitBadInput
+	}
+	defer closeEngine()
+	lessons, ok := a.loadAll(e, args)
 	for _, l := range lessons {
-		cells := l.lesson().Cells
-		fmt.Fprintf(a.Stdout, "%s: %d cells\n", l.name, len(cells))
+		cells := l.Source().Cells
+		fmt.Fprintf(a.Stdout, "%s: %d cells\n", l.Name, len(cells))
 		for _, c := range cells {
 			recorded := "output recorded"
 			if c.Output == nil {

@@ -18,8 +18,15 @@ import (
 // runner, here this test process, is the reaper of what its cells leave. It kills a process still there.
 func waitReaped(t *testing.T, pid int) {
 	t.Helper()
+	waitEnded(t, pid, false)
+}
+
+// waitEnded fails the test unless process pid is gone, or a zombie when zombieOK is set, within ten seconds,
+// saying what it is. It kills a process still there.
+func waitEnded(t *testing.T, pid int, zombieOK bool) {
+	t.Helper()
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if syscall.Kill(pid, 0) == syscall.ESRCH {
+		if syscall.Kill(pid, 0) == syscall.ESRCH || zombieOK && isZombie(pid) {
 			return
 		}
 	}
@@ -27,8 +34,24 @@ func waitReaped(t *testing.T, pid int) {
 	if isZombie(pid) {
 		state = "a zombie"
 	}
+	if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid)); err == nil {
+		state += ": " + string(b)
+	}
+	if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/environ", pid)); err == nil {
+		state += "; " + regexp.MustCompile(`CLASSNOTES_RUN=[^\x00]*`).FindString(string(b))
+	}
 	syscall.Kill(pid, syscall.SIGKILL)
 	t.Errorf("process %d outlived its cell: %s", pid, state)
+}
+
+// pidIn returns the pid written in file.
+func pidIn(t *testing.T, file string) int {
+	t.Helper()
+	pid, err := strconv.Atoi(readFile(t, file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pid
 }
 
 // pidAfter returns the pid that follows word in a cell's output.
@@ -159,7 +182,8 @@ func signalledRender(t *testing.T, bin, tmp string, sig syscall.Signal) (code in
 	src := cell(1, "", mainWith("fmt os os/exec time", fmt.Sprintf(`	if err := exec.Command("sh", "-c", "setsid sleep 300 >/dev/null 2>&1 & printf %%s $! > %[2]s.tmp && mv %[2]s.tmp %[2]s").Run(); err != nil {
 		panic(err)
 	}
-	os.WriteFile(%[1]q, []byte(fmt.Sprint(os.Getpid())), 0o644)
+	os.WriteFile(%[1]q+".tmp", []byte(fmt.Sprint(os.Getpid())), 0o644)
+	os.Rename(%[1]q+".tmp", %[1]q)
 	fmt.Println("started")
 	time.Sleep(time.Hour)`, cellPid, escapedPid)))
 	path := filepath.Join(dir, "l.md")
@@ -218,7 +242,7 @@ func TestRunnerHangupQuit(t *testing.T) {
 				t.Errorf("exit %d, want %d; stderr:\n%s", code, exitSignal, stderr)
 			}
 			waitGoneFile(t, cellPid)
-			waitGoneFile(t, escapedPid)
+			waitReaped(t, pidIn(t, escapedPid))
 			if dirs := sessionDirs(t, tmp); len(dirs) != 0 {
 				t.Errorf("temporary directories left: %v", dirs)
 			}
@@ -249,5 +273,6 @@ func TestRunnerKilled(t *testing.T) {
 	if dirs := sessionDirs(t, tmp); len(dirs) != 0 {
 		t.Errorf("the next runner left the stale temporary directories: %v", dirs)
 	}
-	waitGoneFile(t, escapedPid)
+	// A zombie now, of this test process if it is a subreaper: the killed runner's children came to it.
+	waitEnded(t, pidIn(t, escapedPid), true)
 }

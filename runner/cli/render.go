@@ -2,15 +2,12 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/spf13/pflag"
 
-	"classnotes/runner/cache"
-	"classnotes/runner/lesson"
+	"classnotes/runner/notebook"
 	"classnotes/runner/plan"
-	"classnotes/runner/splice"
 )
 
 func renderFlags(fs *pflag.FlagSet) {
@@ -25,10 +22,10 @@ func renderFlags(fs *pflag.FlagSet) {
 
 // renderOptions are render's flags.
 type renderOptions struct {
-	offline, force bool
-	cache          *cache.Cache
-	progress       *progress
-	site           *siteWriter // nil with --no-html
+	engine   *notebook.Engine
+	force    bool
+	progress *progress
+	site     *siteWriter // nil with --no-html
 }
 
 // tally counts cells and lessons for the summary line.
@@ -37,17 +34,17 @@ type tally struct {
 	written, unchanged, notWritten      int
 }
 
-func (t *tally) add(results []*cellResult) {
+func (t *tally) add(results []*notebook.Result) {
 	t.lessons++
 	for _, r := range results {
 		t.cells++
 		switch {
-		case r.cached != nil:
+		case r.Cached != nil:
 			t.cached++
-		case r.ran():
+		case r.Ran():
 			t.ran++
 		}
-		if r.failed() {
+		if r.Failed() {
 			t.failed++
 		}
 	}
@@ -64,22 +61,17 @@ func (t *tally) String() string {
 
 // render runs the cells of the lessons named by args whose code changed, and writes their outputs back.
 func (a *App) render(ctx context.Context, fs *pflag.FlagSet, args []string) int {
-	timeout, _ := fs.GetDuration("timeout")
 	var o renderOptions
-	o.offline, _ = fs.GetBool("offline")
 	o.force, _ = fs.GetBool("force")
 	quiet, _ := fs.GetBool("quiet")
-	if timeout <= 0 {
-		a.errorf("render: --timeout must be positive")
-		return exitBadInput
-	}
+	var closeEngine func()
 	var err error
-	if o.cache, err = a.openCache(fs); err != nil {
-		a.errorf("render: %v", err)
+	if o.engine, closeEngine, err = a.engine("render", fs); err != nil {
+		a.errorf("%v", err)
 		return exitBadInput
 	}
-	defer o.cache.Close()
-	lessons, allLoaded := a.loadAll(args, plan.Options{Timeout: timeout})
+	defer closeEngine()
+	lessons, allLoaded := a.loadAll(o.engine, args)
 	a.warnNoCells("render", lessons) // a lesson without cells is still a page of the site
 	code := exitOK
 	if !allLoaded {
@@ -98,7 +90,7 @@ func (a *App) render(ctx context.Context, fs *pflag.FlagSet, args []string) int 
 		c, reached, err := a.renderLesson(ctx, l, o, &t)
 		if ctx.Err() != nil {
 			o.progress.done()
-			a.errorf("interrupted; %s", reached.interrupted(l.name))
+			a.errorf("interrupted; %s", reached.interrupted(l.Name))
 			return exitSignal
 		}
 		if err != nil {
@@ -148,38 +140,22 @@ func (r reached) interrupted(name string) string {
 
 // renderLesson runs the cells of l that need it and writes the lesson back. It returns the lesson's exit code
 // and how far it got. Once interrupted, it writes nothing more.
-func (a *App) renderLesson(ctx context.Context, l *loaded, o renderOptions, t *tally) (int, reached, error) {
-	results := newResults(l.plan.Programs)
-	toRun := selectToRun(results, o)
-	for _, r := range results {
-		if r.cached != nil {
-			o.progress.cell(l, r)
-		}
-	}
-	e := &executor{app: a, offline: o.offline, cache: o.cache,
-		before: func(r *cellResult) { o.progress.start(l, r) },
-		after:  func(r *cellResult) { o.progress.cell(l, r) }}
-	if err := e.execute(ctx, toRun); err != nil {
-		return exitBadInput, reachedNothing, fmt.Errorf("%s: %w", l.name, err)
+func (a *App) renderLesson(ctx context.Context, l *notebook.Lesson, o renderOptions, t *tally) (int, reached, error) {
+	results, err := o.engine.Render(ctx, l, o.force, o.progress.observe)
+	if err != nil {
+		return exitBadInput, reachedNothing, fmt.Errorf("%s: %w", l.Name, err)
 	}
 	if ctx.Err() != nil {
 		return exitBadInput, reachedNothing, ctx.Err()
 	}
-	for _, r := range toRun {
-		if r.ran() {
-			if err := o.cache.PutOutput(r.prog.Fingerprint, r.entry()); err != nil {
-				return exitBadInput, reachedNothing, fmt.Errorf("%s: %w", l.name, err)
-			}
-		}
-	}
 	t.add(results)
 	code := exitOK
 	for _, r := range results {
-		if r.failed() {
+		if r.Failed() {
 			code = exitFailed
 		}
 	}
-	out, written, err := a.writeBack(l, results)
+	out, written, err := o.engine.WriteBack(l, results)
 	got := reachedLesson
 	switch {
 	case err != nil:
@@ -199,7 +175,7 @@ func (a *App) renderLesson(ctx context.Context, l *loaded, o renderOptions, t *t
 	}
 	if o.site != nil {
 		if err := o.site.writePage(l, out, results); err != nil {
-			return exitBadInput, got, fmt.Errorf("%s: html: %w", l.name, err)
+			return exitBadInput, got, fmt.Errorf("%s: html: %w", l.Name, err)
 		}
 	}
 	return code, reachedPage, nil
@@ -208,82 +184,6 @@ func (a *App) renderLesson(ctx context.Context, l *loaded, o renderOptions, t *t
 // afterWriteBack, when not nil, is called by renderLesson once the lesson is written, for tests that interrupt
 // the runner at that moment.
 var afterWriteBack func()
-
-// selectToRun marks the cells that need no run (code unchanged since their output was recorded, and their run
-// kept in the cache) and returns the others, in document order. Cells that run with servers run together, or
-// not at all.
-func selectToRun(results []*cellResult, o renderOptions) []*cellResult {
-	groupRuns := false
-	for _, r := range results {
-		p := r.prog
-		if o.offline && p.Cell.Attrs.Net {
-			continue // the executor skips it
-		}
-		if !o.force && !p.Stale() {
-			if e, ok := o.cache.Output(p.Fingerprint); ok {
-				r.cached = e
-				continue
-			}
-		}
-		if p.Group {
-			groupRuns = true
-		}
-	}
-	var toRun []*cellResult
-	for _, r := range results {
-		if r.prog.Group && groupRuns {
-			r.cached = nil
-		}
-		if r.cached == nil {
-			toRun = append(toRun, r)
-		}
-	}
-	return toRun
-}
-
-// writeBack splices the results into the lesson and writes it when anything changed. A recorded output that
-// matches the fresh one after normalisation is kept byte for byte, so that host names, addresses and ports do
-// not churn from one machine to the next; its fingerprint is brought up to date.
-func (a *App) writeBack(l *loaded, results []*cellResult) ([]byte, bool, error) {
-	src := l.lesson().Source
-	norm := normalizer(l.lesson())
-	var edits []splice.Edit
-	for _, r := range results {
-		if !r.ran() {
-			continue // its recorded output stays as it is
-		}
-		c := r.prog.Cell
-		if !r.prog.IsInline() {
-			e, changed, err := splice.Code(l.lesson(), c, r.prog.Src)
-			if err != nil {
-				return nil, false, err
-			}
-			if changed {
-				edits = append(edits, e)
-			}
-		}
-		text := r.text
-		if rec, ok := recorded(l.lesson(), c); ok && c.Attrs.Compare != lesson.CompareIgnore &&
-			norm.Compare(rec, r.text, c.Attrs.Compare).Match {
-			text = rec
-		}
-		if e, changed := splice.Output(l.lesson(), c, text, plan.Short(r.prog.Fingerprint)); changed {
-			edits = append(edits, e)
-		}
-	}
-	out, err := splice.Apply(src, edits)
-	if err != nil {
-		return nil, false, fmt.Errorf("%s: %w", l.name, err)
-	}
-	written, err := l.orig.Replace(out)
-	if errors.Is(err, splice.ErrChanged) || errors.Is(err, splice.ErrReadOnly) || errors.Is(err, splice.ErrHardLinked) {
-		return nil, false, fmt.Errorf("%s: %w", l.name, err)
-	}
-	if err != nil {
-		return nil, false, fmt.Errorf("%s: write: %w", l.name, err)
-	}
-	return out, written, nil
-}
 
 // plural returns "1 cell", "2 cells".
 func plural(n int, noun string) string {

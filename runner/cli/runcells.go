@@ -6,16 +6,18 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/spf13/pflag"
 
-	"classnotes/runner/lesson"
+	"classnotes/runner/notebook"
 	"classnotes/runner/output"
 	"classnotes/runner/plan"
 )
 
 func runFlags(fs *pflag.FlagSet) {
 	fs.Bool("write", false, "write the cells' outputs into the lesson")
+	fs.Bool("keep", false, "keep the server cells running after the last cell, until Ctrl-C or until they end")
 	fs.Duration("timeout", plan.DefaultTimeout, "how long a cell may run when it has no timeout= attribute")
 	cacheFlag(fs)
 }
@@ -23,22 +25,18 @@ func runFlags(fs *pflag.FlagSet) {
 // runCells builds and runs the named cells of one lesson, streaming their output.
 func (a *App) runCells(ctx context.Context, fs *pflag.FlagSet, args []string) int {
 	write, _ := fs.GetBool("write")
-	timeout, _ := fs.GetDuration("timeout")
+	keep, _ := fs.GetBool("keep")
 	if len(args) < 2 {
 		a.errorf("run: want a lesson and at least one cell number: runner run FILE CELL...")
 		return exitBadInput
 	}
-	if timeout <= 0 {
-		a.errorf("run: --timeout must be positive")
-		return exitBadInput
-	}
-	c, err := a.openCache(fs)
+	e, closeEngine, err := a.engine("run", fs)
 	if err != nil {
-		a.errorf("run: %v", err)
+		a.errorf("%v", err)
 		return exitBadInput
 	}
-	defer c.Close()
-	l, err := a.load(args[0], plan.Options{Timeout: timeout})
+	defer closeEngine()
+	l, err := a.load(e, args[0])
 	if err != nil {
 		fmt.Fprintln(a.Stderr, err)
 		return exitBadInput
@@ -48,46 +46,27 @@ func (a *App) runCells(ctx context.Context, fs *pflag.FlagSet, args []string) in
 		fmt.Fprintln(a.Stderr, err)
 		return exitBadInput
 	}
-	e := &executor{
-		app:   a,
-		cache: c,
-		live:  func(*cellResult) io.Writer { return a.liveOutput() },
-		before: func(r *cellResult) {
-			if !r.support {
-				fmt.Fprintf(a.Stderr, "%s:%d: In [%d]:\n", l.name, r.prog.Cell.Pos.Line, r.prog.Cell.Number)
-			}
-		},
-		after: func(r *cellResult) {
-			switch {
-			case r.support && r.failed():
-				fmt.Fprintf(a.Stderr, "%s:%d: In [%d] (started for the cells after it): %s\n",
-					l.name, r.prog.Cell.Pos.Line, r.prog.Cell.Number, r.outcome())
-			case !r.support:
-				if o := r.outcome(); o != "ok" && o != "compile error" {
-					fmt.Fprintln(a.Stderr, o)
-				}
-				a.compareWithNotes(l, r)
-			}
-		},
-	}
-	results := withServers(l.plan, progs)
-	err = e.execute(ctx, results)
+	results, err := e.RunCells(ctx, l, progs, keep, a.runObserver(l, keep))
 	if ctx.Err() != nil {
-		a.errorf("interrupted; nothing written")
+		if keep {
+			a.errorf("interrupted; servers stopped, nothing written")
+		} else {
+			a.errorf("interrupted; nothing written")
+		}
 		return exitSignal
 	}
 	if err != nil {
-		fmt.Fprintf(a.Stderr, "%s: %v\n", l.name, err)
+		fmt.Fprintf(a.Stderr, "%s: %v\n", l.Name, err)
 		return exitBadInput
 	}
 	code := exitOK
 	for _, r := range results {
-		if r.failed() && (!r.support || r.notReady != "") {
+		if r.Failed() && (!r.Support || r.NotReady != "") {
 			code = exitFailed
 		}
 	}
 	if write {
-		if _, _, err := a.writeBack(l, results); err != nil {
+		if _, _, err := e.WriteBack(l, results); err != nil {
 			fmt.Fprintln(a.Stderr, err)
 			return exitBadInput
 		}
@@ -95,77 +74,95 @@ func (a *App) runCells(ctx context.Context, fs *pflag.FlagSet, args []string) in
 	return code
 }
 
+// runObserver prints what run shows as the cells go: each chosen cell's heading and output as it is printed,
+// how it ended when not cleanly, and how it compares with the notes; a server started for the cells after it
+// only when it fails.
+func (a *App) runObserver(l *notebook.Lesson, keep bool) notebook.Observer {
+	var mu sync.Mutex // output comes from several goroutines
+	live := map[*notebook.Result]io.WriteCloser{}
+	return func(ev notebook.Event) {
+		mu.Lock()
+		defer mu.Unlock()
+		r := ev.Result
+		c := r.Cell()
+		switch ev.Kind {
+		case notebook.CellStarted:
+			if !r.Support {
+				fmt.Fprintf(a.Stderr, "%s:%d: In [%d]:\n", l.Name, c.Pos.Line, c.Number)
+			}
+		case notebook.CellOutput:
+			w := live[r]
+			if w == nil {
+				w = a.liveOutput()
+				live[r] = w
+			}
+			w.Write(ev.Output)
+		case notebook.ServerReady:
+			if keep && !r.Support {
+				fmt.Fprintf(a.Stderr, "In [%d]: ready; it keeps running until Ctrl-C\n", c.Number)
+			}
+		case notebook.CellDone:
+			if w := live[r]; w != nil {
+				w.Close()
+				delete(live, r)
+			}
+			switch {
+			case r.Support && r.Failed():
+				fmt.Fprintf(a.Stderr, "%s:%d: In [%d] (started for the cells after it): %s\n", l.Name, c.Pos.Line, c.Number, r.Outcome())
+			case !r.Support:
+				if o := r.Outcome(); o != "ok" && o != "compile error" {
+					fmt.Fprintln(a.Stderr, o)
+				}
+				a.compareWithNotes(l, r)
+			}
+		}
+	}
+}
+
 // compareWithNotes says whether a cell's fresh output matches the notes, with the difference when not.
-func (a *App) compareWithNotes(l *loaded, r *cellResult) {
-	c := r.prog.Cell
-	rec, ok := recorded(l.lesson(), c)
-	switch {
-	case r.notRun != "" || r.skipped != "":
-	case c.Attrs.Compare == lesson.CompareIgnore:
+func (a *App) compareWithNotes(l *notebook.Lesson, r *notebook.Result) {
+	c := r.Cell()
+	switch cmp := notebook.Compare(l, r); cmp.Verdict {
+	case notebook.Ignored:
 		fmt.Fprintf(a.Stderr, "In [%d]: not compared with the notes (compare=ignore)\n", c.Number)
-	case !ok:
+	case notebook.NoRecord:
 		fmt.Fprintf(a.Stderr, "In [%d]: the notes have no recorded output to compare with\n", c.Number)
-	default:
-		res := normalizer(l.lesson()).Compare(rec, r.text, c.Attrs.Compare)
-		if res.Match {
-			fmt.Fprintf(a.Stderr, "In [%d]: matches the notes\n", c.Number)
-			return
-		}
-		fmt.Fprintf(a.Stderr, "In [%d]: differs from the notes (line %d):\n", c.Number, c.Output.Pos.Line)
-		a.printDiff(a.Stderr, res.Diff())
+	case notebook.Matches:
+		fmt.Fprintf(a.Stderr, "In [%d]: matches the notes\n", c.Number)
+	case notebook.Differs:
+		fmt.Fprintf(a.Stderr, "In [%d]: differs from the notes (line %d):\n", c.Number, cmp.Line)
+		a.printDiff(a.Stderr, cmp.Diff)
 	}
 }
 
-// withServers returns results for progs, preceded by the lesson's background cells that come before the last of
-// them and are not among them, in document order: a client cell needs its server.
-func withServers(p *plan.Plan, progs []*plan.Program) []*cellResult {
-	chosen := map[*plan.Program]bool{}
-	last := 0
-	for _, prog := range progs {
-		chosen[prog] = true
-		last = max(last, prog.Cell.Code.Start)
-	}
-	var results []*cellResult
-	for _, prog := range p.Programs {
-		if prog.Cell.Attrs.Background && !chosen[prog] && prog.Cell.Code.Start < last {
-			results = append(results, &cellResult{prog: prog, support: true})
-		}
-	}
-	return append(results, newResults(progs)...)
-}
-
-// liveOutput returns where cell output is streamed: standard output, without colours unless it is a terminal.
-func (a *App) liveOutput() io.Writer {
+// liveOutput returns where a cell's output is streamed: standard output, without colours unless it is a
+// terminal. Close ends the cell's output.
+func (a *App) liveOutput() io.WriteCloser {
 	if a.isTerminal(a.Stdout) {
-		return a.Stdout
+		return nopCloser{a.Stdout}
 	}
 	return &output.StripWriter{W: a.Stdout}
 }
 
+type nopCloser struct{ io.Writer }
+
+func (nopCloser) Close() error { return nil }
+
 // selectCells returns the programs of the cells numbered by args, in the order given.
-func selectCells(l *loaded, args []string) ([]*plan.Program, error) {
+func selectCells(l *notebook.Lesson, args []string) ([]*plan.Program, error) {
 	var progs []*plan.Program
 	for _, arg := range args {
 		n, err := strconv.Atoi(arg)
 		if err != nil || n < 1 {
-			return nil, fmt.Errorf("%s: %q is not a cell number", l.name, arg)
+			return nil, fmt.Errorf("%s: %q is not a cell number", l.Name, arg)
 		}
-		p := findProgram(l.plan, n)
+		p := l.Cell(n)
 		if p == nil {
-			return nil, fmt.Errorf("%s: no cell In [%d] (cells: %s)", l.name, n, cellNumbers(l.plan))
+			return nil, fmt.Errorf("%s: no cell In [%d] (cells: %s)", l.Name, n, cellNumbers(l.Plan))
 		}
 		progs = append(progs, p)
 	}
 	return progs, nil
-}
-
-func findProgram(p *plan.Plan, n int) *plan.Program {
-	for _, prog := range p.Programs {
-		if prog.Cell.Number == n {
-			return prog
-		}
-	}
-	return nil
 }
 
 func cellNumbers(p *plan.Plan) string {

@@ -1,0 +1,145 @@
+package notebook
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"classnotes/runner/build"
+	"classnotes/runner/cache"
+	"classnotes/runner/lesson"
+	"classnotes/runner/plan"
+	"classnotes/runner/splice"
+)
+
+// Config is how an Engine runs cells. It is checked once, by New.
+type Config struct {
+	// Cache keeps built programs and the outcomes of runs. Nil: nothing is kept, every cell is built.
+	Cache *cache.Cache
+	// Timeout is how long a cell may run when it has no timeout= attribute. It must be positive.
+	Timeout time.Duration
+	// Offline skips the cells that need the internet (net); their recorded outputs stay.
+	Offline bool
+	// Getenv reads GOOS and GOARCH, which fingerprints cover. Nil: the machine's.
+	Getenv func(string) string
+}
+
+// Engine loads lessons and runs their cells. Its methods may be called from several goroutines.
+type Engine struct {
+	cfg Config
+
+	tcOnce sync.Once
+	tc     plan.Toolchain
+	tcErr  error
+}
+
+// New returns an engine for cfg, or an error saying what is wrong with it.
+func New(cfg Config) (*Engine, error) {
+	if cfg.Timeout <= 0 {
+		return nil, fmt.Errorf("timeout %v: must be positive", cfg.Timeout)
+	}
+	return &Engine{cfg: cfg}, nil
+}
+
+// Offline reports whether the engine skips net cells.
+func (e *Engine) Offline() bool { return e.cfg.Offline }
+
+// Lesson is a lesson read, parsed and planned.
+type Lesson struct {
+	Name string     // the path as the user wrote it, used in messages
+	Plan *plan.Plan // what each cell builds and runs
+
+	orig *splice.Original // the file as read: it is replaced only if it is still this file
+}
+
+// Source returns the parsed lesson.
+func (l *Lesson) Source() *lesson.Lesson { return l.Plan.Lesson }
+
+// Cell returns the program of cell n, or nil.
+func (l *Lesson) Cell(n int) *plan.Program {
+	for _, p := range l.Plan.Programs {
+		if p.Cell.Number == n {
+			return p
+		}
+	}
+	return nil
+}
+
+// Load reads, parses and plans the lesson at path, named name in messages. The error lists every problem of
+// the file, sorted by position.
+func (e *Engine) Load(name, path string) (*Lesson, error) {
+	tc, err := e.toolchain()
+	if err != nil {
+		return nil, err
+	}
+	orig, err := splice.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", name, unwrapPath(err))
+	}
+	l, parseErr := lesson.Parse(name, orig.Bytes)
+	if l == nil {
+		return nil, parseErr
+	}
+	// Plan the cells that parsed even when others did not, so that every problem of the file shows at once.
+	p, planErr := plan.Make(l, path, plan.Options{Timeout: e.cfg.Timeout, Toolchain: tc})
+	if err := lesson.SortErrors(parseErr, planErr); err != nil {
+		return nil, err
+	}
+	return &Lesson{Name: name, Plan: p, orig: orig}, nil
+}
+
+// unwrapPath drops the operation and path of an *fs.PathError, which the caller names itself.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// toolchain finds what fingerprints cover of the go command, once: its version from the VERSION file of its
+// GOROOT (asking "go env" only when there is none, since starting the go command costs more than a warm render),
+// and GOOS and GOARCH from the environment or, by default, the machine's.
+func (e *Engine) toolchain() (plan.Toolchain, error) {
+	e.tcOnce.Do(func() {
+		getenv := e.cfg.Getenv
+		if getenv == nil {
+			getenv = func(string) string { return "" }
+		}
+		tc := plan.Toolchain{GOOS: getenv("GOOS"), GOARCH: getenv("GOARCH"), BuildFlags: strings.Join(build.Flags, " ")}
+		if tc.GOOS == "" {
+			tc.GOOS = runtime.GOOS
+		}
+		if tc.GOARCH == "" {
+			tc.GOARCH = runtime.GOARCH
+		}
+		if goBin, err := exec.LookPath("go"); err == nil {
+			if real, err := filepath.EvalSymlinks(goBin); err == nil {
+				if b, err := os.ReadFile(filepath.Join(filepath.Dir(filepath.Dir(real)), "VERSION")); err == nil {
+					tc.GoVersion, _, _ = strings.Cut(string(b), "\n")
+				}
+			}
+		}
+		if !strings.HasPrefix(tc.GoVersion, "go") {
+			var out bytes.Buffer
+			cmd := exec.CommandContext(context.Background(), "go", "env", "GOVERSION")
+			cmd.Stdout = &out
+			if err := cmd.Run(); err != nil {
+				e.tcErr = fmt.Errorf("go env: %w (is Go installed and on PATH?)", err)
+				return
+			}
+			tc.GoVersion = strings.TrimSpace(out.String())
+		}
+		e.tc = tc
+	})
+	return e.tc, e.tcErr
+}

@@ -1,0 +1,173 @@
+package notebook
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"classnotes/runner/lesson"
+	"classnotes/runner/plan"
+	"classnotes/runner/splice"
+)
+
+// Results returns a result for each cell of l, in document order, ready to run.
+func (l *Lesson) Results() []*Result { return newResults(l.Plan.Programs) }
+
+func newResults(progs []*plan.Program) []*Result {
+	results := make([]*Result, len(progs))
+	for i, p := range progs {
+		results[i] = &Result{Program: p}
+	}
+	return results
+}
+
+// Render runs the cells of l that need it, as render does: those whose code changed since their output was
+// recorded, or whose run is not in the cache, or every cell with force; cells that run with servers run
+// together or not at all. The others are taken from the cache (event CellCached). Runs are kept in the cache.
+// It returns a result for every cell, in document order, and writes nothing into the lesson (see WriteBack).
+func (e *Engine) Render(ctx context.Context, l *Lesson, force bool, obs Observer) ([]*Result, error) {
+	results := l.Results()
+	toRun := e.selectToRun(results, force)
+	if obs != nil {
+		for _, r := range results {
+			if r.Cached != nil {
+				obs(Event{Kind: CellCached, Lesson: l, Result: r})
+			}
+		}
+	}
+	x := &execution{e: e, l: l, obs: obs}
+	if err := x.run(ctx, toRun); err != nil {
+		return results, err
+	}
+	if c := e.cfg.Cache; c != nil {
+		for _, r := range toRun {
+			if r.Ran() {
+				if err := c.PutOutput(r.Program.Fingerprint, r.Entry()); err != nil {
+					return results, err
+				}
+			}
+		}
+	}
+	return results, nil
+}
+
+// selectToRun marks the cells that need no run (code unchanged since their output was recorded, and their run
+// kept in the cache) and returns the others, in document order.
+func (e *Engine) selectToRun(results []*Result, force bool) []*Result {
+	groupRuns := false
+	for _, r := range results {
+		p := r.Program
+		if e.cfg.Offline && p.Cell.Attrs.Net {
+			continue // skipped when run
+		}
+		if !force && !p.Stale() && e.cfg.Cache != nil {
+			if entry, ok := e.cfg.Cache.Output(p.Fingerprint); ok {
+				r.Cached = entry
+				continue
+			}
+		}
+		if p.Group {
+			groupRuns = true
+		}
+	}
+	var toRun []*Result
+	for _, r := range results {
+		if r.Program.Group && groupRuns {
+			r.Cached = nil
+		}
+		if r.Cached == nil {
+			toRun = append(toRun, r)
+		}
+	}
+	return toRun
+}
+
+// Check runs every cell of l fresh (reusing built programs from the cache) and returns how each went, in
+// document order; Compare tells how each compares with the notes. Nothing is kept, nothing is written.
+func (e *Engine) Check(ctx context.Context, l *Lesson, obs Observer) ([]*Result, error) {
+	results := l.Results()
+	x := &execution{e: e, l: l, obs: obs}
+	return results, x.run(ctx, results)
+}
+
+// RunCells runs the cells progs of l, in the order given, preceded by the lesson's background cells that come
+// before the last of them and are not among them (a client needs its server; those results are Support).
+// With keep, the servers stay up after the last cell, until ctx is done or every chosen server has ended.
+func (e *Engine) RunCells(ctx context.Context, l *Lesson, progs []*plan.Program, keep bool, obs Observer) ([]*Result, error) {
+	results := withServers(l.Plan, progs)
+	x := &execution{e: e, l: l, obs: obs}
+	if keep {
+		x.hold = ctx.Done()
+	}
+	return results, x.run(ctx, results)
+}
+
+// withServers returns results for progs, preceded by the background cells of p that come before the last of
+// them and are not among them, in document order.
+func withServers(p *plan.Plan, progs []*plan.Program) []*Result {
+	chosen := map[*plan.Program]bool{}
+	last := 0
+	for _, prog := range progs {
+		chosen[prog] = true
+		last = max(last, prog.Cell.Code.Start)
+	}
+	var results []*Result
+	for _, prog := range p.Programs {
+		if prog.Cell.Attrs.Background && !chosen[prog] && prog.Cell.Code.Start < last {
+			results = append(results, &Result{Program: prog, Support: true})
+		}
+	}
+	return append(results, newResults(progs)...)
+}
+
+// Errors of WriteBack that leave the lesson as it is on disk, for a reason the author can act on.
+var (
+	ErrChanged    = splice.ErrChanged
+	ErrReadOnly   = splice.ErrReadOnly
+	ErrHardLinked = splice.ErrHardLinked
+)
+
+// WriteBack splices the outputs of the cells that ran into l, and the contents of their src= files, and
+// replaces the lesson file when anything changed and the file is still the one read. A recorded output that
+// matches the fresh one after normalisation is kept byte for byte, so that host names, addresses and ports do
+// not churn from one machine to the next; its fingerprint is brought up to date. It returns the lesson's new
+// bytes and whether the file was written.
+func (e *Engine) WriteBack(l *Lesson, results []*Result) ([]byte, bool, error) {
+	src := l.Source()
+	var edits []splice.Edit
+	for _, r := range results {
+		if !r.Ran() {
+			continue // its recorded output stays as it is
+		}
+		c := r.Cell()
+		if !r.Program.IsInline() {
+			ed, changed, err := splice.Code(src, c, r.Program.Src)
+			if err != nil {
+				return nil, false, err
+			}
+			if changed {
+				edits = append(edits, ed)
+			}
+		}
+		text := r.Text
+		if rec, ok := Recorded(src, c); ok && c.Attrs.Compare != lesson.CompareIgnore &&
+			normalizer(src).Compare(rec, r.Text, c.Attrs.Compare).Match {
+			text = rec
+		}
+		if ed, changed := splice.Output(src, c, text, plan.Short(r.Program.Fingerprint)); changed {
+			edits = append(edits, ed)
+		}
+	}
+	out, err := splice.Apply(src.Source, edits)
+	if err != nil {
+		return nil, false, fmt.Errorf("%s: %w", l.Name, err)
+	}
+	written, err := l.orig.Replace(out)
+	if errors.Is(err, splice.ErrChanged) || errors.Is(err, splice.ErrReadOnly) || errors.Is(err, splice.ErrHardLinked) {
+		return nil, false, fmt.Errorf("%s: %w", l.Name, err)
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("%s: write: %w", l.Name, err)
+	}
+	return out, written, nil
+}
