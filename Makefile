@@ -25,6 +25,7 @@ FUZZTIME ?= 30s
 fuzz:
 	$(GO) test ./runner/lesson -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
 	$(GO) test ./runner/splice -run '^$$' -fuzz FuzzSplice -fuzztime $(FUZZTIME)
+	$(GO) test ./runner/splice -run '^$$' -fuzz FuzzRender -fuzztime $(FUZZTIME)
 
 # Speed, measured side by side with go run and go build in one run (no test asserts a time).
 bench:

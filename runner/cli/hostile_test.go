@@ -411,3 +411,52 @@ func TestRenderRefusesToReplace(t *testing.T) {
 		}
 	})
 }
+
+// TestRenderSeeminglyUnclosed: an author's unclosed fence that a later fence closes would make a region the
+// runner replaces swallow prose and cells; render refuses, says where, and writes nothing.
+func TestRenderSeeminglyUnclosed(t *testing.T) {
+	root := module(t)
+	writeFile(t, filepath.Join(root, "snip", "main.go"), mainWith("fmt", `	fmt.Println("snippet")`))
+	hello := mainWith("fmt", `	fmt.Println("two")`)
+	tests := []struct{ name, lesson, want string }{
+		{"src= fence without its closing line",
+			"In [1]:\n\n```go src=snip/main.go\n\n## Part 2\n\nProse.\n\n" + cell(2, "", hello),
+			"l.md:3:1: In [1]: this fence seems unclosed: its body runs into In [2]: at line 9"},
+		{"Out block without its closing line",
+			cell(1, "", hello) + "Out [1]:\n\n```text\nold\n\n## Part 2\n\nProse.\n\n" + cell(2, "", hello),
+			"l.md:17:1: Out [1]: this fence seems unclosed: its body runs into In [2]: at line 24"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(root, "l.md")
+			writeFile(t, path, tt.lesson)
+			code, _, stderr := runner(t, context.Background(), root, "render", "--no-html", "l.md")
+			if code != exitBadInput || !strings.Contains(stderr, tt.want) {
+				t.Errorf("exit %d, stderr:\n%s\nwant %q", code, stderr, tt.want)
+			}
+			if readFile(t, path) != tt.lesson {
+				t.Errorf("the lesson was written")
+			}
+		})
+	}
+}
+
+// TestRenderBOM: a lesson that starts with a UTF-8 byte-order mark (before front matter here) has its cells
+// found and rendered, and keeps the mark.
+func TestRenderBOM(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "l.md")
+	src := "\uFEFF---\ntitle: BOM\n---\n" + cell(1, "", mainWith("fmt", `	fmt.Println("found")`))
+	writeFile(t, path, src)
+	code, stdout, _ := runner(t, context.Background(), dir, "check", "--stale", "l.md")
+	if code != exitFailed || !strings.Contains(stdout, "1 cell: 1 stale") {
+		t.Errorf("check --stale: exit %d, %s", code, stdout)
+	}
+	if code, _, stderr := runner(t, context.Background(), dir, "render", "--no-html", "l.md"); code != exitOK {
+		t.Fatalf("render: exit %d\n%s", code, stderr)
+	}
+	got := readFile(t, path)
+	if !strings.HasPrefix(got, src) || outputs(t, got)[1] != "found\n" {
+		t.Errorf("lesson after render:\n%q", got)
+	}
+}

@@ -71,6 +71,10 @@ func Code(l *lesson.Lesson, c *lesson.Cell, program []byte) (Edit, bool, error) 
 		text = strings.Join(lines, "")
 	}
 	body := []byte(withEOL(text, l.EOL))
+	if line, what := lesson.Swallows(c.Code.Marker, body); line > 0 {
+		return Edit{}, false, fmt.Errorf("%s:%s: In [%d]: line %d of %s is %s, which would make the %s fence look unclosed",
+			l.Path, l.Pos(c.Code.Start), c.Number, line, c.Attrs.Src, what, c.Code.Marker)
+	}
 	f := c.Code
 	if bytes.Equal(l.Source[f.Body:f.BodyEnd], body) {
 		return Edit{}, false, nil

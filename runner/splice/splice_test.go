@@ -298,8 +298,8 @@ func TestCode(t *testing.T) {
 		{name: "shorter run inside a longer fence", src: "In [1]:\n\n````go src=a.go\n````\n", program: "/*\n```\n*/\n",
 			want: "In [1]:\n\n````go src=a.go\n/*\n```\n*/\n````\n"},
 		{name: "lines that do not close the fence", src: "In [1]:\n\n```go src=a.go\n```\n",
-			program: "// ```\n    ```\n```go\n~~~\n\t```\n",
-			want:    "In [1]:\n\n```go src=a.go\n// ```\n    ```\n```go\n~~~\n\t```\n```\n"},
+			program: "// ```\n    ```\n~~~go\n\t```\n",
+			want:    "In [1]:\n\n```go src=a.go\n// ```\n    ```\n~~~go\n\t```\n```\n"},
 		{name: "up to date", src: "In [1]:\n\n```go src=a.go\npackage main\n```\n", program: "package main\n"},
 		{name: "up to date, CRLF program", src: "In [1]:\r\n\r\n```go src=a.go\r\na\r\n```\r\n", program: "a\r\n"},
 		{name: "up to date, indented", src: "In [1]:\n\n  ```go src=a.go\n  a\n\n  b\n  ```\n", program: "a\n\nb\n"},
@@ -339,6 +339,20 @@ func TestCodeRefusesClosingLine(t *testing.T) {
 			if err == nil || err.Error() != want || changed || e.Text != nil {
 				t.Errorf("Code with line %q in a %s fence (EOL %q) = %+v, %v, %v; want error %s", tt.line, tt.fence, eol, e, changed, err, want)
 			}
+		}
+	}
+}
+
+// TestCodeRefusesLookingUnclosed: a src= file with a line that would make its fence look unclosed to the parser
+// (a fence opener with an info string, or a cell marker followed by a fence) is not written into the lesson,
+// since the next parse would refuse the lesson.
+func TestCodeRefusesLookingUnclosed(t *testing.T) {
+	l := parse(t, "In [1]:\n\n```go src=prog/a.go\n```\n")
+	for _, program := range []string{"/*\n```go\n*/\n", "/*\nIn [2]:\n\n~~~\n*/\n"} {
+		e, changed, err := Code(l, l.Cells[0], []byte(program))
+		if err == nil || !strings.Contains(err.Error(), "t.md:3:1: In [1]: line 2 of prog/a.go is ") ||
+			!strings.Contains(err.Error(), "which would make the ``` fence look unclosed") || changed || e.Text != nil {
+			t.Errorf("Code(%q) = %+v, %v, %v", program, e, changed, err)
 		}
 	}
 }
