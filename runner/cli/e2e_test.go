@@ -303,6 +303,8 @@ func TestRenderBadInput(t *testing.T) {
 		{"bad port", cell(1, "background ready=udp:127.0.0.1:70000", hello), "bad.md:3:18: ready=udp:127.0.0.1:70000: \"70000\" is not a port number"},
 		{"bad regex", cell(1, "background ready=out:(", hello), "bad.md:3:18: ready=out:(: error parsing regexp"},
 		{"background with value", cell(1, "background=yes", hello), "bad.md:3:7: attribute background takes no value"},
+		{"negative cell number", "In [-1]:\n\n```go\npackage main\n```\n", "bad.md:1:1: In [-1]: cell numbers are positive integers"},
+		{"space in a marker", "In [ 1]:\n\n```go\npackage main\n```\n", `bad.md:1:1: malformed marker "In [ 1]:": write it as In [1]:`},
 		{"src with a line break", cell(1, `src="a\nb.go"`, hello), `bad.md:3:7: In [1]: src=a\nb.go: no such file`},
 		{"all problems together", cell(1, "src=nowhere/main.go", hello) + cell(2, "timeout=x", hello),
 			"bad.md:3:7: In [1]: src=nowhere/main.go: no such file\nbad.md:17:7: timeout=x: want a positive Go duration"},
