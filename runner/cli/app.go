@@ -45,7 +45,7 @@ var verbs []verb
 func init() {
 	verbs = []verb{
 		{"render", "[--timeout D] [PATH...]", "run every cell and write the outputs into the lessons (default PATH: lessons/)", (*App).render, renderFlags, false},
-		{"run", "[--write] [--timeout D] FILE CELL...", "run cells of a lesson, streaming their output; write nothing unless --write", (*App).runCells, runFlags, false},
+		{"run", "[--write] [--keep] [--timeout D] FILE CELL...", "run cells of a lesson, streaming their output; write nothing unless --write", (*App).runCells, runFlags, false},
 		{"check", "[--offline] [--json FILE] [PATH...]", "run every cell fresh and compare with the notes; write nothing", (*App).check, checkFlags, false},
 		{"list", "[PATH...]", "list lessons and their cells", (*App).list, nil, false},
 		{"clean", "[--cache DIR]", "empty the cache of built cells and their outputs", (*App).clean, cacheFlag, true},

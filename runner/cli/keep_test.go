@@ -1,0 +1,95 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// lockedBuffer is a buffer that a test reads while the runner writes to it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestRunKeep: run --keep on a server cell keeps it up after it is ready; a client from outside the runner (as
+// from another terminal) gets answers and the server's output streams as it does; Ctrl-C stops it: exit 130,
+// port free, lesson untouched.
+func TestRunKeep(t *testing.T) {
+	dir := t.TempDir()
+	port := freePort(t)
+	src := "# Servers\n\n" + cell(1, "background ready=tcp:127.0.0.1:"+strconv.Itoa(port), fmt.Sprintf(tcpServer, port))
+	path := filepath.Join(dir, "l.md")
+	writeFile(t, path, src)
+
+	var stdout, stderr lockedBuffer
+	app := &App{Stdout: &stdout, Stderr: &stderr, Getwd: func() (string, error) { return dir, nil }, Getenv: os.Getenv}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	exit := make(chan int, 1)
+	go func() { exit <- app.Run(ctx, []string{"run", "l.md", "1", "--keep"}) }()
+
+	deadline := time.Now().Add(time.Minute)
+	for !strings.Contains(stderr.String(), "In [1]: ready; it keeps running until Ctrl-C") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the server never said it was ready; stderr:\n%s", stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	for i, word := range []string{"one", "two"} {
+		time.Sleep(200 * time.Millisecond) // still up after the last cell
+		conn, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(port))
+		if err != nil {
+			t.Fatalf("client %d: %v", i+1, err)
+		}
+		fmt.Fprintln(conn, word)
+		reply, err := bufio.NewReader(conn).ReadString('\n')
+		conn.Close()
+		if reply != word+"\n" {
+			t.Errorf("client %d: reply %q, %v", i+1, reply, err)
+		}
+	}
+	for !strings.Contains(stdout.String(), `received "two\n"`) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the server's output did not stream; stdout:\n%s", stdout.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	select {
+	case code := <-exit:
+		if code != exitSignal || !strings.Contains(stderr.String(), "runner: interrupted; servers stopped, nothing written") {
+			t.Errorf("exit %d, stderr:\n%s", code, stderr.String())
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("run --keep did not end after Ctrl-C")
+	}
+	if got := strings.Count(stdout.String(), "Connected by a client"); got != 2 {
+		t.Errorf("%d connections shown, want 2; stdout:\n%s", got, stdout.String())
+	}
+	if readFile(t, path) != src {
+		t.Errorf("run --keep wrote the lesson")
+	}
+	portFree(t, port)
+}
