@@ -460,3 +460,15 @@ func TestRenderBOM(t *testing.T) {
 		t.Errorf("lesson after render:\n%q", got)
 	}
 }
+
+// TestTimeoutTiny: the shortest timeout is recorded as the cell's timeout, like any other.
+func TestTimeoutTiny(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "l.md")
+	writeFile(t, path, cell(1, "timeout=1ns", mainWith("fmt", `	fmt.Println("hi")`))+cell(2, "", mainWith("fmt", `	fmt.Println("next")`)))
+	code, _, stderr := runner(t, context.Background(), dir, "render", "--no-html", "l.md")
+	outs := outputs(t, readFile(t, path))
+	if code != exitFailed || outs[1] != "timed out after 1ns\n" || outs[2] != "next\n" {
+		t.Errorf("exit %d, outputs %v; stderr:\n%s", code, outs, stderr)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 	"unicode/utf8"
@@ -57,17 +58,20 @@ func Run(ctx context.Context, path string, args []string, opt Options) (*Result,
 
 // Process is a running program.
 type Process struct {
-	cmd     *exec.Cmd
-	marker  string          // the value of MarkerVar in its environment
-	ctx     context.Context // the caller's
-	runCtx  context.Context // the caller's, with the timeout
-	cancel  context.CancelFunc
-	opt     Options
-	start   time.Time
-	capture *capture
-	done    chan struct{} // closed when the program has ended and its output is read
-	res     *Result
-	err     error
+	cmd    *exec.Cmd
+	marker string          // the value of MarkerVar in its environment
+	ctx    context.Context // the caller's
+	runCtx context.Context // the caller's, cancelled when the timeout fires
+	cancel context.CancelFunc
+	// timedOut is set when the timeout fired. The timeout counts from the moment the program started, so that
+	// even the shortest one (timeout=1ns) is the program's timeout, never a failure to start it.
+	timedOut atomic.Bool
+	opt      Options
+	start    time.Time
+	capture  *capture
+	done     chan struct{} // closed when the program has ended and its output is read
+	res      *Result
+	err      error
 }
 
 // Start starts the program at path with args in a process group of its own, with standard input at end of
@@ -78,10 +82,8 @@ func Start(ctx context.Context, path string, args []string, opt Options) (*Proce
 		opt.Cap = DefaultCap
 	}
 	becomeSubreaper()
-	p := &Process{ctx: ctx, runCtx: ctx, cancel: func() {}, opt: opt, done: make(chan struct{}), marker: nextMarker()}
-	if opt.Timeout > 0 {
-		p.runCtx, p.cancel = context.WithTimeout(ctx, opt.Timeout)
-	}
+	p := &Process{ctx: ctx, opt: opt, done: make(chan struct{}), marker: nextMarker()}
+	p.runCtx, p.cancel = context.WithCancel(ctx)
 	pr, pw, err := os.Pipe()
 	if err != nil {
 		p.cancel()
@@ -135,6 +137,13 @@ func (p *Process) run(pr, pw *os.File, started chan<- error) {
 		started <- err
 		return
 	}
+	if p.opt.Timeout > 0 {
+		timer := time.AfterFunc(p.opt.Timeout, func() {
+			p.timedOut.Store(true)
+			p.cancel()
+		})
+		defer timer.Stop()
+	}
 	read := make(chan struct{})
 	go func() {
 		defer close(read)
@@ -167,7 +176,7 @@ func (p *Process) settle(waitErr error, pr *os.File, read <-chan struct{}) {
 	switch {
 	case p.ctx.Err() != nil:
 		p.err = p.ctx.Err()
-	case p.runCtx.Err() == context.DeadlineExceeded:
+	case p.timedOut.Load():
 		res.TimedOut, res.ExitCode = true, -1
 		res.Status = fmt.Sprintf("timed out after %v", p.opt.Timeout)
 	case waitErr != nil:

@@ -59,6 +59,8 @@ func TestRunOutcomes(t *testing.T) {
 		{"signal", "echo before; kill -SEGV $$", Options{}, "before\n", "signal: segmentation fault", -1},
 		{"timeout keeps output", "echo started; sleep 300", Options{Timeout: 200 * time.Millisecond}, "started\n", "timed out after 200ms", -1},
 		{"working directory", "pwd", Options{Dir: "/usr"}, "/usr\n", "", 0},
+		// The timeout counts from the start: the shortest one is the program's timeout, not a failure to start.
+		{"timeout of 1ns", "sleep 300", Options{Timeout: time.Nanosecond}, "", "timed out after 1ns", -1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
