@@ -135,6 +135,10 @@ func (p *parser) readRule(n *yaml.Node) *Rule {
 // second line. YAML counts columns in characters; lessons count them in bytes.
 func (p *parser) nodePos(n *yaml.Node) Pos {
 	line := n.Line // the 0-based index of the node's line in the lesson
+	// YAML also breaks lines at a lone CR, which the lesson does not: keep the position inside the front matter.
+	if last := p.lines.line(max(0, frontMatterEnd(p.src)-1)); line > last {
+		line = last
+	}
 	text := p.src[p.lines.lineStart(line):p.lines.lineEnd(p.src, line)]
 	off := 0
 	for range n.Column - 1 {

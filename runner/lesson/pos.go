@@ -64,6 +64,9 @@ func (t *lineTable) textStart(i int) int {
 
 // lineEnd returns the offset of the end of the 0-based line i, before its line ending.
 func (t *lineTable) lineEnd(src []byte, i int) int {
+	if i >= len(t.starts) {
+		return t.size
+	}
 	end := t.lineStart(i + 1)
 	if end > t.starts[i] && src[end-1] == '\n' {
 		end--
