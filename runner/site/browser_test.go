@@ -1,12 +1,10 @@
 package site
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -17,22 +15,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"classnotes/runner/lesson"
+	"classnotes/runner/site/sitetest"
 )
-
-// chromium returns the path of Debian's Chromium. Outside CI the test skips when it is missing; in CI, where
-// .ci/run installs it, a missing browser is a failure.
-func chromium(t *testing.T) string {
-	for _, name := range []string{"chromium", "chromium-browser"} {
-		if path, err := exec.LookPath(name); err == nil {
-			return path
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("Chromium is not installed; .ci/run installs Debian's chromium package")
-	}
-	t.Skip("Chromium not found: install Debian's chromium package to run the browser test")
-	return ""
-}
 
 // writeSite writes the test lesson's page, the pages of the project's lessons (with their recorded outputs)
 // and an index into dir, and returns the page names.
@@ -81,42 +65,19 @@ func writeSite(t *testing.T, dir string) []string {
 // highlighted code, coloured output, badges, no script from a program's output, and no request that left the
 // machine. It saves a screenshot of each page in $CLASSNOTES_SCREENSHOTS, or in a temporary directory.
 func TestBrowser(t *testing.T) {
-	exe := chromium(t)
 	dir := t.TempDir()
 	pages := writeSite(t, dir)
 	srv := httptest.NewServer(http.FileServer(http.Dir(dir)))
 	defer srv.Close()
-	shots := os.Getenv("CLASSNOTES_SCREENSHOTS")
-	if shots == "" {
-		shots = t.TempDir()
-	}
-
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.WindowSize(1100, 900),
-	)
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
 	var mu sync.Mutex
 	var requests []string
-	ctx, cancel := chromedp.NewContext(actx, chromedp.WithListener(func(ev any) {
+	ctx := sitetest.Browser(t, 2*time.Minute, func(ev any) {
 		if e, ok := ev.(*network.EventRequestWillBeSent); ok {
 			mu.Lock()
 			requests = append(requests, e.Request.URL)
 			mu.Unlock()
 		}
-	}))
-	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 2*time.Minute)
-	defer cancel()
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start Chromium: %v", err)
-	}
+	})
 
 	for _, page := range pages {
 		if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/"+page), chromedp.WaitReady("body")); err != nil {
@@ -134,14 +95,7 @@ func TestBrowser(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", page, err)
 		}
-		shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatalf("%s: screenshot: %v", page, err)
-		}
-		path := filepath.Join(shots, strings.TrimSuffix(page, ".html")+".png")
-		if err := os.WriteFile(path, shot, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		path := sitetest.Screenshot(t, ctx, strings.TrimSuffix(page, ".html"))
 		t.Logf("%s: %v; screenshot %s", page, summary(facts), path)
 
 		if n := facts["scripts"].(float64); n != 0 {

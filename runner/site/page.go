@@ -35,6 +35,7 @@ type Page struct {
 	Lesson *lesson.Lesson
 	Cells  map[int]*Cell     // by cell number; a cell without an entry shows its recorded output
 	Links  map[string]string // lesson file name (class16.md) to page file name (class16.html)
+	Serve  *Serve            // nil for the static site
 }
 
 // Title returns a lesson's title: its front matter's, else its first heading's text, else its file name.
@@ -77,5 +78,10 @@ func WritePage(w io.Writer, p *Page) error {
 	if err := md.Convert(src, &body); err != nil {
 		return fmt.Errorf("%s: %w", p.Lesson.Path, err)
 	}
-	return pageTemplate.Execute(w, pageData{Title: Title(p.Lesson), CSS: stylesheet(), Body: body.String()})
+	data := pageData{Title: Title(p.Lesson), CSS: stylesheet(), Body: body.String(), Serve: p.Serve}
+	if p.Serve != nil {
+		data.CSS += serveCSS
+		data.Script = serveScript
+	}
+	return pageTemplate.Execute(w, data)
 }

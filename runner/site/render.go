@@ -15,6 +15,7 @@ import (
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/util"
 
+	"classnotes/runner/lesson"
 	"classnotes/runner/output"
 )
 
@@ -67,13 +68,34 @@ func (r *nodeRenderer) renderCell(w util.BufWriter, src []byte, n ast.Node, ente
 	cn := n.(*CellNode)
 	c := cn.Cell
 	num := strconv.Itoa(c.Number)
-	w.WriteString(`<section class="cell" id="cell-` + num + `">` + "\n")
+	serve := r.page.Serve
+	w.WriteString(`<section class="cell" id="cell-` + num + `"`)
+	if serve != nil {
+		w.WriteString(` data-cell="` + num + `"`)
+		if c.Attrs.Background {
+			w.WriteString(` data-background="true"`)
+		}
+		w.WriteString(` tabindex="-1"`)
+	}
+	w.WriteString(">\n")
 	w.WriteString(`<div class="in"><div class="prompt">In [` + num + `]:</div>`)
 	highlight(w, string(cn.Code), "go")
 	w.WriteString("</div>\n")
 
-	run := r.page.Cells[c.Number]
+	if serve != nil {
+		writeServedOut(w, serve, num, func() { r.writeRecorded(w, c) })
+		return ast.WalkSkipChildren, nil
+	}
 	w.WriteString(`<div class="out"><div class="prompt">Out [` + num + `]:</div><div class="panel">`)
+	r.writeRecorded(w, c)
+	w.WriteString("</div></div>\n</section>\n")
+	return ast.WalkSkipChildren, nil
+}
+
+// writeRecorded writes what the page shows of a cell's output: its badges and its output, from its run when
+// the page has one, else as the notes recorded it.
+func (r *nodeRenderer) writeRecorded(w util.BufWriter, c *lesson.Cell) {
+	run := r.page.Cells[c.Number]
 	if run != nil && len(run.Badges) > 0 {
 		w.WriteString(`<div class="badges">`)
 		for _, b := range run.Badges {
@@ -94,8 +116,7 @@ func (r *nodeRenderer) renderCell(w util.BufWriter, src []byte, n ast.Node, ente
 	default:
 		w.WriteString(`<span class="none">no output recorded yet</span>`)
 	}
-	w.WriteString("</pre></div></div>\n</section>\n")
-	return ast.WalkSkipChildren, nil
+	w.WriteString("</pre>")
 }
 
 // chromaCSS returns the highlighting rules: a light style, and a dark one for dark screens.

@@ -9,20 +9,23 @@ import (
 )
 
 type pageData struct {
-	Title string
-	CSS   string
-	Body  string
+	Title  string
+	CSS    string
+	Body   string
+	Serve  *Serve
+	Script string // for a served page
 }
 
-// funcs mark the stylesheet and the rendered Markdown as trusted: both are made by this package, and program
-// output in them is already escaped.
+// funcs mark the stylesheet, the rendered Markdown and the served page's script as trusted: all are made by
+// this package, and program output in them is already escaped.
 var funcs = template.FuncMap{
 	"css":  func(s string) template.CSS { return template.CSS(s) },
 	"html": func(s string) template.HTML { return template.HTML(s) },
+	"js":   func(s string) template.JS { return template.JS(s) },
 }
 
 var (
-	pageTemplate  = template.Must(template.New("page").Funcs(funcs).Parse(pageSource))
+	pageTemplate  = template.Must(template.Must(template.New("page").Funcs(funcs).Parse(pageSource)).Parse(serveSource))
 	indexTemplate = template.Must(template.New("index").Funcs(funcs).Parse(indexSource))
 )
 
@@ -36,11 +39,12 @@ const pageSource = `<!DOCTYPE html>
 {{css .CSS}}
 </style>
 </head>
-<body>
-<nav><a href="index.html">All lessons</a></nav>
-<main>
+<body{{with .Serve}} data-lesson="{{.Lesson}}" data-view="{{if .Teacher}}teacher{{else}}student{{end}}"{{end}}>
+<nav><a href="{{if .Serve}}./{{else}}index.html{{end}}">All lessons</a></nav>
+{{with .Serve}}{{template "toolbar" .}}{{end}}<main>
 {{html .Body}}</main>
-</body>
+{{if .Serve}}{{template "overlay"}}<script>{{js .Script}}</script>
+{{end}}</body>
 </html>
 `
 

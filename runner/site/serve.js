@@ -1,0 +1,508 @@
+// The classroom page of runner serve. It follows the server's events (GET /api/events) and streams each run
+// into its cell's Live panel; for the teacher it also runs, stops and accepts cells through the HTTP API.
+// Program output is untrusted: it only ever becomes text nodes, never markup.
+"use strict";
+(() => {
+  const root = document.documentElement;
+  const body = document.body;
+  const lesson = body.dataset.lesson;
+  const teacher = body.dataset.view === "teacher";
+  const overlay = document.querySelector(".overlay");
+  const cells = new Map(); // cell number → what the page knows of its latest run
+  let current = 0; // the cell in focus, 0 for none
+
+  function state(n) {
+    let s = cells.get(n);
+    if (!s) {
+      s = { run: "", running: false, ended: false, pending: false, label: "", sgr: plain(), rest: "" };
+      cells.set(n, s);
+    }
+    return s;
+  }
+
+  function section(n) {
+    return document.querySelector('main section.cell[data-cell="' + Number(n) + '"]');
+  }
+
+  function part(n, selector) {
+    const sec = section(n);
+    return sec && sec.querySelector(selector);
+  }
+
+  function el(tag, className, text) {
+    const e = document.createElement(tag);
+    if (className) e.className = className;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  // Terminal styles, read as terminal-to-html reads them so that live output gets the classes of the
+  // static pages: 16 colours, 256-colour indexes (term-fgx), bold, faint, italic, underline, blink, strike.
+  // 24-bit colours are dropped, as there.
+  function plain() {
+    return { fg: "", bg: "", bold: false, faint: false, italic: false, underline: false, blink: false, strike: false };
+  }
+
+  function applySGR(s, params) {
+    const list = params.split(";");
+    if (list.length === 1 && (list[0] === "" || list[0] === "0")) {
+      Object.assign(s, plain());
+      return;
+    }
+    let mode = "";
+    let rgb = 0;
+    for (const p of list) {
+      if (!/^\d{1,3}$/.test(p) || Number(p) > 255) continue;
+      const c = Number(p);
+      if (mode === "38" || mode === "48") {
+        mode = c === 5 || c === 2 ? mode + ";" + c : "";
+        rgb = 0;
+        continue;
+      }
+      if (mode.endsWith(";5")) {
+        s[mode[0] === "3" ? "fg" : "bg"] = "x" + c;
+        mode = "";
+        continue;
+      }
+      if (mode.endsWith(";2")) {
+        if (++rgb === 3) {
+          s[mode[0] === "3" ? "fg" : "bg"] = "";
+          mode = "";
+        }
+        continue;
+      }
+      if (c === 0) Object.assign(s, plain());
+      else if (c === 1) Object.assign(s, { bold: true, faint: false });
+      else if (c === 2) Object.assign(s, { bold: false, faint: true });
+      else if (c === 3) s.italic = true;
+      else if (c === 4) s.underline = true;
+      else if (c === 5 || c === 6) s.blink = true;
+      else if (c === 9) s.strike = true;
+      else if (c === 21 || c === 22) Object.assign(s, { bold: false, faint: false });
+      else if (c === 23) s.italic = false;
+      else if (c === 24) s.underline = false;
+      else if (c === 25) s.blink = false;
+      else if (c === 29) s.strike = false;
+      else if (c === 38 || c === 48) mode = String(c);
+      else if (c === 39) s.fg = "";
+      else if (c === 49) s.bg = "";
+      else if ((c >= 30 && c <= 37) || (c >= 90 && c <= 97)) s.fg = String(c);
+      else if ((c >= 40 && c <= 47) || (c >= 100 && c <= 107)) s.bg = String(c);
+    }
+  }
+
+  function colourClass(kind, v, intense) {
+    if (v.startsWith("x")) return "term-" + kind + "x" + v.slice(1);
+    return "term-" + kind + (Number(v) >= intense ? "i" : "") + v;
+  }
+
+  function classes(s) {
+    const k = [];
+    if (s.fg) k.push(colourClass("fg", s.fg, 90));
+    if (s.bg) k.push(colourClass("bg", s.bg, 100));
+    const flags = [["bold", 1], ["faint", 2], ["italic", 3], ["underline", 4], ["blink", 5], ["strike", 9]];
+    for (const [name, code] of flags) if (s[name]) k.push("term-fg" + code);
+    return k.join(" ");
+  }
+
+  // escapeEnd returns where the escape sequence at src[i] ends, or -1 when the chunk ends first.
+  function escapeEnd(src, i) {
+    let j = i + 1;
+    if (j >= src.length) return -1;
+    const c = src[j];
+    if (c === "[") {
+      for (j++; j < src.length; j++) {
+        const code = src.charCodeAt(j);
+        if (code >= 0x40 && code <= 0x7e) return j + 1;
+        if (code < 0x20 || code > 0x3f) return j; // malformed: drop what came before
+      }
+      return -1;
+    }
+    if ("]PX^_".includes(c)) { // a string: the server removes them; skip any that gets through
+      for (j++; j < src.length; j++) {
+        if (src[j] === "\x07") return j + 1;
+        if (src[j] === "\x1b" && src[j + 1] === "\\") return j + 2;
+      }
+      return src.length - i > 4096 ? i + 1 : -1;
+    }
+    while (j < src.length && src.charCodeAt(j) >= 0x20 && src.charCodeAt(j) <= 0x2f) j++;
+    return j < src.length ? j + 1 : -1;
+  }
+
+  // appendOutput adds a chunk of what a program printed to a Live panel, as text nodes in spans carrying its
+  // style. Line endings become LF as in the notes. An escape sequence or CRLF cut by the chunk's end waits
+  // for the next chunk.
+  function appendOutput(pre, s, text, last) {
+    const src = s.rest + text;
+    s.rest = "";
+    const frag = document.createDocumentFragment();
+    let start = 0;
+    const flush = (end) => {
+      if (end <= start) return;
+      const t = src.slice(start, end).replace(/\r\n?/g, "\n");
+      const k = classes(s.sgr);
+      if (k) frag.append(el("span", k, t));
+      else frag.append(t);
+    };
+    let i = 0;
+    for (; i < src.length; i++) {
+      if (src[i] === "\r" && i === src.length - 1 && !last) break;
+      if (src[i] !== "\x1b") continue;
+      flush(i);
+      start = i;
+      const end = escapeEnd(src, i);
+      if (end < 0 && !last) break;
+      const m = /^\x1b\[([0-9;]*)m$/.exec(src.slice(i, end < 0 ? src.length : end));
+      if (m) applySGR(s.sgr, m[1]);
+      start = end < 0 ? src.length : end;
+      i = start - 1;
+    }
+    flush(i);
+    s.rest = src.slice(i);
+    pre.append(frag);
+  }
+
+  function update(n) {
+    const sec = section(n);
+    if (!sec) return;
+    const s = state(n);
+    sec.classList.toggle("running", s.running);
+    sec.classList.toggle("ended", s.ended);
+    sec.classList.toggle("current", n === current);
+    sec.querySelector(".live .state").textContent = s.running ? "running…" : s.label;
+    if (!teacher) return;
+    const button = (action) => sec.querySelector('.controls [data-action="' + action + '"]');
+    button("run").disabled = s.running || s.pending;
+    button("stop").disabled = !s.running;
+    button("accept").disabled = !s.ended || !s.run || s.accepting;
+  }
+
+  function say(n, text, note) {
+    const m = n ? part(n, ".message") : document.querySelector(".toolbar-message");
+    if (!m) return;
+    m.textContent = text;
+    m.classList.toggle("note", Boolean(note));
+    m.hidden = !text;
+  }
+
+  // showDown says which servers a client cell needs that are not running, offering the teacher to start them.
+  function showDown(n, down) {
+    const box = part(n, ".servers");
+    if (!box) return;
+    box.replaceChildren();
+    for (const server of down || []) {
+      const p = el("p", "", "In [" + Number(server) + "] (its server) is not running. ");
+      p.dataset.server = Number(server);
+      if (teacher) {
+        const b = el("button", "run", "Start In [" + Number(server) + "]");
+        b.type = "button";
+        b.dataset.action = "run";
+        b.dataset.server = Number(server);
+        p.append(b);
+      }
+      box.append(p);
+    }
+    box.hidden = !box.children.length;
+  }
+
+  const verdicts = {
+    matches: ["ok", "matches the notes"],
+    differs: ["fail", "differs from the notes"],
+    "no-record": ["info", "no recorded output to compare with"],
+    ignored: ["info", "not compared: the cell has compare=ignore"],
+    "not-compared": ["info", "not compared with the notes"],
+  };
+
+  function showVerdict(n, e) {
+    const v = part(n, ".verdict");
+    const live = part(n, ".live");
+    const [kind, text] = verdicts[e.verdict] || ["info", String(e.verdict || "")];
+    live.classList.toggle("matches", e.verdict === "matches");
+    live.classList.toggle("differs", e.verdict === "differs");
+    v.replaceChildren();
+    if (text) v.append(el("p", "verdict-text " + kind, text));
+    if (e.verdict === "differs" && e.diff) {
+      const pre = el("pre", "diff");
+      for (const line of String(e.diff).split("\n")) {
+        const k = line.startsWith("@@") ? "hunk" : line.startsWith("+") ? "add" : line.startsWith("-") ? "del" : "";
+        pre.append(el("span", k, line + "\n"));
+      }
+      v.append(pre);
+    }
+    v.hidden = !v.children.length;
+  }
+
+  function showBadges(n, badges) {
+    const box = part(n, ".live .badges");
+    box.replaceChildren();
+    for (const b of badges || []) {
+      const kind = ["ok", "fail", "info"].includes(b.kind) ? b.kind : "info";
+      box.append(el("span", "badge " + kind, String(b.text)));
+    }
+    box.hidden = !box.children.length;
+  }
+
+  function started(e) {
+    const s = state(e.cell);
+    Object.assign(s, { run: e.run, running: true, ended: false, accepting: false, label: "", sgr: plain(), rest: "" });
+    const sec = section(e.cell);
+    if (sec) {
+      sec.querySelector(".live .output").replaceChildren();
+      showBadges(e.cell, []);
+      showVerdict(e.cell, {});
+      say(e.cell, "");
+    }
+    for (const p of document.querySelectorAll('.servers p[data-server="' + Number(e.cell) + '"]')) {
+      const box = p.parentElement;
+      p.remove();
+      box.hidden = !box.children.length;
+    }
+    update(e.cell);
+  }
+
+  function output(e) {
+    const s = state(e.cell);
+    if (s.run !== e.run) {
+      if (s.running) return; // a late chunk of an earlier run
+      started(e); // this tab came in during the run
+    }
+    const pre = part(e.cell, ".live .output");
+    if (pre) appendOutput(pre, s, String(e.text), false);
+  }
+
+  function end(e) {
+    const s = state(e.cell);
+    if (s.run !== e.run && s.running) return;
+    const pre = part(e.cell, ".live .output");
+    if (pre && s.rest) appendOutput(pre, s, "", true);
+    Object.assign(s, { run: e.run, running: false, ended: true, label: e.outcome || e.status || "" });
+    if (section(e.cell)) {
+      showBadges(e.cell, e.badges);
+      showVerdict(e.cell, e);
+    }
+    update(e.cell);
+  }
+
+  // reload fetches the page again and puts its new main content in place, keeping the Live panels and
+  // verdicts (by cell number) and the scroll position.
+  let reloads = 0;
+  async function reload() {
+    const seq = ++reloads;
+    let html;
+    try {
+      const r = await fetch(location.pathname, { credentials: "same-origin", cache: "no-store" });
+      if (!r.ok) throw new Error(r.status + " " + r.statusText);
+      html = await r.text();
+    } catch (err) {
+      say(0, "could not reload the page: " + err.message);
+      return;
+    }
+    if (seq !== reloads) return;
+    const doc = new DOMParser().parseFromString(html, "text/html");
+    const fresh = doc.querySelector("main");
+    if (!fresh) return;
+    const kept = new Map();
+    for (const sec of document.querySelectorAll("main section.cell[data-cell]")) {
+      kept.set(sec.dataset.cell, [".live", ".verdict", ".servers", ".message"].map((q) => sec.querySelector(q)));
+    }
+    const x = window.scrollX;
+    const y = window.scrollY;
+    const main = document.querySelector("main");
+    main.replaceChildren(...Array.from(document.adoptNode(fresh).childNodes));
+    for (const sec of main.querySelectorAll("section.cell[data-cell]")) {
+      const old = kept.get(sec.dataset.cell);
+      if (!old) continue;
+      [".live", ".verdict", ".servers", ".message"].forEach((q, i) => {
+        const now = sec.querySelector(q);
+        if (now && old[i]) now.replaceWith(old[i]);
+      });
+    }
+    document.title = doc.title;
+    for (const n of cells.keys()) update(n);
+    if (current) update(current);
+    window.scrollTo(x, y);
+    overlay.hidden = true;
+    say(0, "");
+  }
+
+  function showError(e) {
+    overlay.querySelector(".overlay-message").textContent = String(e.message);
+    overlay.hidden = false;
+  }
+
+  async function post(path, data) {
+    const r = await fetch(path, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(data),
+    });
+    let j = {};
+    try {
+      j = await r.json();
+    } catch (err) {
+      j = {};
+    }
+    if (!r.ok) throw new Error(j.error || r.status + " " + r.statusText);
+    return j;
+  }
+
+  async function run(n) {
+    const s = state(n);
+    s.pending = true;
+    say(n, "");
+    update(n);
+    try {
+      const j = await post("/api/run", { lesson, cell: n });
+      if (j.down && j.down.length) showDown(n, j.down);
+    } catch (err) {
+      say(n, err.message);
+    } finally {
+      s.pending = false;
+      update(n);
+    }
+  }
+
+  async function runAll(button) {
+    button.disabled = true;
+    say(0, "");
+    try {
+      await post("/api/run", { lesson, cell: 0 });
+    } catch (err) {
+      say(0, err.message);
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  async function stop(n) {
+    try {
+      await post("/api/stop", { lesson, cell: n });
+    } catch (err) {
+      say(n, err.message);
+    }
+  }
+
+  async function accept(n) {
+    const s = state(n);
+    s.accepting = true;
+    update(n);
+    try {
+      const j = await post("/api/accept", { lesson, cell: n, run: s.run });
+      say(n, j.written ? "Written into the lesson." : "The lesson already has this output.", true);
+    } catch (err) {
+      s.accepting = false;
+      say(n, err.message);
+    }
+    update(n);
+  }
+
+  function setCurrent(n, scroll) {
+    const old = current;
+    current = n;
+    if (old) update(old);
+    update(n);
+    const sec = section(n);
+    if (sec && scroll) {
+      sec.focus({ preventScroll: true });
+      sec.scrollIntoView({ block: "start" });
+    }
+  }
+
+  function move(step) {
+    const list = Array.from(document.querySelectorAll("main section.cell[data-cell]")).map((s) => Number(s.dataset.cell));
+    if (!list.length) return;
+    const i = list.indexOf(current);
+    const next = i < 0 ? (step > 0 ? 0 : list.length - 1) : Math.min(Math.max(i + step, 0), list.length - 1);
+    setCurrent(list[next], true);
+  }
+
+  function toggle(button, name) {
+    const on = root.classList.toggle(name);
+    button.setAttribute("aria-pressed", String(on));
+    try {
+      sessionStorage.setItem("classnotes-" + name, on ? "on" : "");
+    } catch (err) {
+      // storage refused: the toggle lasts as long as the page
+    }
+    if (name === "present" && on && current) setCurrent(current, true);
+  }
+
+  document.addEventListener("click", (ev) => {
+    const sec = ev.target.closest("main section.cell[data-cell]");
+    if (sec && Number(sec.dataset.cell) !== current) setCurrent(Number(sec.dataset.cell), false);
+    const b = ev.target.closest("button[data-action]");
+    if (!b || b.disabled) return;
+    const n = sec ? Number(sec.dataset.cell) : 0;
+    const action = b.dataset.action;
+    if (action === "present" || action === "hide-notes") toggle(b, action);
+    else if (!teacher) return;
+    else if (action === "run") run(b.dataset.server ? Number(b.dataset.server) : n);
+    else if (action === "stop") stop(n);
+    else if (action === "accept") accept(n);
+    else if (action === "run-all") runAll(b);
+  });
+
+  document.addEventListener("focusin", (ev) => {
+    const sec = ev.target.closest && ev.target.closest("main section.cell[data-cell]");
+    if (sec && Number(sec.dataset.cell) !== current) setCurrent(Number(sec.dataset.cell), false);
+  });
+
+  document.addEventListener("keydown", (ev) => {
+    if (ev.altKey || ev.ctrlKey || ev.metaKey) return;
+    if (ev.target.closest && ev.target.closest("input, textarea, select, [contenteditable]")) return;
+    if (ev.key === "Enter" && ev.shiftKey) {
+      if (teacher && current) {
+        ev.preventDefault();
+        run(current);
+      }
+      return;
+    }
+    const step = { j: 1, ArrowDown: 1, k: -1, ArrowUp: -1 }[ev.key];
+    if (step && !ev.shiftKey) {
+      ev.preventDefault();
+      move(step);
+    }
+  });
+
+  for (const name of ["present", "hide-notes"]) {
+    let on = false;
+    try {
+      on = sessionStorage.getItem("classnotes-" + name) === "on";
+    } catch (err) {
+      on = false;
+    }
+    const b = document.querySelector('.toolbar [data-action="' + name + '"]');
+    if (on && b) toggle(b, name);
+  }
+
+  const handlers = {
+    started,
+    output,
+    end,
+    reload: () => reload(),
+    error: showError,
+    servers: (e) => showDown(e.cell, e.down),
+  };
+  const conn = document.querySelector(".conn");
+  const events = new EventSource("/api/events");
+  events.onopen = () => {
+    body.dataset.connected = "true";
+    conn.textContent = "live";
+  };
+  events.onerror = () => {
+    body.dataset.connected = "false";
+    conn.textContent = "reconnecting…";
+  };
+  for (const [name, handle] of Object.entries(handlers)) {
+    events.addEventListener(name, (ev) => {
+      let e;
+      try {
+        e = JSON.parse(ev.data);
+      } catch (err) {
+        return;
+      }
+      if (e && e.lesson === lesson) handle(e);
+    });
+  }
+})();

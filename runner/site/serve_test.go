@@ -1,0 +1,120 @@
+package site
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"regexp"
+	"strings"
+	"testing"
+
+	"classnotes/runner/lesson"
+)
+
+// serverLesson has a server cell and its client.
+const serverLesson = "# Two cells\n\nIn [1]:\n\n```go background ready=tcp:127.0.0.1:50123\npackage main\n\nfunc main() {}\n```\n\n" +
+	"In [2]:\n\n```go\npackage main\n\nfunc main() {}\n```\n\nOut [2]:\n\n```text\nhello\n```\n"
+
+func servedPage(t *testing.T, src string, s *Serve) string {
+	t.Helper()
+	l, err := lesson.Parse("l.md", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := WritePage(&b, &Page{Lesson: l, Serve: s}); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// controls matches the teacher's buttons in markup.
+var controls = regexp.MustCompile(`<button[^>]*(data-action="(run|stop|accept|run-all)"|>(Run|Stop|Accept|Run all)<)`)
+
+// TestServedPage checks what a served page adds to the static one: the data attributes the script reads, both
+// panels, the toggles, one inline script and no other, and the teacher's controls only in the teacher's view.
+func TestServedPage(t *testing.T) {
+	teacher := servedPage(t, serverLesson, &Serve{Lesson: "dir/l.md", Teacher: true})
+	student := servedPage(t, serverLesson, &Serve{Lesson: "dir/l.md"})
+	for name, page := range map[string]string{"teacher": teacher, "student": student} {
+		for _, want := range []string{
+			`<body data-lesson="dir/l.md" data-view="` + name + `">`,
+			`<section class="cell" id="cell-1" data-cell="1" data-background="true" tabindex="-1">`,
+			`<section class="cell" id="cell-2" data-cell="2" tabindex="-1">`,
+			`<div class="panel notes"><div class="pane-title">Notes</div><pre class="output term-container">hello`,
+			`<div class="panel live">`,
+			`<div class="verdict" hidden>`,
+			`data-action="present"`,
+			`data-action="hide-notes"`,
+			`<div class="overlay" role="alert" hidden>`,
+			`new EventSource("/api/events")`,
+			".panes {",
+		} {
+			if !strings.Contains(page, want) {
+				t.Errorf("%s page lacks %s", name, want)
+			}
+		}
+		if n := strings.Count(page, "<script"); n != 1 {
+			t.Errorf("%s page has %d scripts, want 1", name, n)
+		}
+		for _, bad := range []string{"<script src", "http://", "https://", "<link", "@import", "url("} {
+			if strings.Contains(page, bad) {
+				t.Errorf("%s page contains %q", name, bad)
+			}
+		}
+	}
+	if got := len(controls.FindAllString(teacher, -1)); got != 2*3+1 {
+		t.Errorf("teacher page has %d controls, want Run, Stop, Accept for 2 cells and Run all", got)
+	}
+	if found := controls.FindAllString(student, -1); len(found) != 0 {
+		t.Errorf("student page has controls: %q", found)
+	}
+}
+
+// TestServedPageEscapes: the lesson key is an attribute value, and a recorded output holding markup stays text.
+func TestServedPageEscapes(t *testing.T) {
+	src := strings.Replace(serverLesson, "hello", "</pre><script>alert(1)</script>", 1)
+	page := servedPage(t, src, &Serve{Lesson: `x" onload="alert(1)<script>.md`, Teacher: true})
+	if !strings.Contains(page, `data-lesson="x&#34; onload=&#34;alert(1)&lt;script&gt;.md"`) {
+		_, body, _ := strings.Cut(page, "<body")
+		body, _, _ = strings.Cut(body, ">")
+		t.Errorf("lesson key not escaped: <body%s>", body)
+	}
+	if !strings.Contains(page, "&lt;/pre&gt;&lt;script&gt;alert(1)&lt;/script&gt;") {
+		t.Errorf("recorded output not escaped")
+	}
+	if n := strings.Count(page, "<script"); n != 1 {
+		t.Errorf("page has %d scripts, want 1", n)
+	}
+}
+
+// TestStaticPageHasNoServeParts: without Serve the page is the static site's (the golden file checks every
+// byte; this says what must not leak in).
+func TestStaticPageHasNoServeParts(t *testing.T) {
+	page := servedPage(t, serverLesson, nil)
+	for _, bad := range []string{"<script", "data-cell", "data-lesson", "<button", "panel live", "toolbar", "overlay"} {
+		if strings.Contains(page, bad) {
+			t.Errorf("static page contains %q", bad)
+		}
+	}
+}
+
+// TestServeScript checks the script as text: it cannot end its element early, it never parses strings as
+// markup, and ContentSecurityPolicy allows exactly it.
+func TestServeScript(t *testing.T) {
+	for _, bad := range []string{"</script", "<!--", "innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "http:", "https:"} {
+		if strings.Contains(strings.ToLower(serveScript), strings.ToLower(bad)) {
+			t.Errorf("serve.js contains %q", bad)
+		}
+	}
+	page := servedPage(t, serverLesson, &Serve{Lesson: "l.md"})
+	_, script, _ := strings.Cut(page, "<script>")
+	script, _, _ = strings.Cut(script, "</script>")
+	if script != serveScript {
+		t.Fatalf("the page's script is not serve.js as it is")
+	}
+	sum := sha256.Sum256([]byte(script))
+	if hash := "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"; !strings.Contains(ContentSecurityPolicy(), "script-src "+hash+";") {
+		t.Errorf("policy %q does not allow the script %s", ContentSecurityPolicy(), hash)
+	}
+}
