@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"classnotes/runner/run"
 )
 
 // runner runs the CLI in-process in dir and returns its exit code, standard output and standard error.
@@ -83,6 +85,7 @@ func TestMain(m *testing.M) {
 	os.Setenv("XDG_CACHE_HOME", dir)
 	code := m.Run()
 	os.RemoveAll(dir)
+	run.Cleanup() // the runner's temporary directory of this test process
 	os.Exit(code)
 }
 
