@@ -25,9 +25,11 @@ type Cell struct {
 	Badges []Badge // how the run went
 }
 
-// Badge is a short label on a cell: its text and its kind, one of "ok", "fail", "info".
+// Badge is a short label on a cell: its text and its kind, one of "ok", "fail", "info". Its JSON form,
+// {"text":…,"kind":…}, is what a served page reads.
 type Badge struct {
-	Text, Kind string
+	Text string `json:"text"`
+	Kind string `json:"kind"`
 }
 
 // Page is one lesson to render.

@@ -43,6 +43,13 @@
     return { fg: "", bg: "", bold: false, faint: false, italic: false, underline: false, blink: false, strike: false };
   }
 
+  const attributes = {
+    1: { bold: true, faint: false }, 2: { bold: false, faint: true }, 3: { italic: true }, 4: { underline: true },
+    5: { blink: true }, 6: { blink: true }, 9: { strike: true }, 21: { bold: false, faint: false },
+    22: { bold: false, faint: false }, 23: { italic: false }, 24: { underline: false }, 25: { blink: false },
+    29: { strike: false }, 39: { fg: "" }, 49: { bg: "" },
+  };
+
   function applySGR(s, params) {
     const list = params.split(";");
     if (list.length === 1 && (list[0] === "" || list[0] === "0")) {
@@ -72,20 +79,8 @@
         continue;
       }
       if (c === 0) Object.assign(s, plain());
-      else if (c === 1) Object.assign(s, { bold: true, faint: false });
-      else if (c === 2) Object.assign(s, { bold: false, faint: true });
-      else if (c === 3) s.italic = true;
-      else if (c === 4) s.underline = true;
-      else if (c === 5 || c === 6) s.blink = true;
-      else if (c === 9) s.strike = true;
-      else if (c === 21 || c === 22) Object.assign(s, { bold: false, faint: false });
-      else if (c === 23) s.italic = false;
-      else if (c === 24) s.underline = false;
-      else if (c === 25) s.blink = false;
-      else if (c === 29) s.strike = false;
+      else if (attributes[c]) Object.assign(s, attributes[c]);
       else if (c === 38 || c === 48) mode = String(c);
-      else if (c === 39) s.fg = "";
-      else if (c === 49) s.bg = "";
       else if ((c >= 30 && c <= 37) || (c >= 90 && c <= 97)) s.fg = String(c);
       else if ((c >= 40 && c <= 47) || (c >= 100 && c <= 107)) s.bg = String(c);
     }
@@ -211,6 +206,7 @@
     "no-record": ["info", "no recorded output to compare with"],
     ignored: ["info", "not compared: the cell has compare=ignore"],
     "not-compared": ["info", "not compared with the notes"],
+    accepted: ["ok", "accepted: the notes now hold this output"],
   };
 
   function showVerdict(n, e) {
@@ -260,19 +256,17 @@
     update(e.cell);
   }
 
+  // The server runs a cell once at a time, so output and end belong to the cell's current run, whatever its
+  // id; the id matters only to Accept.
   function output(e) {
     const s = state(e.cell);
-    if (s.run !== e.run) {
-      if (s.running) return; // a late chunk of an earlier run
-      started(e); // this tab came in during the run
-    }
+    if (!s.running) started(e); // this tab came in during the run
     const pre = part(e.cell, ".live .output");
     if (pre) appendOutput(pre, s, String(e.text), false);
   }
 
   function end(e) {
     const s = state(e.cell);
-    if (s.run !== e.run && s.running) return;
     const pre = part(e.cell, ".live .output");
     if (pre && s.rest) appendOutput(pre, s, "", true);
     Object.assign(s, { run: e.run, running: false, ended: true, label: e.outcome || e.status || "" });
@@ -325,7 +319,15 @@
     say(0, "");
   }
 
+  // showError shows why the lesson does not load over the page, or why a run failed near its cell.
   function showError(e) {
+    if (e.run) {
+      const s = state(e.cell);
+      s.running = false;
+      update(e.cell);
+      say(e.cell, String(e.message));
+      return;
+    }
     overlay.querySelector(".overlay-message").textContent = String(e.message);
     overlay.hidden = false;
   }
@@ -337,12 +339,7 @@
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify(data),
     });
-    let j = {};
-    try {
-      j = await r.json();
-    } catch (err) {
-      j = {};
-    }
+    const j = await r.json().catch(() => ({}));
     if (!r.ok) throw new Error(j.error || r.status + " " + r.statusText);
     return j;
   }
@@ -390,6 +387,7 @@
     try {
       const j = await post("/api/accept", { lesson, cell: n, run: s.run });
       say(n, j.written ? "Written into the lesson." : "The lesson already has this output.", true);
+      showVerdict(n, { verdict: "accepted" });
     } catch (err) {
       s.accepting = false;
       say(n, err.message);
@@ -465,15 +463,13 @@
     }
   });
 
-  for (const name of ["present", "hide-notes"]) {
-    let on = false;
-    try {
-      on = sessionStorage.getItem("classnotes-" + name) === "on";
-    } catch (err) {
-      on = false;
-    }
+  for (const name of ["present", "hide-notes"]) { // as they were on the last page of this tab
     const b = document.querySelector('.toolbar [data-action="' + name + '"]');
-    if (on && b) toggle(b, name);
+    try {
+      if (b && sessionStorage.getItem("classnotes-" + name) === "on") toggle(b, name);
+    } catch (err) {
+      // storage refused: the toggles start off
+    }
   }
 
   const handlers = {

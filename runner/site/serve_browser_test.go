@@ -228,6 +228,11 @@ func TestBrowserServePage(t *testing.T) {
 		t.Errorf("Accept sent %s %v", r.Path, r.Body)
 	}
 	b.until(`document.querySelector("#cell-1 .message").textContent === "the lesson changed on disk since the run began"`)
+	f.send("error", map[string]any{"lesson": "lesson.md", "cell": 2, "run": "r9", "message": "a run's error, not the lesson's"})
+	b.until(`document.querySelector("#cell-2 .message").textContent === "a run's error, not the lesson's"`)
+	if !eval[bool](b, `document.querySelector(".overlay").hidden`) {
+		t.Errorf("a run's error shows as the lesson's")
+	}
 	b.do("scroll to the top", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`))
 	sitetest.Screenshot(t, ctx, "serve-page-teacher")
 
