@@ -1,10 +1,14 @@
 GO ?= go
 
-.PHONY: run test fmt vet fuzz bench
+.PHONY: run serve test fmt vet fuzz bench
 
 # Render every lesson: run each cell and write its output back into lessons/*.md.
 run:
 	$(GO) run ./runner render lessons/
+
+# The live classroom: serve lessons/ as pages that run their cells (Ctrl-C stops it).
+serve:
+	$(GO) run ./runner serve lessons/
 
 # Every test: formatting, vet, the tests of every package, and the lessons' notes still true (net cells
 # skipped: CI has no internet).

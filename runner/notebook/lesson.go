@@ -171,3 +171,15 @@ func (e *Engine) WriteBack(l *Lesson, results []*Result) ([]byte, bool, error) {
 	}
 	return out, written, nil
 }
+
+// RunAlone runs the cell prog of l by itself, without the servers before it: in class, the teacher starts and
+// stops those on their own. A background cell keeps running, its output streaming, until ctx is done or it
+// ends by itself; it is then stopped as at the end of a lesson (interrupt, then kill).
+func (e *Engine) RunAlone(ctx context.Context, l *Lesson, prog *plan.Program, obs Observer) (*Result, error) {
+	r := &Result{Program: prog}
+	x := &execution{e: e, l: l, obs: obs}
+	if r.Background() {
+		x.hold = ctx.Done()
+	}
+	return r, x.run(ctx, []*Result{r})
+}

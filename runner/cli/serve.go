@@ -1,0 +1,120 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"classnotes/runner/plan"
+	"classnotes/runner/serve"
+)
+
+func serveFlags(fs *pflag.FlagSet) {
+	fs.String("addr", "127.0.0.1:8000", "the address to listen on (port 0: a free one); with --lan, default :8000")
+	fs.Bool("lan", false, "let anyone on the network view the lessons and follow the runs (the student view); running still needs the token")
+	fs.Bool("open", false, "open the teacher's page in the browser (xdg-open)")
+	fs.Duration("timeout", plan.DefaultTimeout, "how long a cell may run when it has no timeout= attribute")
+	fs.Bool("offline", false, "do not run net cells")
+	cacheFlag(fs)
+}
+
+// serveLessons serves the lessons named by args as live pages until ctx is done (Ctrl-C).
+func (a *App) serveLessons(ctx context.Context, fs *pflag.FlagSet, args []string) int {
+	addr, _ := fs.GetString("addr")
+	lan, _ := fs.GetBool("lan")
+	if lan && !fs.Changed("addr") {
+		addr = ":8000"
+	}
+	e, closeEngine, err := a.engine("serve", fs)
+	if err != nil {
+		a.errorf("%v", err)
+		return exitBadInput
+	}
+	defer closeEngine()
+	names, err := a.findLessons(args)
+	if err != nil {
+		fmt.Fprintln(a.Stderr, err)
+		return exitBadInput
+	}
+	var files []string
+	for _, n := range names {
+		abs, err := a.abs(n)
+		if err != nil {
+			a.errorf("serve: %v", err)
+			return exitBadInput
+		}
+		files = append(files, abs)
+	}
+	srv, err := serve.New(serve.Config{Engine: e, Root: commonDir(files), Files: files, Token: a.getenv("CLASSNOTES_TOKEN"), LAN: lan})
+	if err != nil {
+		a.errorf("%v", err)
+		return exitBadInput
+	}
+	defer srv.Close()
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		a.errorf("serve: %v", err)
+		return exitBadInput
+	}
+	host, port, _ := net.SplitHostPort(ln.Addr().String())
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "127.0.0.1" // the teacher's own browser
+	}
+	url := fmt.Sprintf("http://%s/?token=%s", net.JoinHostPort(host, port), srv.Token())
+	fmt.Fprintf(a.Stdout, "serving %s at %s\n", plural(srv.Lessons(), "lesson"), url)
+	if lan {
+		fmt.Fprintf(a.Stderr, "runner: serve: --lan: anyone who can reach this machine on port %s can view the lessons and follow the runs; running, stopping and accepting need the token\n", port)
+	}
+	if open, _ := fs.GetBool("open"); open {
+		if err := exec.Command("xdg-open", url).Start(); err != nil {
+			a.errorf("serve: --open: %v; open %s yourself", err, url)
+		}
+	}
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	go func() {
+		if err := srv.Watch(watchCtx); err != nil {
+			a.errorf("serve: live reload: %v", err)
+		}
+	}()
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+	select {
+	case err := <-served:
+		a.errorf("serve: %v", err)
+		return exitBadInput
+	case <-ctx.Done():
+	}
+	srv.Close() // ends the event streams and every program started
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdown); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		a.errorf("serve: %v", err)
+	}
+	hs.Close()
+	a.errorf("interrupted; server stopped, every program it started ended")
+	return exitSignal
+}
+
+// commonDir returns the deepest directory holding every file.
+func commonDir(files []string) string {
+	if len(files) == 0 {
+		return "."
+	}
+	dir := filepath.Dir(files[0])
+	for _, f := range files[1:] {
+		for !strings.HasPrefix(f, dir+string(filepath.Separator)) && dir != filepath.Dir(dir) {
+			dir = filepath.Dir(dir)
+		}
+	}
+	return dir
+}

@@ -1,0 +1,104 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestServe: serve prints its address first; the token opens the pages; a server cell started from the API
+// runs until Ctrl-C, which stops it and the server: exit 130, its port and the server's free, nothing written.
+func TestServe(t *testing.T) {
+	dir := t.TempDir()
+	port := freePort(t)
+	pidFile := filepath.Join(dir, "server.pid")
+	server := strings.Replace(fmt.Sprintf(tcpServer, port), `fmt.Println("pid", os.Getpid())`,
+		fmt.Sprintf(`os.WriteFile(%q, []byte(fmt.Sprint(os.Getpid())), 0o644)`, pidFile), 1)
+	src := cell(1, "background ready=tcp:127.0.0.1:"+strconv.Itoa(port), server)
+	path := filepath.Join(dir, "lessons", "l.md")
+	writeFile(t, path, src)
+
+	var stdout, stderr lockedBuffer
+	getenv := func(k string) string {
+		if k == "CLASSNOTES_TOKEN" {
+			return "s3cret"
+		}
+		return os.Getenv(k)
+	}
+	app := &App{Stdout: &stdout, Stderr: &stderr, Getwd: func() (string, error) { return dir, nil }, Getenv: getenv}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	exit := make(chan int, 1)
+	go func() { exit <- app.Run(ctx, []string{"serve", "--addr", "127.0.0.1:0"}) }()
+	first := regexp.MustCompile(`^serving 1 lesson at http://127\.0\.0\.1:(\d+)/\?token=s3cret\n`)
+	var m []string
+	for deadline := time.Now().Add(time.Minute); m == nil; time.Sleep(20 * time.Millisecond) {
+		if m = first.FindStringSubmatch(stdout.String()); m == nil && time.Now().After(deadline) {
+			t.Fatalf("first line %q; stderr:\n%s", stdout.String(), stderr.String())
+		}
+	}
+	base := "http://127.0.0.1:" + m[1]
+	post := func(path, body string) (int, string) {
+		req, _ := http.NewRequest("POST", base+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer s3cret")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if resp, err := http.Get(base + "/l.html"); err != nil || resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("page without the token: %v %v", resp, err)
+	}
+	if code, body := post("/api/run", `{"lesson":"l.md","cell":1}`); code != http.StatusAccepted {
+		t.Fatalf("run: %d %s", code, body)
+	}
+	ctxWait, stop := context.WithTimeout(ctx, time.Minute)
+	defer stop()
+	if !waitFile(ctxWait, pidFile) {
+		t.Fatalf("the server cell never started; stderr:\n%s", stderr.String())
+	}
+	cancel()
+	select {
+	case code := <-exit:
+		if code != exitSignal {
+			t.Errorf("exit %d, stderr:\n%s", code, stderr.String())
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("serve did not end after Ctrl-C")
+	}
+	waitGoneFile(t, pidFile)
+	portFree(t, port)
+	listen, _ := strconv.Atoi(m[1])
+	portFree(t, listen)
+	if readFile(t, path) != src {
+		t.Errorf("serve wrote the lesson")
+	}
+}
+
+// TestServePortInUse: a port already taken is a clear error and exit 2.
+func TestServePortInUse(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "lessons", "l.md"), cell(1, "", mainWith("fmt", `	fmt.Println("x")`)))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	addr := ln.Addr().String()
+	code, stdout, stderr := runner(t, context.Background(), dir, "serve", "--addr", addr)
+	if code != exitBadInput || stdout != "" || !strings.Contains(stderr, "runner: serve: listen tcp "+addr+": bind: address already in use") {
+		t.Errorf("exit %d, stdout %q, stderr:\n%s", code, stdout, stderr)
+	}
+}

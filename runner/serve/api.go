@@ -1,0 +1,336 @@
+package serve
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"sync"
+
+	"classnotes/runner/notebook"
+	"classnotes/runner/plan"
+	"classnotes/runner/ready"
+	"classnotes/runner/site"
+)
+
+// maxBody bounds a request body: a request names a lesson and a cell, nothing more.
+const maxBody = 4 << 10
+
+// keptRuns is how many ended runs are kept for Accept.
+const keptRuns = 200
+
+// runState is one run: of a cell, or of a whole lesson (Run all).
+type runState struct {
+	id     string
+	lesson *notebook.Lesson // the lesson as it was when the run began: Accept writes only into that file
+	cell   int              // 0 for Run all
+	cancel context.CancelFunc
+	done   chan struct{}
+
+	mu      sync.Mutex
+	results map[int]*notebook.Result // by cell, once done
+	stopped bool                     // Stop ended it
+}
+
+// request is the body of every POST: which lesson, which cell, which run. Any other field, code above all,
+// is ignored: what runs is the file on disk.
+type request struct {
+	Lesson string `json:"lesson"`
+	Cell   int    `json:"cell"`
+	Run    string `json:"run"`
+}
+
+func readRequest(w http.ResponseWriter, r *http.Request) (request, bool) {
+	var req request
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err == nil {
+		err = json.Unmarshal(b, &req)
+	}
+	if err != nil {
+		jsonError(w, http.StatusBadRequest, "malformed request: want JSON {\"lesson\": \"…\", \"cell\": N}: "+err.Error())
+		return req, false
+	}
+	return req, true
+}
+
+func jsonError(w http.ResponseWriter, code int, msg string) {
+	writeJSON(w, code, map[string]string{"error": msg})
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	json.NewEncoder(w).Encode(v)
+}
+
+func newRunID() string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func activeKey(lesson string, cell int) string { return lesson + "#" + strconv.Itoa(cell) }
+
+// run starts a cell, or with cell 0 the whole lesson, as the file is on disk now.
+func (s *Server) run(w http.ResponseWriter, r *http.Request) {
+	req, ok := readRequest(w, r)
+	if !ok {
+		return
+	}
+	sv := s.lesson(req.Lesson)
+	if sv == nil {
+		jsonError(w, http.StatusNotFound, fmt.Sprintf("no lesson %q", req.Lesson))
+		return
+	}
+	s.mu.Lock()
+	l, loadErr := sv.lesson, sv.err
+	s.mu.Unlock()
+	if loadErr != nil {
+		jsonError(w, http.StatusConflict, "the lesson does not load: "+loadErr.Error())
+		return
+	}
+	var prog *plan.Program
+	if req.Cell != 0 {
+		if prog = l.Cell(req.Cell); prog == nil {
+			jsonError(w, http.StatusNotFound, fmt.Sprintf("%s: no cell In [%d]", req.Lesson, req.Cell))
+			return
+		}
+	}
+	ctx, cancel := context.WithCancel(s.ctx)
+	rs := &runState{id: newRunID(), lesson: l, cell: req.Cell, cancel: cancel, done: make(chan struct{}), results: map[int]*notebook.Result{}}
+	s.mu.Lock()
+	if busy := s.busy(req.Lesson, req.Cell); busy != "" {
+		s.mu.Unlock()
+		cancel()
+		jsonError(w, http.StatusConflict, busy)
+		return
+	}
+	s.active[activeKey(req.Lesson, req.Cell)] = rs
+	s.runs[rs.id] = rs
+	s.wg.Add(1)
+	s.mu.Unlock()
+
+	resp := map[string]any{"run": rs.id}
+	if prog != nil {
+		if down := serversDown(l, prog); len(down) > 0 {
+			resp["down"] = down
+			s.hub.send("servers", map[string]any{"lesson": req.Lesson, "cell": req.Cell, "down": down})
+		}
+	}
+	go s.execute(ctx, req.Lesson, rs, l, prog)
+	writeJSON(w, http.StatusAccepted, resp)
+}
+
+// busy says why a run of cell (0: every cell) of lesson cannot start now, or "". The caller holds s.mu.
+func (s *Server) busy(lesson string, cell int) string {
+	if s.active[activeKey(lesson, 0)] != nil {
+		return "the whole lesson is running (Run all); stop it first"
+	}
+	if cell == 0 {
+		for k := range s.active {
+			if len(k) > len(lesson) && k[:len(lesson)+1] == lesson+"#" {
+				return "cells of this lesson are running; stop them first"
+			}
+		}
+		return ""
+	}
+	if s.active[activeKey(lesson, cell)] != nil {
+		return fmt.Sprintf("In [%d] is already running", cell)
+	}
+	return ""
+}
+
+// serversDown returns the background cells before prog whose ready= address has nothing listening.
+func serversDown(l *notebook.Lesson, prog *plan.Program) []int {
+	var down []int
+	for _, p := range l.Plan.Programs {
+		if p == prog || p.Cell.Code.Start > prog.Cell.Code.Start {
+			break
+		}
+		probe := p.Cell.Attrs.Ready
+		if !p.Cell.Attrs.Background || probe == nil || probe.Kind == "out" {
+			continue
+		}
+		if up, err := ready.InUse(probe); err == nil && !up {
+			down = append(down, p.Cell.Number)
+		}
+	}
+	return down
+}
+
+// execute runs rs and sends its events to every page.
+func (s *Server) execute(ctx context.Context, key string, rs *runState, l *notebook.Lesson, prog *plan.Program) {
+	defer s.wg.Done()
+	defer close(rs.done)
+	defer func() {
+		s.mu.Lock()
+		delete(s.active, activeKey(key, rs.cell))
+		s.forgetOld()
+		s.mu.Unlock()
+	}()
+	obs := func(ev notebook.Event) {
+		n := ev.Result.Cell().Number
+		switch ev.Kind {
+		case notebook.CellStarted:
+			s.hub.send("started", map[string]any{"lesson": key, "cell": n, "run": rs.id})
+		case notebook.CellOutput:
+			s.hub.output(key, n, rs.id+"/"+strconv.Itoa(n), ev.Output)
+		case notebook.CellDone:
+			rs.mu.Lock()
+			rs.results[n] = ev.Result
+			rs.mu.Unlock()
+			s.hub.flushRun(rs.id + "/" + strconv.Itoa(n))
+			s.hub.send("end", endEvent(key, rs.id, ev.Lesson, ev.Result))
+		}
+	}
+	var err error
+	if prog != nil {
+		_, err = s.cfg.Engine.RunAlone(ctx, l, prog, obs)
+	} else {
+		_, err = s.cfg.Engine.Check(ctx, l, obs)
+	}
+	if err != nil && !errors.Is(err, context.Canceled) {
+		s.hub.send("error", map[string]any{"lesson": key, "cell": rs.cell, "run": rs.id, "message": err.Error()})
+	}
+	if ctx.Err() != nil && prog != nil && !prog.Cell.Attrs.Background {
+		// Stopped before it ended: there is no result to show, only that.
+		s.hub.flushRun(rs.id + "/" + strconv.Itoa(rs.cell))
+		s.hub.send("end", map[string]any{"lesson": key, "cell": rs.cell, "run": rs.id, "status": "stopped",
+			"outcome": "stopped before it ended", "verdict": "not-compared", "badges": []site.Badge{{Text: "stopped", Kind: "info"}}})
+	}
+}
+
+// endEvent describes how a cell of a run ended, and how it compares with the notes.
+func endEvent(key, run string, l *notebook.Lesson, r *notebook.Result) map[string]any {
+	ev := map[string]any{"lesson": key, "cell": r.Cell().Number, "run": run, "outcome": r.Outcome(),
+		"duration_ms": r.Duration().Milliseconds()}
+	if r.Run != nil {
+		ev["status"] = r.Run.Status
+	}
+	if c := site.CellOf(r); c != nil {
+		ev["badges"] = c.Badges
+	}
+	cmp := notebook.Compare(l, r)
+	ev["verdict"] = verdictName(cmp.Verdict)
+	if cmp.Verdict == notebook.Differs {
+		ev["diff"] = cmp.Diff
+	}
+	return ev
+}
+
+func verdictName(v notebook.Verdict) string {
+	switch v {
+	case notebook.Matches:
+		return "matches"
+	case notebook.Differs:
+		return "differs"
+	case notebook.NoRecord:
+		return "no-record"
+	case notebook.Ignored:
+		return "ignored"
+	}
+	return "not-compared"
+}
+
+// forgetOld drops the oldest ended runs beyond keptRuns. The caller holds s.mu.
+func (s *Server) forgetOld() {
+	if len(s.runs) <= keptRuns {
+		return
+	}
+	for id, rs := range s.runs {
+		select {
+		case <-rs.done:
+			delete(s.runs, id)
+		default:
+		}
+		if len(s.runs) <= keptRuns {
+			return
+		}
+	}
+}
+
+// stop stops a running cell, or Run all with cell 0.
+func (s *Server) stop(w http.ResponseWriter, r *http.Request) {
+	req, ok := readRequest(w, r)
+	if !ok {
+		return
+	}
+	if s.lesson(req.Lesson) == nil {
+		jsonError(w, http.StatusNotFound, fmt.Sprintf("no lesson %q", req.Lesson))
+		return
+	}
+	s.mu.Lock()
+	rs := s.active[activeKey(req.Lesson, req.Cell)]
+	s.mu.Unlock()
+	if rs == nil {
+		jsonError(w, http.StatusConflict, fmt.Sprintf("In [%d] is not running", req.Cell))
+		return
+	}
+	rs.mu.Lock()
+	rs.stopped = true
+	rs.mu.Unlock()
+	rs.cancel()
+	<-rs.done
+	writeJSON(w, http.StatusOK, map[string]any{"stopped": true})
+}
+
+// accept writes the output of a cell's ended run into the lesson, if the file is still the one the run began
+// with.
+func (s *Server) accept(w http.ResponseWriter, r *http.Request) {
+	req, ok := readRequest(w, r)
+	if !ok {
+		return
+	}
+	if s.lesson(req.Lesson) == nil {
+		jsonError(w, http.StatusNotFound, fmt.Sprintf("no lesson %q", req.Lesson))
+		return
+	}
+	s.mu.Lock()
+	rs := s.runs[req.Run]
+	s.mu.Unlock()
+	if rs == nil || rs.lesson.Name != req.Lesson {
+		jsonError(w, http.StatusNotFound, fmt.Sprintf("no run %q of %s", req.Run, req.Lesson))
+		return
+	}
+	rs.mu.Lock()
+	res := rs.results[req.Cell]
+	rs.mu.Unlock()
+	if res == nil {
+		jsonError(w, http.StatusConflict, fmt.Sprintf("In [%d] has not ended in run %s", req.Cell, req.Run))
+		return
+	}
+	if !res.Ran() {
+		jsonError(w, http.StatusConflict, fmt.Sprintf("In [%d] did not run (%s): nothing to accept", req.Cell, res.Outcome()))
+		return
+	}
+	rs.mu.Lock()
+	defer rs.mu.Unlock() // one accept of a run at a time
+	if prog := rs.lesson.Cell(req.Cell); prog != res.Program {
+		// An earlier accept of this run rewrote the lesson: its cells are now those of the lesson it wrote.
+		if prog == nil {
+			jsonError(w, http.StatusConflict, fmt.Sprintf("In [%d] is no longer in the lesson", req.Cell))
+			return
+		}
+		moved := *res
+		moved.Program = prog
+		res = &moved
+	}
+	out, written, err := s.cfg.Engine.WriteBack(rs.lesson, []*notebook.Result{res})
+	if err != nil {
+		jsonError(w, http.StatusConflict, err.Error())
+		return
+	}
+	// The file is now what this accept wrote: later accepts of the same run (Run all) go on from it, as long as
+	// nobody else changes it.
+	if written {
+		if l, err := s.cfg.Engine.Load(rs.lesson.Name, rs.lesson.Plan.File); err == nil && string(l.Source().Source) == string(out) {
+			rs.lesson = l
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"written": written})
+}

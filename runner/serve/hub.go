@@ -1,0 +1,215 @@
+package serve
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"classnotes/runner/output"
+)
+
+// flushEvery is how long output is coalesced before it is sent: a program printing a line at a time does not
+// make a message a line, and a flood is sent in a few large messages.
+const flushEvery = 40 * time.Millisecond
+
+// hub sends events to every open page. A page that does not keep up is dropped (its browser reconnects and
+// follows from then on) rather than slowing the runs or the other pages.
+type hub struct {
+	mu      sync.Mutex
+	subs    map[chan []byte]bool
+	pending map[string]*pendingOutput // by run ID, output not sent yet
+	order   []string                  // run IDs in the order their output arrived
+	closed  bool
+}
+
+// pendingOutput is output of one cell's run waiting to be sent.
+type pendingOutput struct {
+	lesson string
+	cell   int
+	run    string
+	strip  output.Stripper // keeps colours, removes OSC and other strings, across chunks
+	buf    []byte
+}
+
+func newHub() *hub {
+	return &hub{subs: map[chan []byte]bool{}, pending: map[string]*pendingOutput{}}
+}
+
+// subscribe returns a channel of encoded events for one page, and a function that ends the subscription.
+func (h *hub) subscribe() (<-chan []byte, func()) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	ch := make(chan []byte, 256)
+	if h.closed {
+		close(ch)
+		return ch, func() {}
+	}
+	h.subs[ch] = true
+	return ch, func() {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		if h.subs[ch] {
+			delete(h.subs, ch)
+			close(ch)
+		}
+	}
+}
+
+// send encodes an event and sends it to every page.
+func (h *hub) send(name string, data any) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.sendLocked(name, data)
+}
+
+func (h *hub) sendLocked(name string, data any) {
+	b, err := json.Marshal(data)
+	if err != nil {
+		return
+	}
+	msg := fmt.Appendf(nil, "event: %s\ndata: %s\n\n", name, b)
+	for ch := range h.subs {
+		select {
+		case ch <- msg:
+		default: // too slow: drop it; EventSource reconnects
+			delete(h.subs, ch)
+			close(ch)
+		}
+	}
+}
+
+// output queues what a run printed, to be sent with the next flush.
+func (h *hub) output(lesson string, cell int, run string, p []byte) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	po := h.pending[run]
+	if po == nil {
+		po = &pendingOutput{lesson: lesson, cell: cell, run: run, strip: output.Stripper{OnlyStrings: true}}
+		h.pending[run] = po
+	}
+	if len(po.buf) == 0 {
+		h.order = append(h.order, run)
+	}
+	po.buf = append(po.buf, po.strip.Strip(p)...)
+}
+
+// flushRun sends what is pending of run now: before its end event.
+func (h *hub) flushRun(run string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if po := h.pending[run]; po != nil {
+		po.buf = append(po.buf, po.strip.Flush()...)
+		h.flushOne(po, true)
+		delete(h.pending, run)
+	}
+}
+
+// flushOne sends po's text, keeping back the start of a character cut by the chunk's end unless all is set.
+func (h *hub) flushOne(po *pendingOutput, all bool) {
+	n := len(po.buf)
+	if !all {
+		for cut := n; cut > 0 && n-cut < utf8.UTFMax; cut-- {
+			if utf8.RuneStart(po.buf[cut-1]) {
+				if !utf8.FullRune(po.buf[cut-1:]) {
+					n = cut - 1
+				}
+				break
+			}
+		}
+	}
+	if n == 0 {
+		return
+	}
+	for start := 0; start < n; {
+		end := min(n, start+maxMessage)
+		for end < n && end > start && !utf8.RuneStart(po.buf[end]) {
+			end-- // a character stays whole
+		}
+		text := bytes.ToValidUTF8(po.buf[start:end], []byte("\uFFFD"))
+		h.sendLocked("output", map[string]any{"lesson": po.lesson, "cell": po.cell, "run": po.run, "text": string(text)})
+		start = end
+	}
+	po.buf = append(po.buf[:0], po.buf[n:]...)
+}
+
+// maxMessage bounds the text of one output message, so that a flood is sent as many messages a page can take
+// one at a time.
+const maxMessage = 64 << 10
+
+// flushLoop sends pending output every flushEvery until ctx is done.
+func (h *hub) flushLoop(ctx context.Context) {
+	t := time.NewTicker(flushEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		h.mu.Lock()
+		order := h.order
+		h.order = nil
+		for _, run := range order {
+			if po := h.pending[run]; po != nil && len(po.buf) > 0 {
+				h.flushOne(po, false)
+				if len(po.buf) > 0 {
+					h.order = append(h.order, run)
+				}
+			}
+		}
+		h.mu.Unlock()
+	}
+}
+
+// close ends every page's stream.
+func (h *hub) close() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.closed = true
+	for ch := range h.subs {
+		delete(h.subs, ch)
+		close(ch)
+	}
+}
+
+// events streams the events to one page until it goes away or the server closes.
+func (s *Server) events(w http.ResponseWriter, r *http.Request) {
+	rc := http.NewResponseController(w)
+	rc.SetWriteDeadline(time.Time{}) // a stream lasts as long as the page
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-store")
+	ch, unsubscribe := s.hub.subscribe()
+	defer unsubscribe()
+	w.WriteHeader(http.StatusOK)
+	fmt.Fprint(w, ": classnotes\n\n")
+	rc.Flush()
+	keepAlive := time.NewTicker(15 * time.Second)
+	defer keepAlive.Stop()
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case <-s.ctx.Done():
+			return
+		case msg, ok := <-ch:
+			if !ok {
+				return
+			}
+			if _, err := w.Write(msg); err != nil {
+				return
+			}
+		case <-keepAlive.C:
+			if _, err := fmt.Fprint(w, ": keep-alive\n\n"); err != nil {
+				return
+			}
+		}
+		if err := rc.Flush(); err != nil {
+			return
+		}
+	}
+}

@@ -1,0 +1,145 @@
+package serve
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+
+	"classnotes/runner/notebook"
+)
+
+// Config is what a Server serves, and to whom.
+type Config struct {
+	Engine *notebook.Engine
+	Root   string   // the served directory: lessons are named by their path relative to it
+	Files  []string // the lesson files, absolute paths under Root
+	Token  string   // the teacher's token; "" makes a random one (see Server.Token)
+	// LAN lets anyone who can reach the server view the pages and follow the runs without the token (the
+	// student view); running, stopping and accepting still need it. It also accepts the machine's own
+	// addresses and name as Host.
+	LAN bool
+	// Hosts are the names the Host header may carry besides loopback addresses and "localhost"; with LAN, the
+	// machine's addresses and host name are added by New.
+	Hosts []string
+}
+
+// Server is a running classroom: its lessons, their runs and the pages following them.
+type Server struct {
+	cfg   Config
+	token string
+	hub   *hub
+	hosts map[string]bool
+
+	mu      sync.Mutex
+	lessons map[string]*served // by key
+	order   []string           // keys, sorted
+	runs    map[string]*runState
+	active  map[string]*runState // by lesson key and cell ("key#3"; "key#0" for Run all)
+	wg      sync.WaitGroup       // runs in progress
+	ctx     context.Context      // cancelled by Close
+	cancel  context.CancelFunc
+}
+
+// served is one lesson as the server knows it: the last version that loaded, and the error of the file as it
+// is now, if it does not load.
+type served struct {
+	key    string // path relative to Root, slash-separated
+	file   string // absolute path
+	page   string // its page: the file's base name with .html
+	lesson *notebook.Lesson
+	err    error
+}
+
+// New loads the lessons of cfg and returns a server for them. A lesson that does not load is served with its
+// errors; it is an error only when no lesson loads at all.
+func New(cfg Config) (*Server, error) {
+	if cfg.Engine == nil {
+		return nil, errors.New("serve: no engine")
+	}
+	token := cfg.Token
+	if token == "" {
+		b := make([]byte, 16) // 128 bits
+		if _, err := rand.Read(b); err != nil {
+			return nil, err
+		}
+		token = hex.EncodeToString(b)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &Server{cfg: cfg, token: token, hub: newHub(), lessons: map[string]*served{},
+		runs: map[string]*runState{}, active: map[string]*runState{}, ctx: ctx, cancel: cancel}
+	s.hosts = allowedHosts(cfg)
+	pages := map[string]string{}
+	for _, f := range cfg.Files {
+		rel, err := filepath.Rel(cfg.Root, f)
+		if err != nil || strings.HasPrefix(rel, "..") {
+			cancel()
+			return nil, fmt.Errorf("serve: %s is not under %s", f, cfg.Root)
+		}
+		key := filepath.ToSlash(rel)
+		page := strings.TrimSuffix(path.Base(key), ".md") + ".html"
+		if other, ok := pages[page]; ok {
+			cancel()
+			return nil, fmt.Errorf("serve: %s and %s would both be %s", other, key, page)
+		}
+		pages[page] = key
+		sv := &served{key: key, file: f, page: page}
+		sv.lesson, sv.err = cfg.Engine.Load(key, f)
+		s.lessons[key] = sv
+		s.order = append(s.order, key)
+	}
+	sort.Strings(s.order)
+	go s.hub.flushLoop(ctx)
+	return s, nil
+}
+
+// Token returns the teacher's token.
+func (s *Server) Token() string { return s.token }
+
+// Lessons returns the number of lessons served.
+func (s *Server) Lessons() int { return len(s.order) }
+
+// Close stops every run and every program the server started, and waits for them.
+func (s *Server) Close() {
+	s.cancel()
+	s.wg.Wait()
+	s.hub.close()
+}
+
+// lesson returns the lesson with key, or nil.
+func (s *Server) lesson(key string) *served {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.lessons[key]
+}
+
+// byPage returns the lesson whose page is name, or nil.
+func (s *Server) byPage(name string) *served {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, sv := range s.lessons {
+		if sv.page == name {
+			return sv
+		}
+	}
+	return nil
+}
+
+// Handler returns the server's routes behind its security rules.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", s.index)
+	mux.HandleFunc("GET /{page}", s.pageHandler)
+	mux.HandleFunc("GET /api/events", s.events)
+	mux.HandleFunc("POST /api/run", s.run)
+	mux.HandleFunc("POST /api/stop", s.stop)
+	mux.HandleFunc("POST /api/accept", s.accept)
+	return s.secure(mux)
+}

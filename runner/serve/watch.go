@@ -1,0 +1,135 @@
+package serve
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+)
+
+// debounce is how long the watcher waits after a change for more: an editor's save is several events (a
+// temporary file written, renamed over the lesson), and a page should reload once.
+const debounce = 100 * time.Millisecond
+
+// Watch reloads a lesson when it, or a file of a snippet it uses, changes on disk, and tells the pages: reload,
+// or error with the lesson's problems. It watches directories, not files, since editors save by renaming a
+// new file over the old one, and ignores editors' temporary files. It returns when ctx is done.
+func (s *Server) Watch(ctx context.Context) error {
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	watched := map[string]bool{}
+	s.watchDirs(w, watched)
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	// What changed since the last reload: files by path, and their directories by path with a final separator.
+	changed := map[string]bool{}
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-s.ctx.Done():
+			return nil
+		case ev, ok := <-w.Events:
+			if !ok {
+				return nil
+			}
+			if ignored(ev.Name) || ev.Op == fsnotify.Chmod {
+				continue
+			}
+			changed[ev.Name] = true
+			changed[filepath.Dir(ev.Name)+string(filepath.Separator)] = true
+			timer.Reset(debounce)
+		case <-w.Errors:
+		case <-timer.C:
+			s.reloadDirs(changed)
+			changed = map[string]bool{}
+			s.watchDirs(w, watched) // a lesson may now use another snippet
+		}
+	}
+}
+
+// ignored reports whether a changed file is an editor's temporary or backup file.
+func ignored(path string) bool {
+	base := filepath.Base(path)
+	return strings.HasPrefix(base, ".") || strings.HasPrefix(base, "#") || strings.HasSuffix(base, "~") ||
+		strings.HasSuffix(base, ".swp") || strings.HasSuffix(base, ".swx") || strings.HasSuffix(base, ".tmp") ||
+		base == "4913" // vim's probe of a directory's writability
+}
+
+// affected reports whether a change in changed (see Watch) matters to the lesson: the lesson file itself, or any
+// file of the package of one of its src= cells.
+func (sv *served) affected(changed map[string]bool) bool {
+	if changed[sv.file] {
+		return true
+	}
+	if sv.lesson != nil {
+		for _, p := range sv.lesson.Plan.Programs {
+			if !p.IsInline() && changed[p.Dir+string(filepath.Separator)] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// dirsOf returns the directories whose changes matter to a lesson: its own, and its src= packages'.
+func (sv *served) dirsOf() []string {
+	dirs := []string{filepath.Dir(sv.file)}
+	if sv.lesson != nil {
+		for _, p := range sv.lesson.Plan.Programs {
+			if !p.IsInline() {
+				dirs = append(dirs, p.Dir)
+			}
+		}
+	}
+	return dirs
+}
+
+// watchDirs adds the directories of every lesson that are not watched yet.
+func (s *Server) watchDirs(w *fsnotify.Watcher, watched map[string]bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, sv := range s.lessons {
+		for _, d := range sv.dirsOf() {
+			if !watched[d] && w.Add(d) == nil {
+				watched[d] = true
+			}
+		}
+	}
+}
+
+// reloadDirs loads again the lessons that a change matters to, and tells the pages.
+func (s *Server) reloadDirs(changed map[string]bool) {
+	s.mu.Lock()
+	var todo []*served
+	for _, key := range s.order {
+		if sv := s.lessons[key]; sv.affected(changed) {
+			todo = append(todo, sv)
+		}
+	}
+	s.mu.Unlock()
+	for _, sv := range todo {
+		s.reload(sv)
+	}
+}
+
+// reload loads sv again and tells the pages.
+func (s *Server) reload(sv *served) {
+	l, err := s.cfg.Engine.Load(sv.key, sv.file)
+	s.mu.Lock()
+	if err == nil {
+		sv.lesson = l
+	}
+	sv.err = err
+	s.mu.Unlock()
+	if err != nil {
+		s.hub.send("error", map[string]any{"lesson": sv.key, "message": err.Error()})
+		return
+	}
+	s.hub.send("reload", map[string]any{"lesson": sv.key})
+}
