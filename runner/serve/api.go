@@ -27,6 +27,7 @@ const keptRuns = 200
 // runState is one run: of a cell, or of a whole lesson (Run all).
 type runState struct {
 	id     string
+	key    string           // the lesson's key
 	lesson *notebook.Lesson // the lesson as it was when the run began: Accept writes only into that file
 	cell   int              // 0 for Run all
 	cancel context.CancelFunc
@@ -34,7 +35,6 @@ type runState struct {
 
 	mu      sync.Mutex
 	results map[int]*notebook.Result // by cell, once done
-	stopped bool                     // Stop ended it
 }
 
 // request is the body of every POST: which lesson, which cell, which run. Any other field, code above all,
@@ -58,6 +58,20 @@ func readRequest(w http.ResponseWriter, r *http.Request) (request, bool) {
 	return req, true
 }
 
+// readLessonRequest reads the request and finds its lesson; when it answers the request itself (malformed, no
+// such lesson) it returns a nil lesson.
+func (s *Server) readLessonRequest(w http.ResponseWriter, r *http.Request) (request, *served) {
+	req, ok := readRequest(w, r)
+	if !ok {
+		return req, nil
+	}
+	sv := s.lesson(req.Lesson)
+	if sv == nil {
+		jsonError(w, http.StatusNotFound, fmt.Sprintf("no lesson %q", req.Lesson))
+	}
+	return req, sv
+}
+
 func jsonError(w http.ResponseWriter, code int, msg string) {
 	writeJSON(w, code, map[string]string{"error": msg})
 }
@@ -78,13 +92,8 @@ func activeKey(lesson string, cell int) string { return lesson + "#" + strconv.I
 
 // run starts a cell, or with cell 0 the whole lesson, as the file is on disk now.
 func (s *Server) run(w http.ResponseWriter, r *http.Request) {
-	req, ok := readRequest(w, r)
-	if !ok {
-		return
-	}
-	sv := s.lesson(req.Lesson)
+	req, sv := s.readLessonRequest(w, r)
 	if sv == nil {
-		jsonError(w, http.StatusNotFound, fmt.Sprintf("no lesson %q", req.Lesson))
 		return
 	}
 	s.mu.Lock()
@@ -102,7 +111,7 @@ func (s *Server) run(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	ctx, cancel := context.WithCancel(s.ctx)
-	rs := &runState{id: newRunID(), lesson: l, cell: req.Cell, cancel: cancel, done: make(chan struct{}), results: map[int]*notebook.Result{}}
+	rs := &runState{id: newRunID(), key: req.Lesson, lesson: l, cell: req.Cell, cancel: cancel, done: make(chan struct{}), results: map[int]*notebook.Result{}}
 	s.mu.Lock()
 	if busy := s.busy(req.Lesson, req.Cell); busy != "" {
 		s.mu.Unlock()
@@ -256,12 +265,8 @@ func (s *Server) forgetOld() {
 
 // stop stops a running cell, or Run all with cell 0.
 func (s *Server) stop(w http.ResponseWriter, r *http.Request) {
-	req, ok := readRequest(w, r)
-	if !ok {
-		return
-	}
-	if s.lesson(req.Lesson) == nil {
-		jsonError(w, http.StatusNotFound, fmt.Sprintf("no lesson %q", req.Lesson))
+	req, sv := s.readLessonRequest(w, r)
+	if sv == nil {
 		return
 	}
 	s.mu.Lock()
@@ -271,9 +276,6 @@ func (s *Server) stop(w http.ResponseWriter, r *http.Request) {
 		jsonError(w, http.StatusConflict, fmt.Sprintf("In [%d] is not running", req.Cell))
 		return
 	}
-	rs.mu.Lock()
-	rs.stopped = true
-	rs.mu.Unlock()
 	rs.cancel()
 	<-rs.done
 	writeJSON(w, http.StatusOK, map[string]any{"stopped": true})
@@ -282,18 +284,14 @@ func (s *Server) stop(w http.ResponseWriter, r *http.Request) {
 // accept writes the output of a cell's ended run into the lesson, if the file is still the one the run began
 // with.
 func (s *Server) accept(w http.ResponseWriter, r *http.Request) {
-	req, ok := readRequest(w, r)
-	if !ok {
-		return
-	}
-	if s.lesson(req.Lesson) == nil {
-		jsonError(w, http.StatusNotFound, fmt.Sprintf("no lesson %q", req.Lesson))
+	req, sv := s.readLessonRequest(w, r)
+	if sv == nil {
 		return
 	}
 	s.mu.Lock()
 	rs := s.runs[req.Run]
 	s.mu.Unlock()
-	if rs == nil || rs.lesson.Name != req.Lesson {
+	if rs == nil || rs.key != req.Lesson {
 		jsonError(w, http.StatusNotFound, fmt.Sprintf("no run %q of %s", req.Run, req.Lesson))
 		return
 	}
