@@ -256,6 +256,11 @@ func TestBrowserServePage(t *testing.T) {
 	f.send("end", map[string]any{"lesson": "lesson.md", "cell": 1, "run": "r3", "verdict": "matches", "outcome": "stopped (signal: interrupt)"})
 	b.until(`document.querySelector("#cell-1 .verdict").textContent === "matches the notes"`)
 
+	b.do("run all", chromedp.Click(chromedp.CSS(`[data-action="run-all"]`)))
+	if r := f.request(ctx); r.Path != "/api/run" || fmt.Sprint(r.Body) != "map[cell:0 lesson:lesson.md]" {
+		t.Errorf("Run all sent %s %v", r.Path, r.Body)
+	}
+
 	// Keys and toggles.
 	b.do("k", chromedp.KeyEvent("k"))
 	b.until(`document.querySelector("#cell-1").classList.contains("current")`)
