@@ -188,12 +188,12 @@ func (s *Server) execute(ctx context.Context, key string, rs *runState, l *noteb
 		case notebook.CellStarted:
 			s.hub.send("started", map[string]any{"lesson": key, "cell": n, "run": rs.id})
 		case notebook.CellOutput:
-			s.hub.output(key, n, rs.id+"/"+strconv.Itoa(n), ev.Output)
+			s.hub.output(key, n, rs.id, ev.Output)
 		case notebook.CellDone:
 			rs.mu.Lock()
 			rs.results[n] = ev.Result
 			rs.mu.Unlock()
-			s.hub.flushRun(rs.id + "/" + strconv.Itoa(n))
+			s.hub.flushRun(rs.id, n)
 			s.hub.send("end", endEvent(key, rs.id, ev.Lesson, ev.Result))
 		}
 	}
@@ -208,7 +208,7 @@ func (s *Server) execute(ctx context.Context, key string, rs *runState, l *noteb
 	}
 	if ctx.Err() != nil && prog != nil && !prog.Cell.Attrs.Background {
 		// Stopped before it ended: there is no result to show, only that.
-		s.hub.flushRun(rs.id + "/" + strconv.Itoa(rs.cell))
+		s.hub.flushRun(rs.id, rs.cell)
 		s.hub.send("end", map[string]any{"lesson": key, "cell": rs.cell, "run": rs.id, "status": "stopped",
 			"outcome": "stopped before it ended", "verdict": "not-compared", "badges": []site.Badge{{Text: "stopped", Kind: "info"}}})
 	}

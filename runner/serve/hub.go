@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -22,8 +23,8 @@ const flushEvery = 40 * time.Millisecond
 type hub struct {
 	mu      sync.Mutex
 	subs    map[chan []byte]bool
-	pending map[string]*pendingOutput // by run ID, output not sent yet
-	order   []string                  // run IDs in the order their output arrived
+	pending map[string]*pendingOutput // by pendingKey, output not sent yet
+	order   []string                  // pending keys in the order their output arrived
 	closed  bool
 }
 
@@ -83,29 +84,34 @@ func (h *hub) sendLocked(name string, data any) {
 	}
 }
 
-// output queues what a run printed, to be sent with the next flush.
+// pendingKey names the pending output of a cell of a run (a run of the whole lesson has many).
+func pendingKey(run string, cell int) string { return run + "/" + strconv.Itoa(cell) }
+
+// output queues what a cell of a run printed, to be sent with the next flush.
 func (h *hub) output(lesson string, cell int, run string, p []byte) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	po := h.pending[run]
+	key := pendingKey(run, cell)
+	po := h.pending[key]
 	if po == nil {
 		po = &pendingOutput{lesson: lesson, cell: cell, run: run, strip: output.Stripper{OnlyStrings: true}}
-		h.pending[run] = po
+		h.pending[key] = po
 	}
 	if len(po.buf) == 0 {
-		h.order = append(h.order, run)
+		h.order = append(h.order, key)
 	}
 	po.buf = append(po.buf, po.strip.Strip(p)...)
 }
 
-// flushRun sends what is pending of run now: before its end event.
-func (h *hub) flushRun(run string) {
+// flushRun sends what is pending of a cell of run now: before its end event.
+func (h *hub) flushRun(run string, cell int) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if po := h.pending[run]; po != nil {
+	key := pendingKey(run, cell)
+	if po := h.pending[key]; po != nil {
 		po.buf = append(po.buf, po.strip.Flush()...)
 		h.flushOne(po, true)
-		delete(h.pending, run)
+		delete(h.pending, key)
 	}
 }
 
@@ -154,11 +160,11 @@ func (h *hub) flushLoop(ctx context.Context) {
 		h.mu.Lock()
 		order := h.order
 		h.order = nil
-		for _, run := range order {
-			if po := h.pending[run]; po != nil && len(po.buf) > 0 {
+		for _, key := range order {
+			if po := h.pending[key]; po != nil && len(po.buf) > 0 {
 				h.flushOne(po, false)
 				if len(po.buf) > 0 {
-					h.order = append(h.order, run)
+					h.order = append(h.order, key)
 				}
 			}
 		}

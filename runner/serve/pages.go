@@ -53,7 +53,9 @@ func (s *Server) pageHandler(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 	if loadErr != nil {
-		writeHTML(w, errorPage(sv.key, loadErr))
+		page, script := errorPage(sv.key, loadErr)
+		w.Header().Set("Content-Security-Policy", policy(script))
+		writeHTML(w, page)
 		return
 	}
 	page := &site.Page{Lesson: l.Source(), Cells: map[int]*site.Cell{}, Links: links}
@@ -63,6 +65,7 @@ func (s *Server) pageHandler(w http.ResponseWriter, r *http.Request) {
 		jsonError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
+	w.Header().Set("Content-Security-Policy", site.ContentSecurityPolicy())
 	writeHTML(w, b.Bytes())
 }
 
@@ -78,14 +81,17 @@ func writeHTML(w http.ResponseWriter, b []byte) {
 	w.Write(b)
 }
 
-// errorPage shows why a lesson does not load, and reloads itself when the lesson is saved again.
-func errorPage(key string, err error) []byte {
+// errorPage shows why a lesson does not load, and reloads itself when the lesson is saved again. It returns
+// the page and its script.
+func errorPage(key string, err error) (page []byte, script string) {
+	script = `new EventSource("/api/events").addEventListener("reload", e => { if (JSON.parse(e.data).lesson === ` +
+		jsString(key) + `) location.reload() })`
 	return fmt.Appendf(nil, `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>%[1]s: errors</title>
 <style>body{font:1.2rem/1.5 system-ui,sans-serif;margin:2rem}pre{background:#fee;color:#600;padding:1rem;white-space:pre-wrap}</style></head>
 <body data-lesson="%[1]s"><h1>%[1]s does not load</h1><pre class="errors">%[2]s</pre>
 <p>Fix the lesson and save it: this page reloads.</p>
-<script>new EventSource("/api/events").addEventListener("reload", e => { if (JSON.parse(e.data).lesson === %[3]s) location.reload() })</script>
+<script>%[3]s</script>
 </body></html>
-`, html.EscapeString(key), html.EscapeString(err.Error()), jsString(key))
+`, html.EscapeString(key), html.EscapeString(err.Error()), script), script
 }

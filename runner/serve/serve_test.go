@@ -19,6 +19,7 @@ import (
 	"classnotes/runner/cache"
 	"classnotes/runner/notebook"
 	"classnotes/runner/run"
+	"classnotes/runner/site"
 )
 
 const token = "t0k3n-for-tests"
@@ -288,6 +289,30 @@ func TestStudentView(t *testing.T) {
 }
 
 // TestBadRequests: unknown lessons and cells are 404, malformed bodies 400, with a JSON error.
+// TestPolicy: no script runs on a page but its own, allowed by its hash: not one in a lesson's HTML.
+func TestPolicy(t *testing.T) {
+	f := newFixture(t, false, map[string]string{"a.md": "# A\n\n<script>alert(1)</script>\n\n" + cell(1, "", hello("hi")), "b.md": "In [1]:\n\n```go timeout=x\n```\n"})
+	for _, page := range []string{"/a.html", "/b.html", "/", "/api/run"} {
+		req, _ := http.NewRequest("GET", f.http.URL+page, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		csp := resp.Header.Get("Content-Security-Policy")
+		if !strings.Contains(csp, "default-src 'none'") || strings.Contains(csp, "unsafe-inline'; style") && strings.Contains(csp, "script-src 'unsafe-inline'") {
+			t.Errorf("%s: policy %q", page, csp)
+		}
+		if page == "/a.html" && csp != site.ContentSecurityPolicy() {
+			t.Errorf("lesson page policy %q", csp)
+		}
+		if page == "/b.html" && !strings.Contains(csp, "script-src 'sha256-") {
+			t.Errorf("error page policy %q", csp)
+		}
+	}
+}
+
 func TestBadRequests(t *testing.T) {
 	f := newFixture(t, false, map[string]string{"a.md": cell(1, "", hello("hi"))})
 	for _, tt := range []struct {
@@ -349,6 +374,11 @@ func main() {
 	}
 	if out != "line 0\nline 1\nline 2\nline 3\nline 4\n" {
 		t.Errorf("streamed output %q", out)
+	}
+	for _, ev := range got {
+		if ev.data["run"] != started.Run {
+			t.Errorf("%s event of another run: %v", ev.name, ev.data)
+		}
 	}
 	end := got[len(got)-1].data
 	if end["verdict"] != "differs" || !strings.Contains(end["diff"].(string), "+line 0") || end["run"] != started.Run {
