@@ -468,7 +468,8 @@ func TestTimeoutTiny(t *testing.T) {
 	writeFile(t, path, cell(1, "timeout=1ns", mainWith("fmt", `	fmt.Println("hi")`))+cell(2, "", mainWith("fmt", `	fmt.Println("next")`)))
 	code, _, stderr := runner(t, context.Background(), dir, "render", "--no-html", "l.md")
 	outs := outputs(t, readFile(t, path))
-	if code != exitFailed || outs[1] != "timed out after 1ns\n" || outs[2] != "next\n" {
+	// The program may print before the kill reaches it; how it ended is recorded either way.
+	if code != exitFailed || !strings.HasSuffix(outs[1], "timed out after 1ns\n") || outs[2] != "next\n" {
 		t.Errorf("exit %d, outputs %v; stderr:\n%s", code, outs, stderr)
 	}
 }
