@@ -134,11 +134,7 @@ func (p *parser) readRule(n *yaml.Node) *Rule {
 // nodePos returns the position in the lesson of a node of the front matter, which starts on the lesson's
 // second line. YAML counts columns in characters; lessons count them in bytes.
 func (p *parser) nodePos(n *yaml.Node) Pos {
-	line := n.Line // the 0-based index of the node's line in the lesson
-	// YAML also breaks lines at a lone CR, which the lesson does not: keep the position inside the front matter.
-	if last := p.lines.line(max(0, frontMatterEnd(p.src)-1)); line > last {
-		line = last
-	}
+	line := min(n.Line, p.frontMatterLastLine()) // the 0-based index of the node's line in the lesson
 	text := p.src[p.lines.lineStart(line):p.lines.lineEnd(p.src, line)]
 	off := 0
 	for range n.Column - 1 {
@@ -157,7 +153,13 @@ var yamlLine = regexp.MustCompile(`^yaml: line (\d+):`)
 func (p *parser) yamlErrorPos(err error) Pos {
 	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
 		n, _ := strconv.Atoi(m[1])
-		return Pos{Line: n + 1, Col: 1}
+		return Pos{Line: min(n, p.frontMatterLastLine()) + 1, Col: 1}
 	}
 	return Pos{Line: 2, Col: 1}
+}
+
+// frontMatterLastLine returns the 0-based index of the front matter's closing line. YAML also breaks lines at a
+// lone CR, which the lesson does not, so the line numbers it gives may run past it: positions are kept inside.
+func (p *parser) frontMatterLastLine() int {
+	return p.lines.line(max(0, frontMatterEnd(p.src)-1))
 }
