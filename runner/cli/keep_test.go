@@ -93,3 +93,36 @@ func TestRunKeep(t *testing.T) {
 	}
 	portFree(t, port)
 }
+
+// TestRunKeepClient: run --keep on a client cell keeps the server started for it up after the client is done,
+// until Ctrl-C.
+func TestRunKeepClient(t *testing.T) {
+	dir := t.TempDir()
+	port := freePort(t)
+	src := cell(1, "background ready=tcp:127.0.0.1:"+strconv.Itoa(port), fmt.Sprintf(tcpServer, port)) +
+		cell(2, "", fmt.Sprintf(tcpClient, port))
+	path := filepath.Join(dir, "l.md")
+	writeFile(t, path, src)
+	var stdout, stderr lockedBuffer
+	app := &App{Stdout: &stdout, Stderr: &stderr, Getwd: func() (string, error) { return dir, nil }, Getenv: os.Getenv}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	exit := make(chan int, 1)
+	go func() { exit <- app.Run(ctx, []string{"run", "--keep", "l.md", "2"}) }()
+	for deadline := time.Now().Add(time.Minute); !strings.Contains(stdout.String(), `reply "hello\n"`); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the client never got its reply; stderr:\n%s", stderr.String())
+		}
+	}
+	time.Sleep(300 * time.Millisecond)
+	conn, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(port))
+	if err != nil {
+		t.Fatalf("the server did not stay up after the client: %v", err)
+	}
+	conn.Close()
+	cancel()
+	if code := <-exit; code != exitSignal {
+		t.Errorf("exit %d, stderr:\n%s", code, stderr.String())
+	}
+	portFree(t, port)
+}

@@ -109,18 +109,26 @@ func (x *execution) run(ctx context.Context, results []*Result) (err error) {
 }
 
 // wait keeps the servers running while x holds them: until the hold is released, ctx is done, or every server
-// that was chosen (not Support) has ended by itself.
+// that was chosen (or, when none was, every server started for the chosen cells) has ended by itself.
 func (x *execution) wait(ctx context.Context, servers []*server) {
 	if x.hold == nil {
 		return
 	}
+	// The servers that were chosen; when none was, those started for the chosen cells.
+	var waitFor []*server
+	for _, s := range servers {
+		if !s.r.Support {
+			waitFor = append(waitFor, s)
+		}
+	}
+	if len(waitFor) == 0 {
+		waitFor = servers
+	}
 	ended := make(chan struct{})
 	go func() {
 		defer close(ended)
-		for _, s := range servers {
-			if !s.r.Support {
-				<-s.proc.Done()
-			}
+		for _, s := range waitFor {
+			<-s.proc.Done()
 		}
 	}()
 	select {

@@ -92,7 +92,7 @@ func (e *Engine) Check(ctx context.Context, l *Lesson, obs Observer) ([]*Result,
 
 // RunCells runs the cells progs of l, in the order given, preceded by the lesson's background cells that come
 // before the last of them and are not among them (a client needs its server; those results are Support).
-// With keep, the servers stay up after the last cell, until ctx is done or every chosen server has ended.
+// With keep, the servers stay up after the last cell, until ctx is done or they have ended by themselves.
 func (e *Engine) RunCells(ctx context.Context, l *Lesson, progs []*plan.Program, keep bool, obs Observer) ([]*Result, error) {
 	results := withServers(l.Plan, progs)
 	x := &execution{e: e, l: l, obs: obs}
