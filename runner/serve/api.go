@@ -176,6 +176,7 @@ func serversDown(l *notebook.Lesson, prog *plan.Program) []int {
 func (s *Server) execute(ctx context.Context, key string, rs *runState, l *notebook.Lesson, prog *plan.Program) {
 	defer s.wg.Done()
 	defer close(rs.done)
+	defer s.hub.forget(rs.id)
 	defer func() {
 		s.mu.Lock()
 		delete(s.active, activeKey(key, rs.cell))
@@ -186,15 +187,14 @@ func (s *Server) execute(ctx context.Context, key string, rs *runState, l *noteb
 		n := ev.Result.Cell().Number
 		switch ev.Kind {
 		case notebook.CellStarted:
-			s.hub.send("started", map[string]any{"lesson": key, "cell": n, "run": rs.id})
+			s.hub.started(key, n, rs.id)
 		case notebook.CellOutput:
 			s.hub.output(key, n, rs.id, ev.Output)
 		case notebook.CellDone:
 			rs.mu.Lock()
 			rs.results[n] = ev.Result
 			rs.mu.Unlock()
-			s.hub.flushRun(rs.id, n)
-			s.hub.send("end", endEvent(key, rs.id, ev.Lesson, ev.Result))
+			s.hub.ended(rs.id, n, endEvent(key, rs.id, ev.Lesson, ev.Result))
 		}
 	}
 	var err error
@@ -208,8 +208,7 @@ func (s *Server) execute(ctx context.Context, key string, rs *runState, l *noteb
 	}
 	if ctx.Err() != nil && prog != nil && !prog.Cell.Attrs.Background {
 		// Stopped before it ended: there is no result to show, only that.
-		s.hub.flushRun(rs.id, rs.cell)
-		s.hub.send("end", map[string]any{"lesson": key, "cell": rs.cell, "run": rs.id, "status": "stopped",
+		s.hub.ended(rs.id, rs.cell, map[string]any{"lesson": key, "cell": rs.cell, "run": rs.id, "status": "stopped",
 			"outcome": "stopped before it ended", "verdict": "not-compared", "badges": []site.Badge{{Text: "stopped", Kind: "info"}}})
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"classnotes/runner/output"
+	"classnotes/runner/run"
 )
 
 // flushEvery is how long output is coalesced before it is sent: a program printing a line at a time does not
@@ -25,7 +26,17 @@ type hub struct {
 	subs    map[chan []byte]bool
 	pending map[string]*pendingOutput // by pendingKey, output not sent yet
 	order   []string                  // pending keys in the order their output arrived
+	running map[string]*runningCell   // by pendingKey: the cells running now, for pages that open meanwhile
 	closed  bool
+}
+
+// runningCell is a cell running now and what it has printed so far (as sent, up to run.DefaultCap bytes), so
+// that a page opened in the middle of a run shows it from the start.
+type runningCell struct {
+	lesson string
+	cell   int
+	run    string
+	sent   []byte
 }
 
 // pendingOutput is output of one cell's run waiting to be sent.
@@ -38,7 +49,7 @@ type pendingOutput struct {
 }
 
 func newHub() *hub {
-	return &hub{subs: map[chan []byte]bool{}, pending: map[string]*pendingOutput{}}
+	return &hub{subs: map[chan []byte]bool{}, pending: map[string]*pendingOutput{}, running: map[string]*runningCell{}}
 }
 
 // subscribe returns a channel of encoded events for one page, and a function that ends the subscription.
@@ -51,6 +62,15 @@ func (h *hub) subscribe() (<-chan []byte, func()) {
 		return ch, func() {}
 	}
 	h.subs[ch] = true
+	for _, rc := range h.running { // a page opened in the middle of runs catches up
+		ch <- encode("started", map[string]any{"lesson": rc.lesson, "cell": rc.cell, "run": rc.run})
+		if len(rc.sent) > 0 && len(ch) < cap(ch)-1 {
+			ch <- encode("output", map[string]any{"lesson": rc.lesson, "cell": rc.cell, "run": rc.run, "text": string(rc.sent)})
+		}
+		if len(ch) >= cap(ch)-2 {
+			break
+		}
+	}
 	return ch, func() {
 		h.mu.Lock()
 		defer h.mu.Unlock()
@@ -68,12 +88,42 @@ func (h *hub) send(name string, data any) {
 	h.sendLocked(name, data)
 }
 
-func (h *hub) sendLocked(name string, data any) {
-	b, err := json.Marshal(data)
-	if err != nil {
-		return
+// encode returns the event as a Server-Sent Events message.
+func encode(name string, data any) []byte {
+	b, _ := json.Marshal(data) // maps of strings, numbers and badges: they always encode
+	return fmt.Appendf(nil, "event: %s\ndata: %s\n\n", name, b)
+}
+
+// started tells the pages that a cell of a run started, and remembers it for pages that open later.
+func (h *hub) started(lesson string, cell int, run string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.running[pendingKey(run, cell)] = &runningCell{lesson: lesson, cell: cell, run: run}
+	h.sendLocked("started", map[string]any{"lesson": lesson, "cell": cell, "run": run})
+}
+
+// ended sends what is pending of a cell of a run, then its end event, and forgets the cell.
+func (h *hub) ended(run string, cell int, end map[string]any) {
+	h.flushRun(run, cell)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	delete(h.running, pendingKey(run, cell))
+	h.sendLocked("end", end)
+}
+
+// forget forgets the cells of run still marked running: the run is over.
+func (h *hub) forget(run string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for k, rc := range h.running {
+		if rc.run == run {
+			delete(h.running, k)
+		}
 	}
-	msg := fmt.Appendf(nil, "event: %s\ndata: %s\n\n", name, b)
+}
+
+func (h *hub) sendLocked(name string, data any) {
+	msg := encode(name, data)
 	for ch := range h.subs {
 		select {
 		case ch <- msg:
@@ -137,6 +187,9 @@ func (h *hub) flushOne(po *pendingOutput, all bool) {
 			end-- // a character stays whole
 		}
 		text := bytes.ToValidUTF8(po.buf[start:end], []byte("\uFFFD"))
+		if rc := h.running[pendingKey(po.run, po.cell)]; rc != nil && len(rc.sent) < run.DefaultCap {
+			rc.sent = append(rc.sent, text[:min(len(text), run.DefaultCap-len(rc.sent))]...)
+		}
 		h.sendLocked("output", map[string]any{"lesson": po.lesson, "cell": po.cell, "run": po.run, "text": string(text)})
 		start = end
 	}

@@ -434,6 +434,11 @@ func main() {
 		t.Fatalf("run: %d %s", code, body)
 	}
 	until(t, events, 1, "output")
+	// A page that opens now sees the run from its start.
+	late, out := until(t, f.events(t), 1, "output")
+	if late[0].name != "started" || out != "started\n" {
+		t.Errorf("a page opened during the run got %v, output %q", late, out)
+	}
 	if code, body := f.do(t, "POST", "/api/stop", `{"lesson":"a.md","cell":1}`, true); code != http.StatusOK {
 		t.Fatalf("stop: %d %s", code, body)
 	}
