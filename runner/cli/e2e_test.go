@@ -496,10 +496,11 @@ func waitGoneFile(t *testing.T, pidFile string) {
 	waitGone(t, pid)
 }
 
-// waitFile reports whether the file at path came to exist before ctx was done.
+// waitFile reports whether the file at path came to exist, with something in it, before ctx was done. (A pid
+// file is written in one write, but created before it: an empty file is not yet written.)
 func waitFile(ctx context.Context, path string) bool {
 	for ctx.Err() == nil {
-		if _, err := os.Stat(path); err == nil {
+		if info, err := os.Stat(path); err == nil && info.Size() > 0 {
 			return true
 		}
 		time.Sleep(10 * time.Millisecond)
