@@ -84,6 +84,7 @@ func (a *App) render(ctx context.Context, fs *pflag.FlagSet, args []string) int 
 			a.errorf("render: %v", err)
 			return exitBadInput
 		}
+		o.site.force = o.force
 	}
 	var t tally
 	for _, l := range lessons {

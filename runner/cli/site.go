@@ -2,7 +2,9 @@ package cli
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,12 +15,19 @@ import (
 	"classnotes/runner/site"
 )
 
-// siteWriter writes the HTML pages of rendered lessons and their index.
+// siteWriter writes the HTML pages of rendered lessons and their index. It draws a page again only when what
+// it shows changed: the fingerprint of every page is kept in manifestName beside them.
 type siteWriter struct {
 	dir     string
 	pages   map[string]string // lesson file name → page file name
 	entries []site.Entry
+	force   bool              // draw every page again
+	kept    map[string]string // page file name → fingerprint of the page on disk, as the manifest says
+	drawn   int               // pages drawn in this render
 }
+
+// manifestName is the file beside the pages that holds their fingerprints.
+const manifestName = ".classnotes-pages.json"
 
 // newSiteWriter prepares the site in dir for lessons. Two lessons with the same file name would get the same
 // page; that is an error.
@@ -30,7 +39,10 @@ func (a *App) newSiteWriter(dir string, lessons []*notebook.Lesson) (*siteWriter
 	if err := os.MkdirAll(abs, 0o755); err != nil {
 		return nil, fmt.Errorf("html: %w", err)
 	}
-	s := &siteWriter{dir: abs, pages: map[string]string{}}
+	s := &siteWriter{dir: abs, pages: map[string]string{}, kept: map[string]string{}}
+	if b, err := os.ReadFile(filepath.Join(abs, manifestName)); err == nil {
+		json.Unmarshal(b, &s.kept) // a damaged manifest only means every page is drawn again
+	}
 	from := map[string]string{}
 	for _, l := range lessons {
 		base := filepath.Base(l.Name)
@@ -61,10 +73,6 @@ func (s *siteWriter) writePage(l *notebook.Lesson, src []byte, results []*notebo
 			failed++
 		}
 	}
-	var b bytes.Buffer
-	if err := site.WritePage(&b, page); err != nil {
-		return err
-	}
 	name := s.pages[filepath.Base(l.Name)]
 	outcome := fmt.Sprintf("all %d ok", len(results))
 	if failed > 0 {
@@ -74,13 +82,38 @@ func (s *siteWriter) writePage(l *notebook.Lesson, src []byte, results []*notebo
 		outcome = "no cells"
 	}
 	s.entries = append(s.entries, site.Entry{Title: site.Title(parsed), Page: name, Cells: len(results), Outcome: outcome, Failed: failed > 0})
-	return files.WriteAtomic(filepath.Join(s.dir, name), b.Bytes(), 0o644)
+	return s.write(name, site.Fingerprint(page), func(w io.Writer) error { return site.WritePage(w, page) })
 }
 
-func (s *siteWriter) writeIndex() error {
+// write draws the page name with draw and writes it, unless the page on disk has fingerprint fp already.
+func (s *siteWriter) write(name, fp string, draw func(io.Writer) error) error {
+	path := filepath.Join(s.dir, name)
+	if !s.force && s.kept[name] == fp {
+		if info, err := os.Stat(path); err == nil && info.Mode().IsRegular() {
+			return nil
+		}
+	}
 	var b bytes.Buffer
-	if err := site.WriteIndex(&b, s.entries); err != nil {
+	if err := draw(&b); err != nil {
 		return err
 	}
-	return files.WriteAtomic(filepath.Join(s.dir, "index.html"), b.Bytes(), 0o644)
+	if err := files.WriteAtomic(path, b.Bytes(), 0o644); err != nil {
+		return err
+	}
+	s.kept[name] = fp
+	s.drawn++
+	return nil
+}
+
+// writeIndex writes the index, when it changed, and the manifest of fingerprints, when a page was drawn.
+func (s *siteWriter) writeIndex() error {
+	err := s.write("index.html", site.IndexFingerprint(s.entries), func(w io.Writer) error { return site.WriteIndex(w, s.entries) })
+	if err != nil || s.drawn == 0 {
+		return err
+	}
+	b, err := json.MarshalIndent(s.kept, "", "  ")
+	if err != nil {
+		return err
+	}
+	return files.WriteAtomic(filepath.Join(s.dir, manifestName), append(b, '\n'), 0o644)
 }

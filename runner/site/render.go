@@ -5,6 +5,7 @@ import (
 	"html"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/alecthomas/chroma/v2"
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
@@ -32,16 +33,36 @@ func (r *nodeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 // formatter writes highlighted code with CSS classes, styled by the page's one stylesheet.
 var formatter = chromahtml.New(chromahtml.WithClasses(true), chromahtml.TabWidth(4))
 
+// lexerCache holds the lexer of each language name asked for, nil when there is none: lexers.Get falls back to
+// matching the name against every lexer's file-name globs, which cost a quarter of a warm render.
+var lexerCache sync.Map // string → chroma.Lexer
+
+// lexer returns the coalescing lexer for the language lang, or nil.
+func lexer(lang string) chroma.Lexer {
+	if l, ok := lexerCache.Load(lang); ok {
+		lx, _ := l.(chroma.Lexer)
+		return lx
+	}
+	var lx chroma.Lexer
+	if lang != "" {
+		if found := lexers.Get(lang); found != nil {
+			lx = chroma.Coalesce(found)
+		}
+	}
+	lexerCache.Store(lang, lx)
+	return lx
+}
+
 // highlight writes code in language lang, or as escaped plain text when there is no lexer for lang.
 func highlight(w util.BufWriter, code, lang string) {
-	lexer := lexers.Get(lang)
-	if lang == "" || lexer == nil {
+	lexer := lexer(lang)
+	if lexer == nil {
 		w.WriteString(`<pre class="chroma"><code>`)
 		w.WriteString(html.EscapeString(code))
 		w.WriteString("</code></pre>\n")
 		return
 	}
-	it, err := chroma.Coalesce(lexer).Tokenise(nil, code)
+	it, err := lexer.Tokenise(nil, code)
 	if err == nil {
 		err = formatter.Format(w, styles.Fallback, it)
 	}
