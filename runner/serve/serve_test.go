@@ -515,3 +515,18 @@ func main() {
 		t.Errorf("stream starts %.40q", shown)
 	}
 }
+
+// TestRunsFileOnDisk: a run right after a save runs the saved program, even before the page reloads.
+func TestRunsFileOnDisk(t *testing.T) {
+	f := newFixture(t, false, map[string]string{"a.md": cell(1, "", hello("before"))})
+	events := f.events(t)
+	if err := os.WriteFile(filepath.Join(f.dir, "a.md"), []byte(cell(1, "", hello("after"))), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, body := f.do(t, "POST", "/api/run", `{"lesson":"a.md","cell":1}`, true); code != http.StatusAccepted {
+		t.Fatalf("run: %d %s", code, body)
+	}
+	if _, out := until(t, events, 1, "end"); out != "after\n" {
+		t.Errorf("ran %q, want the program on disk", out)
+	}
+}
