@@ -48,6 +48,8 @@ func init() {
 		{"run", "[--write] [--keep] [--timeout D] FILE CELL...", "run cells of a lesson, streaming their output; write nothing unless --write", (*App).runCells, runFlags, false},
 		{"check", "[--offline] [--json FILE] [PATH...]", "run every cell fresh and compare with the notes; write nothing", (*App).check, checkFlags, false},
 		{"serve", "[--addr HOST:PORT] [--lan] [--open] [PATH...]", "serve the lessons as live pages: run cells from the page, stream their output, compare with the notes, accept (default PATH: lessons/)", (*App).serveLessons, serveFlags, false},
+		{"export", "[--out DIR] [PATH...]", "write each lesson as a Jupyter notebook for the GoNB kernel (default PATH: lessons/)", (*App).export, exportFlags, false},
+		{"import", "[--out FILE] [--force] NOTEBOOK.ipynb", "turn a Jupyter notebook into a lesson skeleton to port", (*App).importNotebook, importFlags, false},
 		{"list", "[PATH...]", "list lessons and their cells", (*App).list, nil, false},
 		{"clean", "[--cache DIR]", "empty the cache of built cells and their outputs", (*App).clean, cacheFlag, true},
 		{"version", "", "print the runner's version", (*App).version, nil, true},

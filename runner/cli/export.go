@@ -1,0 +1,97 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"classnotes/runner/cache"
+	"classnotes/runner/files"
+	"classnotes/runner/jupyter"
+	"classnotes/runner/notebook"
+	"classnotes/runner/site"
+)
+
+func exportFlags(fs *pflag.FlagSet) {
+	fs.String("out", "notebooks", "the directory to write the notebooks in")
+	cacheFlag(fs)
+}
+
+// export writes a Jupyter notebook for each lesson.
+func (a *App) export(ctx context.Context, fs *pflag.FlagSet, args []string) int {
+	e, closeEngine, err := a.engine("export", pflag.NewFlagSet("export", pflag.ContinueOnError))
+	if err != nil {
+		a.errorf("%v", err)
+		return exitBadInput
+	}
+	defer closeEngine()
+	c, err := a.openCache(fs)
+	if err != nil {
+		a.errorf("export: %v", err)
+		return exitBadInput
+	}
+	defer c.Close()
+	if len(args) == 0 {
+		args = []string{"lessons"}
+	}
+	lessons, ok := a.loadAll(e, args)
+	out, _ := fs.GetString("out")
+	dir, err := a.abs(out)
+	if err == nil {
+		err = os.MkdirAll(dir, 0o755)
+	}
+	if err != nil {
+		a.errorf("export: %v", err)
+		return exitBadInput
+	}
+	links := map[string]string{}
+	for _, l := range lessons {
+		base := filepath.Base(l.Name)
+		links[base] = strings.TrimSuffix(base, ".md") + ".ipynb"
+	}
+	for _, l := range lessons {
+		b, err := jupyter.Export(exportLesson(l, c, links))
+		if err == nil {
+			name := filepath.Join(dir, links[filepath.Base(l.Name)])
+			if err = files.WriteAtomic(name, b, 0o644); err == nil {
+				fmt.Fprintf(a.Stdout, "%s → %s\n", l.Name, filepath.Join(out, filepath.Base(name)))
+			}
+		}
+		if err != nil {
+			a.errorf("export %s: %v", l.Name, err)
+			ok = false
+		}
+	}
+	if !ok {
+		return exitBadInput
+	}
+	return exitOK
+}
+
+// exportLesson gathers what the notebook of l shows: each cell's program, and its output in colour when the
+// cache holds the run that recorded it.
+func exportLesson(l *notebook.Lesson, c *cache.Cache, links map[string]string) *jupyter.Lesson {
+	src := l.Source()
+	jl := &jupyter.Lesson{Lesson: src, Title: site.Title(src), Code: map[int][]byte{}, Output: map[int]string{}, Links: links}
+	for _, p := range l.Plan.Programs {
+		n := p.Cell.Number
+		if p.IsInline() {
+			jl.Code[n] = p.Inline
+		} else {
+			jl.Code[n] = p.Src
+		}
+		if p.Cell.Output == nil {
+			continue
+		}
+		recorded := strings.ReplaceAll(string(p.Cell.Output.Fence.Text(src.Source)), "\r\n", "\n")
+		jl.Output[n] = recorded
+		if e, ok := c.Output(p.Fingerprint); ok {
+			jl.Output[n] = jupyter.StreamText(recorded, e.Raw, e.Dropped, e.Status)
+		}
+	}
+	return jl
+}

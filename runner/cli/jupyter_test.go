@@ -1,0 +1,166 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"classnotes/runner/lesson"
+)
+
+// repoRoot is the module's root, where lessons/ is.
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+// TestExportDeterministic: exporting the lessons twice gives the same bytes.
+func TestExportDeterministic(t *testing.T) {
+	root, out := repoRoot(t), t.TempDir()
+	var first [][]byte
+	for i := range 2 {
+		dir := filepath.Join(out, string(rune('a'+i)))
+		code, stdout, stderr := runner(t, context.Background(), root, "export", "--out", dir, "lessons")
+		if code != 0 || !strings.Contains(stdout, "lessons/class16-tcp-udp.md → ") {
+			t.Fatalf("export: exit %d\n%s%s", code, stdout, stderr)
+		}
+		files, err := filepath.Glob(filepath.Join(dir, "*.ipynb"))
+		if err != nil || len(files) != 2 {
+			t.Fatalf("notebooks written: %q %v, want 2", files, err)
+		}
+		for j, f := range files {
+			b := []byte(readFile(t, f))
+			if i == 0 {
+				first = append(first, b)
+			} else if !bytes.Equal(b, first[j]) {
+				t.Errorf("%s differs from the first export", filepath.Base(f))
+			}
+		}
+	}
+}
+
+// TestExportJupyter validates the exported lessons with Jupyter's own nbformat and converts them with nbconvert:
+// the real ecosystem, from Debian's python3-nbformat and jupyter-nbconvert (.ci/run installs them).
+func TestExportJupyter(t *testing.T) {
+	const python = "/usr/bin/python3" // Debian's packages install for it; another python3 may come first on PATH
+	if err := exec.Command(python, "-c", "import nbformat").Run(); err != nil {
+		t.Skipf("skipped: %s cannot import nbformat (%v); install Debian's python3-nbformat", python, err)
+	}
+	jupyter, err := exec.LookPath("jupyter-nbconvert")
+	if err != nil {
+		t.Skip("skipped: jupyter-nbconvert not found; install Debian's jupyter-nbconvert")
+	}
+	root, out := repoRoot(t), t.TempDir()
+	if code, stdout, stderr := runner(t, context.Background(), root, "export", "--out", out, "lessons"); code != 0 {
+		t.Fatalf("export: exit %d\n%s%s", code, stdout, stderr)
+	}
+	lessons, err := filepath.Glob(filepath.Join(root, "lessons", "*.md"))
+	if err != nil || len(lessons) < 2 {
+		t.Fatalf("lessons: %q %v", lessons, err)
+	}
+	for _, path := range lessons {
+		base := strings.TrimSuffix(filepath.Base(path), ".md")
+		nb := filepath.Join(out, base+".ipynb")
+		validate := exec.Command(python, "-c", "import sys, nbformat; nbformat.validate(nbformat.read(sys.argv[1], as_version=4)); print('valid')", nb)
+		if b, err := validate.CombinedOutput(); err != nil {
+			t.Errorf("nbformat.validate %s: %v\n%s", base, err, b)
+		} else {
+			t.Logf("nbformat.validate %s.ipynb: %s", base, strings.TrimSpace(string(b)))
+		}
+		mdDir := filepath.Join(out, "md")
+		conv := exec.Command(jupyter, "--to", "markdown", "--output-dir", mdDir, nb)
+		if b, err := conv.CombinedOutput(); err != nil {
+			t.Errorf("nbconvert %s: %v\n%s", base, err, b)
+			continue
+		} else {
+			t.Logf("nbconvert --to markdown %s.ipynb: %s", base, strings.TrimSpace(string(b)))
+		}
+		md := readFile(t, filepath.Join(mdDir, base+".md"))
+		src := []byte(readFile(t, path))
+		l, err := lesson.Parse(path, src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range l.Cells {
+			if c.Output == nil {
+				continue
+			}
+			// nbconvert indents outputs by four spaces; every line of every recorded output must be there.
+			for _, line := range strings.Split(strings.TrimRight(string(c.Output.Fence.Text(src)), "\n"), "\n") {
+				if !strings.Contains(md, "    "+line) {
+					t.Errorf("%s: Out [%d]: %q is not in nbconvert's Markdown", base, c.Number, line)
+					break
+				}
+			}
+		}
+		if !strings.Contains(md, "```go\n") || strings.Contains(md, "class16-tcp-udp.md)") {
+			t.Errorf("%s: nbconvert's Markdown lacks Go code cells, or still links to a lesson's .md", base)
+		}
+	}
+}
+
+// TestImportVerb: import writes the skeleton, refuses to overwrite it without --force, and names a bad cell.
+func TestImportVerb(t *testing.T) {
+	dir := t.TempDir()
+	course, err := filepath.Abs("../jupyter/testdata/course.ipynb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runner(t, context.Background(), dir, "import", course, "--out", "course.md")
+	if code != 0 || !strings.Contains(stdout, "python cells to be ported") || !strings.Contains(stderr, "cell 4: output 1 is image/png: not imported") {
+		t.Fatalf("import: exit %d\n%s%s", code, stdout, stderr)
+	}
+	want := readFile(t, "../jupyter/testdata/course.md")
+	if got := readFile(t, filepath.Join(dir, "course.md")); got != want {
+		t.Errorf("import wrote\n%s\nwant testdata/course.md", got)
+	}
+	writeFile(t, filepath.Join(dir, "course.md"), "mine\n")
+	code, _, stderr = runner(t, context.Background(), dir, "import", course, "--out", "course.md")
+	if code != exitBadInput || !strings.Contains(stderr, "course.md exists; --force overwrites it") || readFile(t, filepath.Join(dir, "course.md")) != "mine\n" {
+		t.Errorf("import over an existing file: exit %d, %s; want exit 2 and the file kept", code, stderr)
+	}
+	if code, _, stderr = runner(t, context.Background(), dir, "import", "--force", course, "--out", "course.md"); code != 0 || readFile(t, filepath.Join(dir, "course.md")) != want {
+		t.Errorf("import --force: exit %d %s; want the skeleton written", code, stderr)
+	}
+	writeFile(t, filepath.Join(dir, "bad.ipynb"), `{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"cell_type": "markdown", "source": "x"}, {"cell_type": "heading", "source": "y"}]}`)
+	code, _, stderr = runner(t, context.Background(), dir, "import", "bad.ipynb")
+	if code != exitBadInput || !strings.Contains(stderr, `bad.ipynb: cell 1: unknown cell_type "heading"`) {
+		t.Errorf("import of a bad notebook: exit %d, %s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "bad.md")); err == nil {
+		t.Error("a bad notebook left a lesson")
+	}
+}
+
+// TestExportColour: a cell rendered into the cache shows its output in colour in the notebook, and a cell whose
+// recorded output is not the cached run's shows the recorded text.
+func TestExportColour(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "colour.md")
+	writeFile(t, path, "# Colour\n\n"+cell(1, "", mainWith("fmt", `fmt.Println("\x1b[31mred\x1b[0m")`)))
+	if code, stdout, stderr := runner(t, context.Background(), dir, "render", "--no-html", "colour.md"); code != 0 {
+		t.Fatalf("render: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if code, stdout, stderr := runner(t, context.Background(), dir, "export", "--out", "nb", "colour.md"); code != 0 {
+		t.Fatalf("export: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if nb := readFile(t, filepath.Join(dir, "nb", "colour.ipynb")); !strings.Contains(nb, `"\u001b[31mred\u001b[0m\n"`) {
+		t.Errorf("the notebook lacks the coloured output:\n%s", nb)
+	}
+	src := readFile(t, path)
+	writeFile(t, path, strings.Replace(src, "\nred\n", "\nred, as the notes say\n", 1))
+	if code, stdout, stderr := runner(t, context.Background(), dir, "export", "--out", "nb", "colour.md"); code != 0 {
+		t.Fatalf("export: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if nb := readFile(t, filepath.Join(dir, "nb", "colour.ipynb")); !strings.Contains(nb, `"red, as the notes say\n"`) || strings.Contains(nb, `\u001b`) {
+		t.Errorf("the notebook must show the recorded output when the cache holds another:\n%s", nb)
+	}
+}

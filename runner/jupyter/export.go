@@ -1,0 +1,226 @@
+package jupyter
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"path"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"classnotes/runner/lesson"
+	"classnotes/runner/output"
+)
+
+// Lesson is what export needs of a lesson: the parsed file and what its cells ran.
+type Lesson struct {
+	Lesson *lesson.Lesson
+	Title  string            // the lesson's title (site.Title)
+	Code   map[int][]byte    // by cell number: the program's source (for src= cells, the file's contents)
+	Output map[int]string    // by cell number: the output to show, with colours when known (see StreamText)
+	Links  map[string]string // lesson file name (class16.md) to notebook file name (class16.ipynb)
+}
+
+// GoNB's kernel, as its kernel.json names it.
+var kernelspec = map[string]any{"display_name": "Go (gonb)", "language": "go", "name": "gonb"}
+
+// Export returns the notebook of l, the same bytes for the same lesson and outputs: prose as Markdown cells
+// split at the lesson's cells (front matter left out, its title kept as a heading), each In [N] as a code cell
+// adapted for GoNB, with execution_count N and its output as a stdout stream.
+func Export(l *Lesson) ([]byte, error) {
+	src := lesson.Markdown(l.Lesson.Source)
+	lines := lineStarts(src)
+	name := path.Base(l.Lesson.Path)
+	nb := &Notebook{NBFormat: 4, NBFormatMinor: 5, Metadata: map[string]any{
+		"kernelspec":    kernelspec,
+		"language_info": map[string]any{"name": "go", "file_extension": ".go", "mimetype": "text/x-go"},
+		"title":         l.Title,
+		"classnotes":    map[string]any{"lesson": name},
+	}}
+	add := func(c *Cell) {
+		c.ID = cellID(name, len(nb.Cells))
+		if c.Metadata == nil {
+			c.Metadata = map[string]any{}
+		}
+		nb.Cells = append(nb.Cells, c)
+	}
+	prose := func(md string) {
+		md = trimBlankLines(md)
+		if md == "" {
+			return
+		}
+		if len(nb.Cells) == 0 && !strings.HasPrefix(strings.TrimLeft(md, " "), "#") && l.Title != "" {
+			md = "# " + l.Title + "\n\n" + strings.TrimLeft(md, " ")
+		}
+		add(&Cell{CellType: "markdown", Source: Multiline(relink(md, l.Links))})
+	}
+	at := 0
+	for _, c := range l.Lesson.Cells {
+		start := lines[c.Pos.Line-1]
+		if start < at {
+			return nil, fmt.Errorf("%s: In [%d]: cells out of order", l.Lesson.Path, c.Number)
+		}
+		prose(string(src[at:start]))
+		end := c.Code.End
+		if c.Output != nil {
+			end = c.Output.End
+		}
+		at = lineEnd(src, end)
+		add(codeCell(l, c))
+	}
+	prose(string(src[at:]))
+	return nb.Encode()
+}
+
+// codeCell returns cell c as a GoNB code cell.
+func codeCell(l *Lesson, c *lesson.Cell) *Cell {
+	code, ok := l.Code[c.Number]
+	if !ok {
+		code = c.Code.Text(l.Lesson.Source)
+	}
+	code = bytes.ReplaceAll(code, []byte("\r\n"), []byte("\n"))
+	clause, at, body := splitPackage(string(code))
+	meta := map[string]any{"cell": c.Number}
+	if clause != "" {
+		meta["package_clause"] = clause
+		if at > 0 {
+			meta["package_at"] = at
+		}
+	}
+	if attrs := attrText(c.Attrs); attrs != "" {
+		meta["attrs"] = attrs
+	}
+	n := c.Number
+	cell := &Cell{CellType: "code", code: true, ExecutionCount: &n, Source: Multiline(strings.TrimSuffix(body, "\n")),
+		Metadata: map[string]any{"classnotes": meta}}
+	text, ok := l.Output[c.Number]
+	if !ok && c.Output != nil {
+		text = strings.ReplaceAll(string(c.Output.Fence.Text(l.Lesson.Source)), "\r\n", "\n")
+	}
+	if ok || c.Output != nil {
+		m := Multiline(text)
+		cell.Outputs = []*Output{{OutputType: "stream", Name: "stdout", Text: &m}}
+	}
+	return cell
+}
+
+var packageLine = regexp.MustCompile(`^package\s+main\s*(//.*)?$`)
+
+// splitPackage splits a program into its package clause, with the blank lines after it, and the rest. GoNB
+// writes its own package clause around a cell's code, so the notebook leaves the lesson's out; comments and
+// blank lines before the clause (doc comments, build constraints) stay, and at is the offset in rest where the
+// clause was. clause is "" when there is no package main line.
+func splitPackage(code string) (clause string, at int, rest string) {
+	lines := strings.SplitAfter(code, "\n")
+	for i, ln := range lines {
+		t := strings.TrimSpace(ln)
+		if packageLine.MatchString(t) {
+			j := i + 1
+			for j < len(lines) && strings.TrimSpace(lines[j]) == "" && lines[j] != "" {
+				j++
+			}
+			before := strings.Join(lines[:i], "")
+			return strings.Join(lines[i:j], ""), len(before), before + strings.Join(lines[j:], "")
+		}
+		if t != "" && !strings.HasPrefix(t, "//") {
+			break
+		}
+	}
+	return "", 0, code
+}
+
+// attrText returns a cell's attributes as written, without src= (the notebook holds the code itself).
+func attrText(a lesson.Attrs) string {
+	var s []string
+	for _, at := range a.List {
+		switch {
+		case at.Key == "src":
+		case at.Bare:
+			s = append(s, at.Key)
+		case strings.ContainsAny(at.Value, " \t\"") || at.Value == "":
+			s = append(s, at.Key+"="+strconv.Quote(at.Value))
+		default:
+			s = append(s, at.Key+"="+at.Value)
+		}
+	}
+	return strings.Join(s, " ")
+}
+
+// StreamText returns what a cell's output shows in the notebook: the program's raw output with its colours when
+// it is the run that recorded the text (the recorded text is exactly what raw, dropped and status make), and the
+// recorded text otherwise.
+func StreamText(recorded string, raw []byte, dropped int64, status string) string {
+	if raw == nil || output.Text(raw, dropped, status) != recorded {
+		return recorded
+	}
+	s := strings.ToValidUTF8(string(raw), "\uFFFD")
+	if s != "" && !strings.HasSuffix(s, "\n") {
+		s += "\n"
+	}
+	if dropped > 0 {
+		s += fmt.Sprintf("[output capped: %d more bytes dropped]\n", dropped)
+	}
+	if status != "" {
+		s += status + "\n"
+	}
+	return s
+}
+
+// mdLink finds Markdown link destinations ending in .md, with an optional #fragment.
+var mdLink = regexp.MustCompile(`(\]\(\s*<?)([^()\s<>]*?\.md)(#[^()\s<>]*)?([\s>)])`)
+
+// relink points links to other lessons at their notebooks.
+func relink(md string, links map[string]string) string {
+	return mdLink.ReplaceAllStringFunc(md, func(m string) string {
+		g := mdLink.FindStringSubmatch(m)
+		nb, ok := links[path.Base(g[2])]
+		if !ok || strings.Contains(g[2], "://") {
+			return m
+		}
+		return g[1] + path.Join(path.Dir(g[2]), nb) + g[3] + g[4]
+	})
+}
+
+// trimBlankLines removes the blank lines (spaces only, as front matter leaves) at the start and end of md.
+func trimBlankLines(md string) string {
+	for {
+		i := strings.IndexByte(md, '\n')
+		if i < 0 || strings.TrimSpace(md[:i]) != "" {
+			break
+		}
+		md = md[i+1:]
+	}
+	md = strings.TrimRight(md, " \t\r\n")
+	if strings.TrimSpace(md) == "" {
+		return ""
+	}
+	return md
+}
+
+// cellID derives a cell's id from the lesson's file name and the cell's index, so that exporting twice gives the
+// same bytes.
+func cellID(lessonName string, i int) string {
+	h := sha256.Sum256(fmt.Appendf(nil, "%s\x00%d", lessonName, i))
+	return hex.EncodeToString(h[:8])
+}
+
+// lineStarts returns the offset of the start of every line of src.
+func lineStarts(src []byte) []int {
+	starts := []int{0}
+	for i, b := range src {
+		if b == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
+	return starts
+}
+
+// lineEnd returns the offset just past the line ending at or after off.
+func lineEnd(src []byte, off int) int {
+	if i := bytes.IndexByte(src[off:], '\n'); i >= 0 {
+		return off + i + 1
+	}
+	return len(src)
+}

@@ -1,0 +1,227 @@
+package jupyter
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"classnotes/runner/lesson"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+func golden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (go test -update creates it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file (go test -update rewrites it); got:\n%s", path, got)
+	}
+}
+
+func parse(t *testing.T, path string) *lesson.Lesson {
+	t.Helper()
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := lesson.Parse(path, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+// small returns the small lesson of testdata as export sees it, In [2]'s output in colour.
+func small(t *testing.T) *Lesson {
+	l := parse(t, "testdata/small.md")
+	return &Lesson{Lesson: l, Title: "A small lesson", Links: map[string]string{"next.md": "next.ipynb", "small.md": "small.ipynb"},
+		Output: map[int]string{2: "\x1b[32mlistening\x1b[0m\nsignal: interrupt\n"}}
+}
+
+func TestExportGolden(t *testing.T) {
+	got, err := Export(small(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "testdata/small.ipynb", got)
+	again, err := Export(small(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, again) {
+		t.Error("two exports of the same lesson differ")
+	}
+	var nb Notebook
+	if err := json.Unmarshal(got, &nb); err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	for _, c := range nb.Cells {
+		if ids[c.ID] || c.ID == "" {
+			t.Errorf("cell id %q empty or repeated", c.ID)
+		}
+		ids[c.ID] = true
+	}
+	if md := string(nb.Cells[0].Source); !strings.HasPrefix(md, "# A small lesson\n\n") || !strings.Contains(md, "(next.ipynb#top)") ||
+		!strings.Contains(md, "(https://example.com/x.md)") || strings.Contains(md, "title:") {
+		t.Errorf("first Markdown cell: want the title, no front matter, the lesson link relinked, others kept; got\n%s", md)
+	}
+	if src := string(nb.Cells[1].Source); strings.Contains(src, "package main") || !strings.HasPrefix(src, "import \"fmt\"") {
+		t.Errorf("In [1]: want the package clause left out for GoNB; got\n%s", src)
+	}
+}
+
+// cellsOf returns, for each cell of l, what a round trip must keep: number, attributes, program and output.
+func cellsOf(t *testing.T, l *lesson.Lesson, code map[int][]byte) []string {
+	var out []string
+	for _, c := range l.Cells {
+		prog := string(c.Code.Text(l.Source))
+		if b, ok := code[c.Number]; ok {
+			prog = string(b)
+		}
+		rec := "(none)"
+		if c.Output != nil {
+			rec = string(c.Output.Fence.Text(l.Source))
+		}
+		out = append(out, strings.Join([]string{"In " + string(rune('0'+c.Number)), attrText(c.Attrs), prog, rec}, "\n--\n"))
+	}
+	return out
+}
+
+func roundTrip(t *testing.T, l *Lesson) {
+	t.Helper()
+	nb, err := Export(l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sk, err := Import("exported.ipynb", nb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sk.Go || len(sk.Dropped) > 0 {
+		t.Errorf("import of an exported notebook: Go=%v, dropped %q", sk.Go, sk.Dropped)
+	}
+	back, err := lesson.Parse("imported.md", sk.Lesson)
+	if err != nil {
+		t.Fatalf("the imported lesson does not parse: %v\n%s", err, sk.Lesson)
+	}
+	want, got := cellsOf(t, l.Lesson, l.Code), cellsOf(t, back, nil)
+	if len(want) != len(got) {
+		t.Fatalf("%d cells after the round trip, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if want[i] != got[i] {
+			t.Errorf("cell %d after the round trip:\n%s\nwant:\n%s", i, got[i], want[i])
+		}
+	}
+}
+
+func TestRoundTrip(t *testing.T) {
+	roundTrip(t, small(t))
+}
+
+// TestRoundTripLessons exports the real lessons, their src= cells with their files' contents, and imports them.
+func TestRoundTripLessons(t *testing.T) {
+	files, err := filepath.Glob("../../lessons/*.md")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no lessons: %v", err)
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			l := parse(t, f)
+			code := map[int][]byte{}
+			for _, c := range l.Cells {
+				if c.Attrs.Src != "" {
+					b, err := os.ReadFile(filepath.Join(filepath.Dir(f), c.Attrs.Src))
+					if err != nil {
+						t.Fatal(err)
+					}
+					code[c.Number] = b
+				}
+			}
+			roundTrip(t, &Lesson{Lesson: l, Title: "t", Code: code})
+		})
+	}
+}
+
+func TestImportPython(t *testing.T) {
+	data, err := os.ReadFile("testdata/course.ipynb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sk, err := Import("course.ipynb", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "testdata/course.md", sk.Lesson)
+	if sk.Go || sk.Language != "python" {
+		t.Errorf("Go=%v language=%q, want a python notebook", sk.Go, sk.Language)
+	}
+	if want := []string{"cell 4: output 1 is image/png"}; strings.Join(sk.Dropped, "|") != strings.Join(want, "|") {
+		t.Errorf("dropped %q, want %q", sk.Dropped, want)
+	}
+	md := string(sk.Lesson)
+	for _, want := range []string{"# Class 15 (20.11.2021)", "```python\nimport socket\n", "To be ported", "www.python.org\nIP = 151.101.8.223\n", "image/png"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("the skeleton lacks %q", want)
+		}
+	}
+	if strings.Contains(md, "\x1b") {
+		t.Error("the skeleton keeps escape sequences")
+	}
+	if l, err := lesson.Parse("course.md", sk.Lesson); err != nil || len(l.Cells) != 0 {
+		t.Errorf("the skeleton must parse as a lesson without cells: %v", err)
+	}
+}
+
+func TestImportBadInput(t *testing.T) {
+	nb := func(cells string) string {
+		return `{"nbformat": 4, "nbformat_minor": 5, "metadata": {"kernelspec": {"name": "python3", "language": "python"}}, "cells": [` + cells + `]}`
+	}
+	md := `{"cell_type": "markdown", "metadata": {}, "source": "# hi"}`
+	for _, tc := range []struct{ name, in, want string }{
+		{"not JSON", `{"cells": [`, "nb.ipynb: not JSON"},
+		{"not an object", `[1, 2]`, "nb.ipynb: not a notebook"},
+		{"nbformat 3", `{"nbformat": 3, "worksheets": []}`, "nbformat 3: only nbformat 4"},
+		{"no nbformat", `{"cells": []}`, "nbformat 0"},
+		{"unknown cell type", nb(md + `, {"cell_type": "widget", "metadata": {}, "source": ""}`), `cell 1: unknown cell_type "widget"`},
+		{"attachments", nb(`{"cell_type": "markdown", "metadata": {}, "source": "![x](attachment:a.png)", "attachments": {"a.png": {"image/png": "AA=="}}}`), "cell 0: has attachments"},
+		{"unknown output", nb(md + `, {"cell_type": "code", "metadata": {}, "execution_count": 1, "source": "1", "outputs": [{"output_type": "widget"}]}`), `cell 1: output 0: unknown output_type "widget"`},
+		{"bad source", nb(`{"cell_type": "markdown", "metadata": {}, "source": 3}`), "expected a string or a list of strings"},
+		{"null cell", nb(md + `, null`), "cell 1: null cell"},
+		{"two bad cells", nb(`{"cell_type": "x", "source": ""}, {"cell_type": "y", "source": ""}`), "(expected markdown, code or raw)\nnb.ipynb: cell 1: unknown cell_type \"y\""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Import("nb.ipynb", []byte(tc.in))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("got error %v, want one containing %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestImportGoKernel(t *testing.T) {
+	in := `{"nbformat": 4, "nbformat_minor": 5, "metadata": {"kernelspec": {"name": "gonb", "language": "go", "display_name": "Go (gonb)"}},
+	"cells": [{"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [], "source": "import \"fmt\"\n%%\nfmt.Println(1)"},
+	{"cell_type": "code", "execution_count": 1, "metadata": {}, "outputs": [{"output_type": "stream", "name": "stdout", "text": "x\n"}], "source": "func main() {}"}]}`
+	sk, err := Import("go.ipynb", []byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "In [2]:\n\n```go\npackage main\n\nimport \"fmt\"\nfunc main() {\nfmt.Println(1)\n}\n```\n\nIn [1]:\n\n```go\npackage main\n\nfunc main() {}\n```\n\nOut [1]:\n\n```text\nx\n```\n"
+	if string(sk.Lesson) != want {
+		t.Errorf("got\n%s\nwant\n%s", sk.Lesson, want)
+	}
+}
