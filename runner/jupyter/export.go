@@ -155,17 +155,7 @@ func StreamText(recorded string, raw []byte, dropped int64, status string) strin
 	if raw == nil || output.Text(raw, dropped, status) != recorded {
 		return recorded
 	}
-	s := strings.ToValidUTF8(string(raw), "\uFFFD")
-	if s != "" && !strings.HasSuffix(s, "\n") {
-		s += "\n"
-	}
-	if dropped > 0 {
-		s += fmt.Sprintf("[output capped: %d more bytes dropped]\n", dropped)
-	}
-	if status != "" {
-		s += status + "\n"
-	}
-	return s
+	return output.Ended(strings.ToValidUTF8(string(raw), "\uFFFD"), dropped, status)
 }
 
 // mdLink finds Markdown link destinations ending in .md, with an optional #fragment.

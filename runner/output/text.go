@@ -13,15 +13,20 @@ func Text(raw []byte, dropped int64, status string) string {
 	b := StripANSI(raw)
 	b = bytes.ReplaceAll(b, []byte("\r\n"), []byte("\n"))
 	b = bytes.ReplaceAll(b, []byte("\r"), []byte("\n"))
-	s := strings.ToValidUTF8(string(b), "\uFFFD")
-	if s != "" && !strings.HasSuffix(s, "\n") {
-		s += "\n"
+	return Ended(strings.ToValidUTF8(string(b), "\uFFFD"), dropped, status)
+}
+
+// Ended returns out, what a program printed as text, with a final line ending, then the line saying how many
+// bytes were cut when dropped is positive, then the status line when not empty: the end of what Text records.
+func Ended(out string, dropped int64, status string) string {
+	if out != "" && !strings.HasSuffix(out, "\n") {
+		out += "\n"
 	}
 	if dropped > 0 {
-		s += fmt.Sprintf("[output capped: %d more bytes dropped]\n", dropped)
+		out += fmt.Sprintf("[output capped: %d more bytes dropped]\n", dropped)
 	}
 	if status != "" {
-		s += status + "\n"
+		out += status + "\n"
 	}
-	return s
+	return out
 }

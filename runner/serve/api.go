@@ -98,13 +98,7 @@ func (s *Server) run(w http.ResponseWriter, r *http.Request) {
 	}
 	// The lesson as it is on disk this moment, not as the watcher last saw it: what runs, and what Accept will
 	// insist is still there, is the file the teacher sees in the editor.
-	l, loadErr := s.cfg.Engine.Load(sv.key, sv.file)
-	s.mu.Lock()
-	if loadErr == nil {
-		sv.lesson = l
-	}
-	sv.err = loadErr
-	s.mu.Unlock()
+	l, loadErr := s.loadNow(sv)
 	if loadErr != nil {
 		jsonError(w, http.StatusConflict, "the lesson does not load: "+loadErr.Error())
 		return

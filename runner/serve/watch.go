@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/fsnotify/fsnotify"
+
+	"classnotes/runner/notebook"
 )
 
 // debounce is how long the watcher waits after a change for more: an editor's save is several events (a
@@ -118,16 +120,22 @@ func (s *Server) reloadDirs(changed map[string]bool) {
 	}
 }
 
-// reload loads sv again and tells the pages.
-func (s *Server) reload(sv *served) {
+// loadNow loads sv as it is on disk now and keeps what it found: the lesson, or why it does not load (the last
+// lesson that loaded stays).
+func (s *Server) loadNow(sv *served) (*notebook.Lesson, error) {
 	l, err := s.cfg.Engine.Load(sv.key, sv.file)
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	if err == nil {
 		sv.lesson = l
 	}
 	sv.err = err
-	s.mu.Unlock()
-	if err != nil {
+	return l, err
+}
+
+// reload loads sv again and tells the pages.
+func (s *Server) reload(sv *served) {
+	if _, err := s.loadNow(sv); err != nil {
 		s.hub.send("error", map[string]any{"lesson": sv.key, "message": err.Error()})
 		return
 	}
