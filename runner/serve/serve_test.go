@@ -447,7 +447,11 @@ func TestReload(t *testing.T) {
 	if _, body := f.do(t, "GET", "/a.html", "", true); !strings.Contains(body, "A, edited") {
 		t.Errorf("the page does not show the edit")
 	}
-	if err := os.WriteFile(path, []byte("# A\n\nIn [1]:\n\n```go timeout=soon\n```\n"), 0o644); err != nil {
+	// Saved as editors save, by rename: a write in place could be seen half done, as an empty lesson.
+	if err := os.WriteFile(tmp, []byte("# A\n\nIn [1]:\n\n```go timeout=soon\n```\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
 		t.Fatal(err)
 	}
 	ev = next(t, events, "reload", "error")
