@@ -59,9 +59,12 @@ func pageName(base string) string { return strings.TrimSuffix(base, ".md") + ".h
 
 // writePage writes the page of lesson l, whose source is now src, showing how its cells went.
 func (s *siteWriter) writePage(l *notebook.Lesson, src []byte, results []*notebook.Result) error {
-	parsed, err := lesson.Parse(l.Name, src)
-	if err != nil {
-		return err
+	parsed := l.Source()
+	if !bytes.Equal(src, parsed.Source) { // written back: the page shows the lesson as it is now
+		var err error
+		if parsed, err = lesson.Parse(l.Name, src); err != nil {
+			return err
+		}
 	}
 	page := &site.Page{Lesson: parsed, Cells: map[int]*site.Cell{}, Links: s.pages}
 	failed := 0

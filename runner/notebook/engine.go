@@ -50,9 +50,6 @@ func New(cfg Config) (*Engine, error) {
 	return &Engine{cfg: cfg}, nil
 }
 
-// Offline reports whether the engine skips net cells.
-func (e *Engine) Offline() bool { return e.cfg.Offline }
-
 // Lesson is a lesson read, parsed and planned.
 type Lesson struct {
 	Name string     // the path as the user wrote it, used in messages

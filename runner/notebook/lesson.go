@@ -120,13 +120,6 @@ func withServers(p *plan.Plan, progs []*plan.Program) []*Result {
 	return append(results, newResults(progs)...)
 }
 
-// Errors of WriteBack that leave the lesson as it is on disk, for a reason the author can act on.
-var (
-	ErrChanged    = splice.ErrChanged
-	ErrReadOnly   = splice.ErrReadOnly
-	ErrHardLinked = splice.ErrHardLinked
-)
-
 // WriteBack splices the outputs of the cells that ran into l, and the contents of their src= files, and
 // replaces the lesson file when anything changed and the file is still the one read. A recorded output that
 // matches the fresh one after normalisation is kept byte for byte, so that host names, addresses and ports do

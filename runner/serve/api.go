@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 
 	"classnotes/runner/notebook"
@@ -142,7 +143,7 @@ func (s *Server) busy(lesson string, cell int) string {
 	}
 	if cell == 0 {
 		for k := range s.active {
-			if len(k) > len(lesson) && k[:len(lesson)+1] == lesson+"#" {
+			if strings.HasPrefix(k, lesson+"#") {
 				return "cells of this lesson are running; stop them first"
 			}
 		}

@@ -62,13 +62,16 @@ func (h *hub) subscribe() (<-chan []byte, func()) {
 		return ch, func() {}
 	}
 	h.subs[ch] = true
-	for _, rc := range h.running { // a page opened in the middle of runs catches up
-		ch <- encode("started", map[string]any{"lesson": rc.lesson, "cell": rc.cell, "run": rc.run})
-		if len(rc.sent) > 0 && len(ch) < cap(ch)-1 {
-			ch <- encode("output", map[string]any{"lesson": rc.lesson, "cell": rc.cell, "run": rc.run, "text": string(rc.sent)})
+	for _, rc := range h.running { // a page opened in the middle of runs catches up, as far as its buffer holds
+		msgs := [][]byte{encode("started", map[string]any{"lesson": rc.lesson, "cell": rc.cell, "run": rc.run})}
+		if len(rc.sent) > 0 {
+			msgs = append(msgs, encode("output", map[string]any{"lesson": rc.lesson, "cell": rc.cell, "run": rc.run, "text": string(rc.sent)}))
 		}
-		if len(ch) >= cap(ch)-2 {
-			break
+		for _, m := range msgs {
+			select {
+			case ch <- m:
+			default:
+			}
 		}
 	}
 	return ch, func() {

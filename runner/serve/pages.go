@@ -58,8 +58,9 @@ func (s *Server) pageHandler(w http.ResponseWriter, r *http.Request) {
 		writeHTML(w, page)
 		return
 	}
+	// Live panels, and controls for the teacher.
 	page := &site.Page{Lesson: l.Source(), Cells: map[int]*site.Cell{}, Links: links}
-	liven(page, sv.key, s.authorized(r))
+	page.Serve = &site.Serve{Lesson: sv.key, Teacher: s.authorized(r)}
 	var b bytes.Buffer
 	if err := site.WritePage(&b, page); err != nil {
 		jsonError(w, http.StatusInternalServerError, err.Error())

@@ -28,8 +28,8 @@ func (s *Server) Watch(ctx context.Context) error {
 	s.watchDirs(w, watched)
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
-	// What changed since the last reload: files by path, and their directories by path with a final separator.
-	changed := map[string]bool{}
+	changed := map[string]bool{} // the files changed since the last reload
+
 	for {
 		select {
 		case <-ctx.Done():
@@ -44,11 +44,10 @@ func (s *Server) Watch(ctx context.Context) error {
 				continue
 			}
 			changed[ev.Name] = true
-			changed[filepath.Dir(ev.Name)+string(filepath.Separator)] = true
 			timer.Reset(debounce)
 		case <-w.Errors:
 		case <-timer.C:
-			s.reloadDirs(changed)
+			s.reloadChanged(changed)
 			changed = map[string]bool{}
 			s.watchDirs(w, watched) // a lesson may now use another snippet
 		}
@@ -63,15 +62,18 @@ func ignored(path string) bool {
 		base == "4913" // vim's probe of a directory's writability
 }
 
-// affected reports whether a change in changed (see Watch) matters to the lesson: the lesson file itself, or any
-// file of the package of one of its src= cells.
+// affected reports whether a changed file matters to the lesson: it is the lesson file itself, or a file in
+// the package directory of one of its src= cells.
 func (sv *served) affected(changed map[string]bool) bool {
-	if changed[sv.file] {
-		return true
-	}
-	if sv.lesson != nil {
+	for f := range changed {
+		if f == sv.file {
+			return true
+		}
+		if sv.lesson == nil {
+			continue
+		}
 		for _, p := range sv.lesson.Plan.Programs {
-			if !p.IsInline() && changed[p.Dir+string(filepath.Separator)] {
+			if !p.IsInline() && filepath.Dir(f) == p.Dir {
 				return true
 			}
 		}
@@ -105,8 +107,8 @@ func (s *Server) watchDirs(w *fsnotify.Watcher, watched map[string]bool) {
 	}
 }
 
-// reloadDirs loads again the lessons that a change matters to, and tells the pages.
-func (s *Server) reloadDirs(changed map[string]bool) {
+// reloadChanged loads again the lessons that a change matters to, and tells the pages.
+func (s *Server) reloadChanged(changed map[string]bool) {
 	s.mu.Lock()
 	var todo []*served
 	for _, key := range s.order {
