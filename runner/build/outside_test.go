@@ -2,25 +2,17 @@ package build
 
 import (
 	"context"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"classnotes/runner/internal/lessontest"
 	"classnotes/runner/lesson"
 	"classnotes/runner/plan"
 )
 
-func write(t *testing.T, path, content string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
+var write = lessontest.Write
 
 // TestBuildOutsideModule builds, for a lesson in no Go module, an src= package of two files and an inline cell,
 // runs both, and records the messages of a package that does not compile and of one that is not a command.

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"classnotes/runner/internal/lessontest"
 	"classnotes/runner/run"
 )
 
@@ -27,13 +28,7 @@ func runner(t *testing.T, ctx context.Context, dir string, args ...string) (int,
 }
 
 // cell returns an inline cell numbered n with the given info attributes and Go program.
-func cell(n int, attrs, program string) string {
-	info := "go"
-	if attrs != "" {
-		info += " " + attrs
-	}
-	return fmt.Sprintf("In [%d]:\n\n```%s\n%s\n```\n\n", n, info, strings.TrimSpace(program))
-}
+var cell = lessontest.Cell
 
 // mainWith returns a program whose main function has body, importing imports.
 func mainWith(imports, body string) string {
@@ -46,15 +41,7 @@ func mainWith(imports, body string) string {
 	return b.String()
 }
 
-func writeFile(t *testing.T, path, content string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
+var writeFile = lessontest.Write
 
 func readFile(t *testing.T, path string) string {
 	t.Helper()

@@ -12,27 +12,12 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"classnotes/runner/internal/lessontest"
 )
 
 // freePort returns a loopback port that nothing listens on, for TCP and UDP alike.
-func freePort(t *testing.T) int {
-	t.Helper()
-	for range 20 {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		port := ln.Addr().(*net.TCPAddr).Port
-		pc, err := net.ListenPacket("udp", fmt.Sprintf("127.0.0.1:%d", port))
-		ln.Close()
-		if err == nil {
-			pc.Close()
-			return port
-		}
-	}
-	t.Fatal("no free port")
-	return 0
-}
+var freePort = lessontest.FreePort
 
 // portFree fails the test unless something can bind the port again, for TCP and UDP.
 func portFree(t *testing.T, port int) {

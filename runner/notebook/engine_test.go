@@ -15,24 +15,16 @@ import (
 	"time"
 
 	"classnotes/runner/cache"
+	"classnotes/runner/internal/lessontest"
 	"classnotes/runner/run"
 )
 
-// TestMain keeps the runner's temporary directory of this test process from outliving it.
-func TestMain(m *testing.M) {
-	code := m.Run()
-	run.Cleanup()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { lessontest.Main(m) }
 
-// cell returns an inline cell numbered n with the given attributes and program.
-func cell(n int, attrs, program string) string {
-	info := "go"
-	if attrs != "" {
-		info += " " + attrs
-	}
-	return fmt.Sprintf("In [%d]:\n\n```%s\n%s\n```\n\n", n, info, strings.TrimSpace(program))
-}
+var (
+	cell     = lessontest.Cell
+	freePort = lessontest.FreePort
+)
 
 // load writes src as a lesson in a temporary directory, outside any module, and loads it with an engine that
 // keeps its cache in another.
@@ -82,16 +74,6 @@ func (r *recorder) observe(ev Event) {
 		return
 	}
 	r.events = append(r.events, fmt.Sprintf("In [%d] %v", n, ev.Kind))
-}
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
 }
 
 const serverProgram = `package main

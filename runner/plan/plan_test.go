@@ -8,18 +8,11 @@ import (
 	"testing"
 	"time"
 
+	"classnotes/runner/internal/lessontest"
 	"classnotes/runner/lesson"
 )
 
-func write(t *testing.T, path, content string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
+var write = lessontest.Write
 
 // course makes a module with a lesson directory and a snippet; it returns the module's root.
 func course(t *testing.T) string {

@@ -17,26 +17,16 @@ import (
 	"time"
 
 	"classnotes/runner/cache"
+	"classnotes/runner/internal/lessontest"
 	"classnotes/runner/notebook"
 	"classnotes/runner/run"
 )
 
 const token = "t0k3n-for-tests"
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	run.Cleanup()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { lessontest.Main(m) }
 
-// cell returns an inline cell numbered n with the given attributes and program.
-func cell(n int, attrs, program string) string {
-	info := "go"
-	if attrs != "" {
-		info += " " + attrs
-	}
-	return fmt.Sprintf("In [%d]:\n\n```%s\n%s\n```\n\n", n, info, strings.TrimSpace(program))
-}
+var cell = lessontest.Cell
 
 func hello(word string) string {
 	return fmt.Sprintf("package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(%q) }\n", word)
@@ -327,12 +317,7 @@ func main() {
 // TestServerCell: a server cell keeps running after it is ready, its output streaming as clients connect; a
 // client run while it is down says so; Stop ends the server and frees its port.
 func TestServerCell(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
+	port := lessontest.FreePort(t)
 	server := fmt.Sprintf(`package main
 
 import (
@@ -388,6 +373,7 @@ func main() {
 	for i := range 2 {
 		// The server is up as long as it is not stopped: a client from outside connects too.
 		var conn net.Conn
+		var err error
 		for deadline := time.Now().Add(time.Minute); ; time.Sleep(20 * time.Millisecond) {
 			if conn, err = net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port)); err == nil || time.Now().After(deadline) {
 				break
