@@ -41,8 +41,12 @@ var subreaperOnce sync.Once
 // becomeSubreaper makes this process the reaper of its orphaned descendants (PR_SET_CHILD_SUBREAPER). It
 // cannot be undone, so it is done once, when the first program starts.
 func becomeSubreaper() {
-	subreaperOnce.Do(func() { unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) })
+	subreaperOnce.Do(func() { isSubreaper = unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == nil })
 }
+
+// isSubreaper is set once the runner is a child subreaper: then whatever its programs leave behind stays among
+// its descendants, and only those need their environments read.
+var isSubreaper bool
 
 // sysProcAttr puts the program in a new process group and has the kernel kill it if the thread that started
 // it ends, which happens when the runner dies, even by SIGKILL. Start keeps that thread alive as long as the
@@ -113,29 +117,55 @@ func procs() []*proc {
 // that are (or become) children of the runner, and returns when none is left, or after endGrace.
 func endLeftovers(marker string, pgid int) {
 	entry := MarkerVar + "=" + marker + "\x00"
-	end(func(p *proc) bool {
-		return pgid > 0 && p.pid != pgid && (p.pgid == pgid || p.hasEnv(entry))
+	end(func(ps []*proc) func(*proc) bool {
+		var ours map[int]bool // nil: any process may be one the program left (the runner is no subreaper)
+		if isSubreaper {
+			ours = descendants(ps, os.Getpid())
+		}
+		return func(p *proc) bool {
+			return p.pid != pgid && (p.pgid == pgid || (ours == nil || ours[p.pid]) && p.hasEnv(entry))
+		}
 	}, true)
+}
+
+// descendants returns the pids in ps that descend from the process root.
+func descendants(ps []*proc, root int) map[int]bool {
+	children := map[int][]int{}
+	for _, p := range ps {
+		children[p.ppid] = append(children[p.ppid], p.pid)
+	}
+	out := map[int]bool{}
+	for todo := children[root]; len(todo) > 0; {
+		pid := todo[len(todo)-1]
+		todo = todo[:len(todo)-1]
+		if !out[pid] {
+			out[pid] = true
+			todo = append(todo, children[pid]...)
+		}
+	}
+	return out
 }
 
 // endMarked kills the processes whose environment has a marker starting with one of the given prefixes. It does
 // not reap them: they are not children of the runner, and if one were, its status would belong to whoever
 // started it.
 func endMarked(prefixes []string) {
-	end(func(p *proc) bool {
-		for _, prefix := range prefixes {
-			if p.hasEnv(MarkerVar + "=" + prefix) {
-				return true
+	end(func([]*proc) func(*proc) bool {
+		return func(p *proc) bool {
+			for _, prefix := range prefixes {
+				if p.hasEnv(MarkerVar + "=" + prefix) {
+					return true
+				}
 			}
+			return false
 		}
-		return false
 	}, false)
 }
 
-// end kills with SIGKILL every process that match accepts, looking again until it finds none, and, when reap
+// end kills with SIGKILL every process that the matcher made for each look at the processes accepts, looking again until it finds none, and, when reap
 // is set, reaps those that are or become children of this process. It holds a pidfd to each process it kills,
 // so that a pid reused by an unrelated process is neither signalled nor waited for.
-func end(match func(*proc) bool, reap bool) {
+func end(matcher func(ps []*proc) func(*proc) bool, reap bool) {
 	killed := map[int]int{} // pid → pidfd, until the process is reaped or gone
 	defer func() {
 		for _, fd := range killed {
@@ -145,7 +175,9 @@ func end(match func(*proc) bool, reap bool) {
 	deadline := time.Now().Add(endGrace)
 	for {
 		found := false
-		for _, p := range procs() {
+		ps := procs()
+		match := matcher(ps)
+		for _, p := range ps {
 			if _, ok := killed[p.pid]; ok || !match(p) {
 				continue
 			}
