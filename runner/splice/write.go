@@ -89,23 +89,6 @@ func fileKind(m fs.FileMode) string {
 	return "mode " + m.String()
 }
 
-// WriteFile replaces the file at path, whose contents were old when read, with new, as Replace does. It knows
-// the file only as it is when WriteFile starts, so it misses an edit made and undone since the read; a caller
-// that read the file long before should keep the Original from ReadFile and call its Replace.
-func WriteFile(path string, old, new []byte) (written bool, err error) {
-	if bytes.Equal(old, new) {
-		return false, nil
-	}
-	o, err := ReadFile(path)
-	if err != nil {
-		return false, err
-	}
-	if !bytes.Equal(o.Bytes, old) {
-		return false, ErrChanged
-	}
-	return o.Replace(new)
-}
-
 // Replace replaces the file with new. It does nothing when new equals the bytes read. It refuses with
 // ErrChanged when the file on disk is not the one read (another file, or other contents, size or modification
 // time), with ErrReadOnly when it is read-only and with ErrHardLinked when it has other names. It writes new

@@ -1,6 +1,7 @@
 package splice
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -66,12 +67,28 @@ func noLeftovers(t *testing.T, dirs ...string) {
 	}
 }
 
+// writeFile replaces the file at path, whose contents were old when read, with new: ReadFile and Replace, as
+// a caller that reads the file just before writing it uses them.
+func writeFile(path string, old, new []byte) (written bool, err error) {
+	if bytes.Equal(old, new) {
+		return false, nil
+	}
+	o, err := ReadFile(path)
+	if err != nil {
+		return false, err
+	}
+	if !bytes.Equal(o.Bytes, old) {
+		return false, ErrChanged
+	}
+	return o.Replace(new)
+}
+
 func TestWriteFile(t *testing.T) {
 	t.Run("unchanged", func(t *testing.T) {
 		dir := t.TempDir()
 		path := filepath.Join(dir, "l.md")
 		setupFile(t, path, "old\n", 0o600)
-		written, err := WriteFile(path, []byte("old\n"), []byte("old\n"))
+		written, err := writeFile(path, []byte("old\n"), []byte("old\n"))
 		if written || err != nil {
 			t.Errorf("written %v, err %v; want false, nil", written, err)
 		}
@@ -87,7 +104,7 @@ func TestWriteFile(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			written, err := WriteFile(path, []byte("old\r\n"), []byte("new\r\n"))
+			written, err := writeFile(path, []byte("old\r\n"), []byte("new\r\n"))
 			if !written || err != nil {
 				t.Fatalf("written %v, err %v; want true, nil", written, err)
 			}
@@ -109,7 +126,7 @@ func TestWriteFile(t *testing.T) {
 		dir := t.TempDir()
 		path := filepath.Join(dir, "l.md")
 		setupFile(t, path, "edited by hand\n", 0o644)
-		written, err := WriteFile(path, []byte("as read\n"), []byte("spliced\n"))
+		written, err := writeFile(path, []byte("as read\n"), []byte("spliced\n"))
 		if written || !errors.Is(err, ErrChanged) {
 			t.Errorf("written %v, err %v; want false, ErrChanged", written, err)
 		}
@@ -130,7 +147,7 @@ func TestWriteFile(t *testing.T) {
 		if err := os.Symlink(filepath.Join("..", "real", "l.md"), link); err != nil {
 			t.Fatal(err)
 		}
-		written, err := WriteFile(link, []byte("old\n"), []byte("via link\n"))
+		written, err := writeFile(link, []byte("old\n"), []byte("via link\n"))
 		if !written || err != nil {
 			t.Fatalf("written %v, err %v; want true, nil", written, err)
 		}
@@ -142,7 +159,7 @@ func TestWriteFile(t *testing.T) {
 
 		// A change made through the link is seen too.
 		setupFile(t, target, "edited by hand\n", 0o600)
-		if _, err := WriteFile(link, []byte("via link\n"), []byte("again\n")); !errors.Is(err, ErrChanged) {
+		if _, err := writeFile(link, []byte("via link\n"), []byte("again\n")); !errors.Is(err, ErrChanged) {
 			t.Errorf("err %v, want ErrChanged", err)
 		}
 		checkFile(t, target, "edited by hand\n", 0o600, false)
@@ -151,7 +168,7 @@ func TestWriteFile(t *testing.T) {
 	t.Run("missing", func(t *testing.T) {
 		dir := t.TempDir()
 		path := filepath.Join(dir, "gone.md")
-		written, err := WriteFile(path, []byte("old\n"), []byte("new\n"))
+		written, err := writeFile(path, []byte("old\n"), []byte("new\n"))
 		if written || !errors.Is(err, fs.ErrNotExist) {
 			t.Errorf("written %v, err %v; want false, not exist", written, err)
 		}
