@@ -87,7 +87,7 @@ func exportLesson(l *notebook.Lesson, c *cache.Cache, links map[string]string) *
 		if p.Cell.Output == nil {
 			continue
 		}
-		recorded := strings.ReplaceAll(string(p.Cell.Output.Fence.Text(src.Source)), "\r\n", "\n")
+		recorded := p.Cell.Output.Recorded(src.Source)
 		jl.Output[n] = recorded
 		if e, ok := c.Output(p.Fingerprint); ok {
 			jl.Output[n] = jupyter.StreamText(recorded, e.Raw, e.Dropped, e.Status)

@@ -97,7 +97,7 @@ func codeCell(l *Lesson, c *lesson.Cell) *Cell {
 		Metadata: map[string]any{"classnotes": meta}}
 	text, ok := l.Output[c.Number]
 	if !ok && c.Output != nil {
-		text = strings.ReplaceAll(string(c.Output.Fence.Text(l.Lesson.Source)), "\r\n", "\n")
+		text = c.Output.Recorded(l.Lesson.Source)
 	}
 	if ok || c.Output != nil {
 		m := Multiline(text)

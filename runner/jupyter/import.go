@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"classnotes/runner/output"
+	"classnotes/runner/splice"
 )
 
 // CellError is a problem with one cell of a notebook.
@@ -126,22 +127,8 @@ func (im *importer) fence(info, body string) {
 	if body != "" && !strings.HasSuffix(body, "\n") {
 		body += "\n"
 	}
-	f := fenceFor(body)
+	f := splice.Fence(body)
 	im.block(f + info + "\n" + body + f)
-}
-
-// fenceFor returns a backtick fence longer than any backtick run in body.
-func fenceFor(body string) string {
-	longest, run := 0, 0
-	for _, r := range body {
-		if r == '`' {
-			run++
-			longest = max(longest, run)
-		} else {
-			run = 0
-		}
-	}
-	return strings.Repeat("`", max(3, longest+1))
 }
 
 func (im *importer) code(i int, c *Cell) error {

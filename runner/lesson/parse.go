@@ -55,6 +55,12 @@ type Fence struct {
 // Text returns the fence body as written.
 func (f Fence) Text(src []byte) []byte { return src[f.Body:f.BodyEnd] }
 
+// Recorded returns the recorded output's text, from the lesson's source src, with LF line endings: as the
+// runner compares and shows it, whatever the lesson's own line ending.
+func (o *Output) Recorded(src []byte) string {
+	return strings.ReplaceAll(string(o.Fence.Text(src)), "\r\n", "\n")
+}
+
 // Cell returns the cell numbered n, or nil.
 func (l *Lesson) Cell(n int) *Cell {
 	for _, c := range l.Cells {

@@ -1,7 +1,6 @@
 package notebook
 
 import (
-	"strings"
 	"time"
 
 	"classnotes/runner/build"
@@ -175,7 +174,7 @@ func Recorded(l *lesson.Lesson, c *lesson.Cell) (string, bool) {
 	if c.Output == nil {
 		return "", false
 	}
-	return strings.ReplaceAll(string(c.Output.Fence.Text(l.Source)), "\r\n", "\n"), true
+	return c.Output.Recorded(l.Source), true
 }
 
 // normalizer returns the normalisation of lesson l: the built-in rules and those of its front matter.

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"html"
 	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/alecthomas/chroma/v2"
@@ -132,7 +131,7 @@ func (r *nodeRenderer) writeRecorded(w util.BufWriter, c *lesson.Cell) {
 		// would swallow the rest of the output.
 		w.WriteString(terminal.Render(output.StripStrings(run.Raw)))
 	case c.Output != nil:
-		recorded := strings.ReplaceAll(string(c.Output.Fence.Text(r.page.Lesson.Source)), "\r\n", "\n")
+		recorded := c.Output.Recorded(r.page.Lesson.Source)
 		w.WriteString(html.EscapeString(recorded))
 	default:
 		w.WriteString(`<span class="none">no output recorded yet</span>`)
