@@ -80,12 +80,11 @@ type parser struct {
 	lines    *lineTable
 	errs     errorList
 	unclosed map[int]bool // fences already reported as unclosed, by offset
-	broken   map[int]bool // cells not returned because their code block seems unclosed, by number
 }
 
 // Parse parses the lesson src read from file. The error, if any, lists every problem found, sorted by position.
 func Parse(file string, src []byte) (*Lesson, error) {
-	p := &parser{file: file, src: src, lines: newLineTable(src), unclosed: map[int]bool{}, broken: map[int]bool{}}
+	p := &parser{file: file, src: src, lines: newLineTable(src), unclosed: map[int]bool{}}
 	if !utf8.Valid(src) {
 		off := invalidUTF8(src)
 		p.errs.add(file, p.lines.pos(off), "lesson is not valid UTF-8 (byte 0x%02x)", src[off])
@@ -105,6 +104,7 @@ var goldmarkParser = gmparser.NewParser(gmparser.WithBlockParsers(gmparser.Defau
 // walk finds the cells and outputs among the document's top-level blocks.
 func (p *parser) walk(l *Lesson, doc ast.Node) {
 	first := map[int]*Cell{}
+	broken := map[int]bool{} // cells not returned because their code block seems unclosed, by number
 	type pending struct {
 		n   int
 		pos Pos
@@ -133,7 +133,7 @@ func (p *parser) walk(l *Lesson, doc ast.Node) {
 				if writable {
 					l.Cells = append(l.Cells, c)
 				} else {
-					p.broken[num] = true
+					broken[num] = true
 				}
 				n = n.NextSibling() // the code block
 				continue
@@ -145,7 +145,7 @@ func (p *parser) walk(l *Lesson, doc ast.Node) {
 			if k := len(l.Cells); k > 0 && l.Cells[k-1].Number == num && l.Cells[k-1].Output == nil &&
 				isCode(n.PreviousSibling(), l.Cells[k-1]) {
 				l.Cells[k-1].Output = out
-			} else if !p.broken[num] { // the cell's own problem is reported already
+			} else if !broken[num] { // the cell's own problem is reported already
 				stray = append(stray, pending{num, pos})
 			}
 			n = n.NextSibling()

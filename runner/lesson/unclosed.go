@@ -72,10 +72,9 @@ func swallows(marker string, body []byte, cells bool) (int, string) {
 	return 0, ""
 }
 
-// fenceOpener reports whether line could open a fenced code block at the top level of a document, and
-// returns its run of fence characters and its info string, trimmed.
+// fenceOpener reports whether line, without its line ending, could open a fenced code block at the top level of
+// a document, and returns its run of fence characters and its info string, trimmed.
 func fenceOpener(line []byte) (run string, info string, ok bool) {
-	line = bytes.TrimRight(line, "\r")
 	n := indent(line)
 	if n > 3 {
 		return "", "", false
