@@ -75,21 +75,20 @@ type importer struct {
 
 // language returns the notebook's language, lower case; "" when it does not say.
 func language(meta map[string]any) string {
-	for _, key := range []string{"language_info", "kernelspec"} {
-		m, _ := meta[key].(map[string]any)
-		for _, field := range []string{"name", "language"} {
-			if key == "kernelspec" && field == "name" {
-				if s, _ := m[field].(string); s == "gonb" || strings.HasPrefix(s, "go") && len(s) <= 4 {
-					return "go"
-				}
-				continue
-			}
-			if s, _ := m[field].(string); s != "" {
-				return strings.ToLower(s)
-			}
-		}
+	info, _ := meta["language_info"].(map[string]any)
+	kernel, _ := meta["kernelspec"].(map[string]any)
+	field := func(m map[string]any, name string) string { s, _ := m[name].(string); return s }
+	switch {
+	case field(info, "name") != "":
+		return strings.ToLower(field(info, "name"))
+	case field(info, "language") != "":
+		return strings.ToLower(field(info, "language"))
 	}
-	return ""
+	// A kernel named "gonb" (GoNB) or with a short name starting with "go" ("go", "go1") runs Go.
+	if name := field(kernel, "name"); name == "gonb" || strings.HasPrefix(name, "go") && len(name) <= 4 {
+		return "go"
+	}
+	return strings.ToLower(field(kernel, "language"))
 }
 
 func (im *importer) cell(i int, c *Cell) error {
