@@ -10,7 +10,7 @@ import (
 	"classnotes/runner/lesson"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+var update = flag.Bool("update", false, "rewrite the golden files: those under testdata/, and chroma.css")
 
 func testPage(t *testing.T) *Page {
 	t.Helper()

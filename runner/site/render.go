@@ -1,7 +1,7 @@
 package site
 
 import (
-	"bytes"
+	_ "embed"
 	"html"
 	"strconv"
 	"sync"
@@ -9,7 +9,6 @@ import (
 	"github.com/alecthomas/chroma/v2"
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
 	"github.com/alecthomas/chroma/v2/lexers"
-	"github.com/alecthomas/chroma/v2/styles"
 	terminal "github.com/buildkite/terminal-to-html/v3"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/renderer"
@@ -31,6 +30,11 @@ func (r *nodeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 
 // formatter writes highlighted code with CSS classes, styled by the page's one stylesheet.
 var formatter = chromahtml.New(chromahtml.WithClasses(true), chromahtml.TabWidth(4))
+
+// noStyle is the style formatter is given. With classes the HTML it writes names classes only: what it works out
+// from the style would go into inline style attributes or a standalone page's CSS, neither of which it writes.
+// So an empty style draws the same bytes as any (TestNoStyle), without the init of chroma's styles package.
+var noStyle = chroma.MustNewStyle("classes", chroma.StyleEntries{})
 
 // lexerCache holds the lexer of each language name asked for, nil when there is none: lexers.Get falls back to
 // matching the name against every lexer's file-name globs, which cost a quarter of a warm render.
@@ -63,7 +67,7 @@ func highlight(w util.BufWriter, code, lang string) {
 	}
 	it, err := lexer.Tokenise(nil, code)
 	if err == nil {
-		err = formatter.Format(w, styles.Fallback, it)
+		err = formatter.Format(w, noStyle, it)
 	}
 	if err != nil {
 		w.WriteString(`<pre class="chroma"><code>` + html.EscapeString(code) + "</code></pre>\n")
@@ -139,10 +143,14 @@ func (r *nodeRenderer) writeRecorded(w util.BufWriter, c *lesson.Cell) {
 	w.WriteString("</pre>")
 }
 
-// chromaCSS returns the highlighting rules: a light style, and a dark one for dark screens.
+// highlightCSS holds the highlighting rules: a light style, and a dark one for dark screens. TestChromaCSS makes
+// chroma.css from chroma's styles, and notices when they change; the runner embeds the file rather than paying
+// for the styles package's init in every run, though only pages need the rules.
+//
+//go:embed chroma.css
+var highlightCSS string
+
+// chromaCSS returns the highlighting rules.
 func chromaCSS() string {
-	var light, dark bytes.Buffer
-	formatter.WriteCSS(&light, styles.Get("github"))
-	formatter.WriteCSS(&dark, styles.Get("github-dark"))
-	return light.String() + "\n@media (prefers-color-scheme: dark) {\n" + dark.String() + "}\n"
+	return highlightCSS
 }
