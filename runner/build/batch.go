@@ -3,48 +3,87 @@ package build
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
+	"go/parser"
+	"go/token"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"classnotes/runner/plan"
 )
 
-// batch is src= packages of one module, with distinct directory names, built by one go command: one start of
-// the go command and one module load instead of one per cell, and the compiler and linker of every package
-// scheduled together.
+// batch is programs of one module built by one go command: one start of the go command and one module load
+// instead of one per cell, and the compiler and linker of every package scheduled together. Its src= packages
+// have distinct directory names, since go build -o DIR/ names each executable after its directory.
 type batch struct {
-	module string
-	progs  []*plan.Program
+	module string          // "" for inline cells of lessons in no module, built in a temporary module
+	progs  []*plan.Program // src= packages
+	inline []*plan.Program // inline cells, one per build key
 }
 
-// batches groups the programs that can be built together: src= cells in a module, one per package.
-func batches(progs []*plan.Program) []*batch {
+// virtualDir is where, in a module, the inline cells of a batch appear to the go command, through an overlay:
+// nothing is written into the module. It starts with a dot, so no pattern of the module's own matches it.
+const virtualDir = ".classnotes-cells"
+
+// batches groups the programs that can be built together: src= packages of a module, one per package
+// directory, and the inline cells of each module, or of no module when goVersion can name the language
+// version of a temporary one. A group of one is left to be built alone.
+func batches(progs []*plan.Program, goVersion string) []*batch {
 	var out []*batch
 	open := map[string][]*batch{} // by module
-	seen := map[string]bool{}     // package directories already placed
-	for _, p := range progs {
-		if p.IsInline() || p.Module == "" || seen[p.Dir] {
-			continue
+	seen := map[string]bool{}     // package directories and inline build keys already placed
+	first := func(module string) *batch {
+		if len(open[module]) == 0 {
+			open[module] = []*batch{{module: module}}
+			out = append(out, open[module][0])
 		}
-		seen[p.Dir] = true
-		var into *batch
-		for _, b := range open[p.Module] {
-			if !b.has(filepath.Base(p.Dir)) {
-				into = b
-				break
-			}
-		}
-		if into == nil {
-			into = &batch{module: p.Module}
-			open[p.Module] = append(open[p.Module], into)
-			out = append(out, into)
-		}
-		into.progs = append(into.progs, p)
+		return open[module][0]
 	}
-	return out
+	for _, p := range progs {
+		switch {
+		case p.IsInline():
+			if seen[p.BuildKey] || usesCgo(p) || (p.Module == "" && moduleVersion(goVersion) == "") ||
+				(p.Module != "" && exists(filepath.Join(p.Module, virtualDir))) {
+				continue
+			}
+			seen[p.BuildKey] = true
+			b := first(p.Module)
+			b.inline = append(b.inline, p)
+		case p.Module != "" && !seen[p.Dir]:
+			seen[p.Dir] = true
+			var into *batch
+			for _, b := range open[p.Module] {
+				if !b.has(filepath.Base(p.Dir)) {
+					into = b
+					break
+				}
+			}
+			if into == nil {
+				into = &batch{module: p.Module}
+				open[p.Module] = append(open[p.Module], into)
+				out = append(out, into)
+			}
+			into.progs = append(into.progs, p)
+		}
+	}
+	kept := out[:0]
+	for _, b := range out {
+		if b.size() > 1 {
+			kept = append(kept, b)
+		}
+	}
+	return kept
 }
+
+func (b *batch) size() int { return len(b.progs) + len(b.inline) }
 
 func (b *batch) has(name string) bool {
 	for _, p := range b.progs {
@@ -55,32 +94,188 @@ func (b *batch) has(name string) bool {
 	return false
 }
 
-// buildBatch builds the packages of bt with one go command, into dir. It returns the executables by build key,
-// or nil when the command failed: the caller then builds each package alone, to get each one's messages.
-func (b *Builder) buildBatch(ctx context.Context, bt *batch, dir string) (map[string]string, time.Duration) {
-	args := append(append([]string{"build"}, Flags...), "-o", dir+string(filepath.Separator))
+// without returns the batch less the programs whose build keys are in keys.
+func (b *batch) without(keys map[string]bool) *batch {
+	rest := &batch{module: b.module}
+	for _, p := range b.progs {
+		if !keys[p.BuildKey] {
+			rest.progs = append(rest.progs, p)
+		}
+	}
+	for _, p := range b.inline {
+		if !keys[p.BuildKey] {
+			rest.inline = append(rest.inline, p)
+		}
+	}
+	return rest
+}
+
+// inlineNames names the inline cells' packages, and so their executables: names no src= package of the batch
+// has.
+func (b *batch) inlineNames() []string {
+	names := make([]string, len(b.inline))
+	k := 0
+	for i := range b.inline {
+		for names[i] == "" || b.has(names[i]) {
+			k++
+			names[i] = fmt.Sprintf("cell-%d", k)
+		}
+	}
+	return names
+}
+
+// batchResult is how one go command for a batch went: the executables by build key when it built, or the
+// build keys of the programs its messages name when it did not.
+type batchResult struct {
+	bins   map[string]string
+	blamed map[string]bool
+	took   time.Duration
+}
+
+// buildBatch builds the programs of bt with one go command, the executables into out, the inline cells'
+// sources under work. When the command fails, the caller builds each program alone, to get its own messages.
+func (b *Builder) buildBatch(ctx context.Context, bt *batch, out, work string) (*batchResult, error) {
+	args := append(append([]string{"build"}, Flags...), "-o", out+string(filepath.Separator))
+	dir := bt.module
+	pkgs := map[string]*plan.Program{} // by the package's directory, relative to dir
 	for _, p := range bt.progs {
 		rel, err := filepath.Rel(bt.module, p.Dir)
 		if err != nil {
-			return nil, 0
+			return nil, err
 		}
-		args = append(args, "./"+filepath.ToSlash(rel))
+		pkgs[filepath.ToSlash(rel)] = p
+	}
+	if len(bt.inline) > 0 {
+		inlineDir, flags, err := b.writeInline(bt, work, pkgs)
+		if err != nil {
+			return nil, err
+		}
+		if bt.module == "" {
+			dir = inlineDir
+		}
+		args = append(args, flags...)
+	}
+	for _, rel := range slices.Sorted(maps.Keys(pkgs)) {
+		args = append(args, "./"+rel)
 	}
 	cmd := exec.CommandContext(ctx, b.goCommand(), args...)
-	cmd.Dir = bt.module
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
+	cmd.Dir = dir
+	var msgs bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &msgs, &msgs
 	start := time.Now()
-	if err := cmd.Run(); err != nil {
-		return nil, time.Since(start)
+	err := cmd.Run()
+	r := &batchResult{took: time.Since(start)}
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
 	}
-	bins := map[string]string{}
-	for _, p := range bt.progs {
-		bin := filepath.Join(dir, filepath.Base(p.Dir))
+	if err != nil {
+		r.blamed = blamed(msgs.String(), pkgs)
+		return r, nil
+	}
+	r.bins = map[string]string{}
+	for rel, p := range pkgs {
+		bin := filepath.Join(out, filepath.Base(rel))
 		if _, err := os.Stat(bin); err != nil {
-			return nil, time.Since(start)
+			return &batchResult{took: r.took}, nil
 		}
-		bins[p.BuildKey] = bin
+		r.bins[p.BuildKey] = bin
 	}
-	return bins, time.Since(start)
+	return r, nil
+}
+
+// writeInline writes the inline cells of bt as packages under work, adds them to pkgs, and returns the
+// directory to run the go command in when bt has no module, and the go build flags that place them.
+//
+// In a module, an overlay makes each cell appear as a package in virtualDir of the module, so it imports what
+// a cell built alone there may import. In no module, they are packages of a temporary module. Either way the
+// compiler is told to name a cell's file ./main.go, as when the cell is built alone, so that panics print the
+// same paths whichever way a cell was built.
+func (b *Builder) writeInline(bt *batch, work string, pkgs map[string]*plan.Program) (string, []string, error) {
+	src := filepath.Join(work, "cells")
+	if strings.ContainsAny(src, " \t\n'\";=") {
+		return "", nil, fmt.Errorf("build: temporary directory %q has a character go build -gcflags cannot take", src)
+	}
+	overlay := map[string]string{}
+	var trims []string
+	for i, name := range bt.inlineNames() {
+		file := filepath.Join(src, name, "main.go")
+		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+			return "", nil, err
+		}
+		if err := os.WriteFile(file, bt.inline[i].Inline, 0o644); err != nil {
+			return "", nil, err
+		}
+		trims = append(trims, filepath.Dir(file)+"=>.")
+		rel := name
+		if bt.module != "" {
+			rel = virtualDir + "/" + name
+			overlay[filepath.Join(bt.module, virtualDir, name, "main.go")] = file
+		}
+		pkgs[rel] = bt.inline[i]
+	}
+	pattern := "./..."
+	flags := []string{}
+	if bt.module == "" {
+		mod := "module classnotes.cells\n\ngo " + moduleVersion(b.GoVersion) + "\n"
+		if err := os.WriteFile(filepath.Join(src, "go.mod"), []byte(mod), 0o644); err != nil {
+			return "", nil, err
+		}
+	} else {
+		pattern = "./" + virtualDir + "/..."
+		js, err := json.Marshal(map[string]any{"Replace": overlay})
+		if err != nil {
+			return "", nil, err
+		}
+		file := filepath.Join(work, "overlay.json")
+		if err := os.WriteFile(file, js, 0o644); err != nil {
+			return "", nil, err
+		}
+		flags = append(flags, "-overlay", file)
+	}
+	flags = append(flags, "-gcflags="+pattern+"=-trimpath="+strings.Join(trims, ";"))
+	return src, flags, nil
+}
+
+// blamed returns the build keys of the packages that the go command's messages name.
+func blamed(msgs string, pkgs map[string]*plan.Program) map[string]bool {
+	keys := map[string]bool{}
+	for rel, p := range pkgs {
+		for _, mark := range []string{rel + "/", "/" + rel + "\n"} {
+			if strings.Contains(msgs, mark) {
+				keys[p.BuildKey] = true
+			}
+		}
+	}
+	return keys
+}
+
+// usesCgo reports whether an inline cell imports "C": the files cgo generates would keep temporary paths in a
+// batch, so such a cell is built alone.
+func usesCgo(p *plan.Program) bool {
+	f, err := parser.ParseFile(token.NewFileSet(), "main.go", p.Inline, parser.ImportsOnly)
+	if err != nil {
+		return false
+	}
+	for _, imp := range f.Imports {
+		if path, _ := strconv.Unquote(imp.Path.Value); path == "C" {
+			return true
+		}
+	}
+	return false
+}
+
+var goVersionRE = regexp.MustCompile(`^go(1\.[0-9]+(\.[0-9]+|rc[0-9]+)?)$`)
+
+// moduleVersion returns the go line's version for a toolchain version ("go1.26.8" → "1.26.8"), or "" when it
+// is not a release's.
+func moduleVersion(goVersion string) string {
+	if m := goVersionRE.FindStringSubmatch(goVersion); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+func exists(path string) bool {
+	_, err := os.Lstat(path)
+	return err == nil
 }

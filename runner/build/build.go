@@ -39,11 +39,15 @@ type Builder struct {
 	Limit int          // builds at once; 0 means the number of CPUs
 	Go    string       // the go command; "" means "go" from PATH
 	Cache *cache.Cache // if not nil, executables are taken from it and kept in it, by build key
+
+	// GoVersion is the go command's version ("go1.26.8"): the language version of the temporary module in
+	// which inline cells of lessons in no module are built together. When it is "", each is built alone.
+	GoVersion string
 }
 
 // Build builds progs, results[i] being the build of progs[i]. Executables already in the cache are taken from
-// it; src= packages of a module are built together, several to a go command; the rest, and any package whose
-// batch failed, are built one by one, a few at a time. Programs with the same build key are built once.
+// it; the programs of a module (src= packages and inline cells) are built together, several to a go command;
+// the rest, and any program a failed batch names, are built one by one, a few at a time. Programs with the same build key are built once.
 func (b *Builder) Build(ctx context.Context, progs []*plan.Program) ([]*Result, error) {
 	done := map[string]*Result{} // by build key
 	var todo []*plan.Program
@@ -60,7 +64,7 @@ func (b *Builder) Build(ctx context.Context, progs []*plan.Program) ([]*Result, 
 		}
 		todo = append(todo, p)
 	}
-	for i, bt := range batches(todo) {
+	for i, bt := range batches(todo, b.GoVersion) {
 		if err := b.runBatch(ctx, bt, i, done); err != nil {
 			return nil, err
 		}
@@ -96,34 +100,50 @@ func (b *Builder) Build(ctx context.Context, progs []*plan.Program) ([]*Result, 
 	return results, nil
 }
 
-// runBatch builds one batch and records its executables in done; a failed batch records nothing.
+// runBatch builds one batch and records its executables in done. When the batch fails, the programs its
+// messages name are left to be built alone and the rest are tried once more together; whatever still fails
+// is left to be built alone too.
 func (b *Builder) runBatch(ctx context.Context, bt *batch, i int, done map[string]*Result) error {
-	dir := filepath.Join(b.Dir, fmt.Sprintf("batch%d", i))
+	for try := 0; try < 2 && bt.size() > 1; try++ {
+		r, err := b.tryBatch(ctx, bt, filepath.Join(b.Dir, fmt.Sprintf("batch%d.%d", i, try)), done)
+		if err != nil || r.bins != nil {
+			return err
+		}
+		if len(r.blamed) == 0 {
+			return nil
+		}
+		bt = bt.without(r.blamed)
+	}
+	return nil
+}
+
+// tryBatch runs one go command for bt, with work as its scratch directory, and records what it built.
+func (b *Builder) tryBatch(ctx context.Context, bt *batch, work string, done map[string]*Result) (*batchResult, error) {
+	out := filepath.Join(work, "bin")
 	if b.Cache != nil {
 		tmp, remove, err := b.Cache.BinaryTemp()
 		if err != nil {
-			return err
+			return nil, err
 		}
 		defer remove()
-		dir = filepath.Dir(tmp)
+		out = filepath.Dir(tmp)
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return nil, err
 	}
-	bins, took := b.buildBatch(ctx, bt, dir)
-	if ctx.Err() != nil {
-		return ctx.Err()
+	r, err := b.buildBatch(ctx, bt, out, work)
+	if err != nil || r.bins == nil {
+		return r, err
 	}
-	for key, bin := range bins {
+	for key, bin := range r.bins {
 		if b.Cache != nil {
-			var err error
 			if bin, err = b.Cache.PutBinary(key, bin); err != nil {
-				return err
+				return nil, err
 			}
 		}
-		done[key] = &Result{Binary: bin, Duration: took}
+		done[key] = &Result{Binary: bin, Duration: r.took}
 	}
-	return nil
+	return r, nil
 }
 
 func (b *Builder) limit() int {

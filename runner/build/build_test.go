@@ -36,19 +36,27 @@ func TestBatches(t *testing.T) {
 		prog("/m", "/m/snippets/tcp/client"),
 		prog("/m", "/m/snippets/udp/server"), // same name as tcp/server: another batch
 		prog("/m", "/m/snippets/tcp/client"), // the same package twice: built once
-		prog("/n", "/n/hello"),               // another module
-		{Inline: []byte("package main"), Module: "/m"},
-		prog("", "/loose/dir"), // no module
+		prog("/n", "/n/hello"),               // alone in another module: built alone
+		{Inline: []byte("package main"), Module: "/m", BuildKey: "i1"},
+		{Inline: []byte("package main"), Module: "/m", BuildKey: "i1"},                            // the same cell again: built once
+		{Inline: []byte("package main\nimport \"C\""), Module: "/m", BuildKey: "i2"},              // cgo: alone
+		{Inline: []byte("package main"), Module: "", BuildKey: "i3"},                              // no module
+		{Inline: []byte("package main\nfunc main() {}"), Module: "", BuildKey: "i4"},              // no module
+		{Inline: []byte("package main\nfunc main() { println() }"), Module: "/o", BuildKey: "i5"}, // alone in its module
+		prog("", "/loose/dir"),                                                                    // no module
 	}
 	var got []string
-	for _, b := range batches(progs) {
+	for _, b := range batches(progs, "go1.26.8") {
 		var names []string
 		for _, p := range b.progs {
 			names = append(names, p.Dir)
 		}
+		for _, p := range b.inline {
+			names = append(names, p.BuildKey)
+		}
 		got = append(got, b.module+": "+strings.Join(names, " "))
 	}
-	want := []string{"/m: /m/snippets/tcp/server /m/snippets/tcp/client", "/m: /m/snippets/udp/server", "/n: /n/hello"}
+	want := []string{"/m: /m/snippets/tcp/server /m/snippets/tcp/client i1", ": i3 i4"} // /m/snippets/udp/server: alone
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("batches:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}

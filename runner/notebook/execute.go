@@ -55,7 +55,7 @@ func (x *execution) run(ctx context.Context, results []*Result) (err error) {
 	for i, r := range results {
 		progs[i] = r.Program
 	}
-	builds, err := (&build.Builder{Dir: work, Cache: x.e.cfg.Cache}).Build(ctx, progs)
+	builds, err := (&build.Builder{Dir: work, Cache: x.e.cfg.Cache, GoVersion: x.e.tc.GoVersion}).Build(ctx, progs)
 	if err != nil {
 		return err
 	}
