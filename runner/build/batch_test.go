@@ -143,3 +143,42 @@ func TestBatchBlame(t *testing.T) {
 		t.Errorf("go commands: want the batch, the batch less the bad cell, the bad cell alone; got\n%s", strings.Join(cmds, "\n"))
 	}
 }
+
+// TestStdNotice checks that a build is noticed as slow when Go's build cache has no standard library built
+// with the programs' flags (an empty cache stands for a new Go version), and is not otherwise.
+func TestStdNotice(t *testing.T) {
+	prog := &plan.Program{Inline: []byte(cellPrograms[2]), BuildKey: "k"}
+	var notices []string
+	b := &Builder{Dir: t.TempDir(), Notice: func(s string) { notices = append(notices, s) }}
+	if _, err := b.Build(context.Background(), []*plan.Program{prog}); err != nil { // the first may notice
+		t.Fatal(err)
+	}
+	notices = nil
+	if _, err := b.Build(context.Background(), []*plan.Program{prog}); err != nil {
+		t.Fatal(err)
+	}
+	if len(notices) != 0 {
+		t.Errorf("noticed after the standard library was built: %q", notices)
+	}
+
+	real, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	empty := filepath.Join(t.TempDir(), "gocache")
+	coldGo := filepath.Join(t.TempDir(), "go")
+	write(t, coldGo, "#!/bin/sh\nGOCACHE='"+empty+"' exec '"+real+"' \"$@\"\n")
+	if err := os.Chmod(coldGo, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	notices = nil
+	b = &Builder{Dir: t.TempDir(), Go: coldGo, Notice: func(s string) { notices = append(notices, s); cancel() }}
+	if _, err := b.Build(ctx, []*plan.Program{prog}); err != context.Canceled {
+		t.Errorf("Build: %v; want it canceled by the notice", err)
+	}
+	if len(notices) != 1 || notices[0] != StdNotice {
+		t.Errorf("with an empty build cache: notices %q", notices)
+	}
+}

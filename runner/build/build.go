@@ -43,12 +43,42 @@ type Builder struct {
 	// GoVersion is the go command's version ("go1.26.8"): the language version of the temporary module in
 	// which inline cells of lessons in no module are built together. When it is "", each is built alone.
 	GoVersion string
+
+	// Notice, if not nil, is told when a build has to compile the standard library first, which takes a
+	// minute where a build takes a second: it is called at most once per Build, while the build goes on.
+	Notice func(string)
+}
+
+// StdNotice is what Notice is told when the standard library is compiled first.
+const StdNotice = "compiling Go's standard library with -trimpath first, once for this Go version: this build takes a while"
+
+// checkStd asks the go command, while the build goes on, whether the standard library is built yet with the
+// programs' flags. Go's build cache keeps it apart from what a plain go build uses (-trimpath changes every
+// file name the compiler records), so it is compiled again once per Go version, however warm the cache. The
+// returned channel is closed when the check is done.
+func (b *Builder) checkStd(ctx context.Context) <-chan struct{} {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := os.MkdirAll(b.Dir, 0o755); err != nil {
+			return
+		}
+		args := append(append([]string{"list"}, Flags...), "-f", "{{.Stale}}", "runtime")
+		cmd := exec.CommandContext(ctx, b.goCommand(), args...)
+		cmd.Dir = b.Dir
+		out, err := cmd.Output()
+		if err == nil && strings.TrimSpace(string(out)) == "true" {
+			b.Notice(StdNotice)
+		}
+	}()
+	return done
 }
 
 // Build builds progs, results[i] being the build of progs[i]. Executables already in the cache are taken from
 // it; the programs of a module (src= packages and inline cells) are built together, several to a go command;
-// the rest, and any program a failed batch names, are built one by one, a few at a time. Programs with the same build key are built once.
-func (b *Builder) Build(ctx context.Context, progs []*plan.Program) ([]*Result, error) {
+// the rest, and any program a failed batch names, are built one by one, a few at a time. Programs with the
+// same build key are built once.
+func (b *Builder) Build(ctx context.Context, progs []*plan.Program) (results []*Result, err error) {
 	done := map[string]*Result{} // by build key
 	var todo []*plan.Program
 	for _, p := range progs {
@@ -63,6 +93,10 @@ func (b *Builder) Build(ctx context.Context, progs []*plan.Program) ([]*Result, 
 			}
 		}
 		todo = append(todo, p)
+	}
+	if len(todo) > 0 && b.Notice != nil {
+		checked := b.checkStd(ctx)
+		defer func() { <-checked }()
 	}
 	for i, bt := range batches(todo, b.GoVersion) {
 		if err := b.runBatch(ctx, bt, i, done); err != nil {
@@ -93,7 +127,7 @@ func (b *Builder) Build(ctx context.Context, progs []*plan.Program) ([]*Result, 
 	for i, p := range single {
 		done[p.BuildKey] = singles[i]
 	}
-	results := make([]*Result, len(progs))
+	results = make([]*Result, len(progs))
 	for i, p := range progs {
 		results[i] = done[p.BuildKey]
 	}

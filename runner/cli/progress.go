@@ -34,6 +34,10 @@ func (p *progress) observe(ev notebook.Event) {
 		p.start(ev.Lesson, ev.Result)
 	case notebook.CellDone, notebook.CellCached:
 		p.cell(ev.Lesson, ev.Result)
+	case notebook.Notice:
+		if !p.quiet {
+			p.printf("%s: %s\n", ev.Lesson.Name, ev.Text)
+		}
 	}
 }
 

@@ -83,6 +83,10 @@ func (a *App) runObserver(l *notebook.Lesson, keep bool) notebook.Observer {
 	return func(ev notebook.Event) {
 		mu.Lock()
 		defer mu.Unlock()
+		if ev.Kind == notebook.Notice {
+			fmt.Fprintf(a.Stderr, "%s: %s\n", l.Name, ev.Text)
+			return
+		}
 		r := ev.Result
 		c := r.Cell()
 		switch ev.Kind {

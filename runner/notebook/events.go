@@ -17,6 +17,7 @@ const (
 	CellCached                     // the cell does not run: its code is unchanged and its run is in the cache
 	ServerReady                    // a background cell is ready: the cells after it may talk to it
 	ServerStopped                  // a background cell has ended, stopped by the runner or by itself
+	Notice                         // something about the lesson's run as a whole, in Text, for the user
 )
 
 func (k EventKind) String() string {
@@ -33,6 +34,8 @@ func (k EventKind) String() string {
 		return "ready"
 	case ServerStopped:
 		return "stopped"
+	case Notice:
+		return "notice"
 	}
 	return fmt.Sprintf("EventKind(%d)", int(k))
 }
@@ -43,6 +46,7 @@ type Event struct {
 	Lesson *Lesson
 	Result *Result // the cell's result so far; complete for CellDone, CellCached and ServerStopped
 	Output []byte  // for CellOutput: what the program printed, escape sequences kept; the observer may keep it
+	Text   string  // for Notice; Result is nil
 }
 
 // Observer receives events as a lesson runs.

@@ -185,6 +185,10 @@ func (s *Server) execute(ctx context.Context, key string, rs *runState, l *noteb
 		s.mu.Unlock()
 	}()
 	obs := func(ev notebook.Event) {
+		if ev.Kind == notebook.Notice {
+			s.hub.send("notice", map[string]any{"lesson": key, "cell": rs.cell, "run": rs.id, "message": ev.Text})
+			return
+		}
 		n := ev.Result.Cell().Number
 		switch ev.Kind {
 		case notebook.CellStarted:

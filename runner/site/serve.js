@@ -478,6 +478,7 @@
     end,
     reload: () => reload(),
     error: showError,
+    notice: (e) => say(e.cell, e.message, true),
     servers: (e) => showDown(e.cell, e.down),
   };
   const conn = document.querySelector(".conn");
