@@ -46,16 +46,10 @@ func (x *execution) emit(kind EventKind, r *Result) {
 // is done. When a background cell fails to get ready, the cells after it are not run. The error is for the
 // runner's own failures and for ctx being done; how each cell went is in its result.
 func (x *execution) run(ctx context.Context, results []*Result) (err error) {
-	work, err := run.TempDir("build-")
-	if err != nil {
-		return err
+	builds, work, err := x.build(ctx, results)
+	if work != "" {
+		defer os.RemoveAll(work)
 	}
-	defer os.RemoveAll(work)
-	progs := make([]*plan.Program, len(results))
-	for i, r := range results {
-		progs[i] = r.Program
-	}
-	builds, err := (&build.Builder{Dir: work, Cache: x.e.cfg.Cache, GoVersion: x.e.tc.GoVersion}).Build(ctx, progs)
 	if err != nil {
 		return err
 	}
@@ -69,8 +63,8 @@ func (x *execution) run(ctx context.Context, results []*Result) (err error) {
 		}
 	}()
 	blocked := ""
-	for i, r := range results {
-		r.Build = builds[i]
+	for _, r := range results {
+		r.Build = builds[r]
 		switch {
 		case ctx.Err() != nil:
 			return ctx.Err()
@@ -78,7 +72,7 @@ func (x *execution) run(ctx context.Context, results []*Result) (err error) {
 			r.NotRun = blocked
 			x.emit(CellDone, r)
 			continue
-		case x.e.cfg.Offline && r.Cell().Attrs.Net:
+		case x.skipped(r):
 			r.Skipped = "needs the internet (net), and --offline"
 			x.emit(CellDone, r)
 			continue
@@ -106,6 +100,41 @@ func (x *execution) run(ctx context.Context, results []*Result) (err error) {
 	}
 	x.wait(ctx, servers)
 	return nil
+}
+
+// skipped reports whether r is not to run at all: a net cell, offline.
+func (x *execution) skipped(r *Result) bool { return x.e.cfg.Offline && r.Cell().Attrs.Net }
+
+// build builds the programs of the results that are to run, in a temporary directory made only when one is
+// (and returned, for the caller to remove once the programs, which may be in it, are done).
+func (x *execution) build(ctx context.Context, results []*Result) (builds map[*Result]*build.Result, work string, err error) {
+	var toBuild []*Result
+	var progs []*plan.Program
+	for _, r := range results {
+		if !x.skipped(r) {
+			toBuild = append(toBuild, r)
+			progs = append(progs, r.Program)
+		}
+	}
+	builds = map[*Result]*build.Result{}
+	if len(progs) == 0 {
+		return builds, "", nil
+	}
+	if work, err = run.TempDir("build-"); err != nil {
+		return nil, "", err
+	}
+	b := &build.Builder{Dir: work, Cache: x.e.cfg.Cache, GoVersion: x.e.tc.GoVersion}
+	if x.obs != nil {
+		b.Notice = func(text string) { x.obs(Event{Kind: Notice, Lesson: x.l, Text: text}) }
+	}
+	built, err := b.Build(ctx, progs)
+	if err != nil {
+		return nil, work, err
+	}
+	for i, r := range toBuild {
+		builds[r] = built[i]
+	}
+	return builds, work, nil
 }
 
 // wait keeps the servers running while x holds them: until the hold is released, ctx is done, or every server

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -29,7 +30,7 @@ func Short(fp string) string { return fp[:min(ShortLen, len(fp))] }
 // file of an src= cell's package directory), the go.mod and go.sum it builds with, and the toolchain. The
 // fingerprint adds the attributes that change how the program runs. Packages that the program imports from its
 // module are not covered.
-func (p *Program) fingerprint(tc Toolchain) error {
+func (p *Program) fingerprint(tc Toolchain, modules moduleFiles) error {
 	h := sha256.New()
 	fmt.Fprintf(h, "classnotes build 1\x00%s\x00%s\x00%s\x00%s\x00", tc.GoVersion, tc.GOOS, tc.GOARCH, tc.BuildFlags)
 	if p.IsInline() {
@@ -42,11 +43,11 @@ func (p *Program) fingerprint(tc Toolchain) error {
 		}
 	}
 	if p.Module != "" {
-		for _, name := range []string{"go.mod", "go.sum"} {
-			if err := hashFile(h, filepath.Join(p.Module, name), name); err != nil && !os.IsNotExist(err) {
-				return err
-			}
+		files, err := modules.get(p.Module)
+		if err != nil {
+			return err
 		}
+		h.Write(files)
 	}
 	p.BuildKey = hex.EncodeToString(h.Sum(nil))
 
@@ -55,6 +56,24 @@ func (p *Program) fingerprint(tc Toolchain) error {
 	fmt.Fprintf(h, "classnotes run 1\x00%s\x00%v\x00%t\x00%v\x00", p.BuildKey, p.Timeout, a.Background, a.Ready)
 	p.Fingerprint = hex.EncodeToString(h.Sum(nil))
 	return nil
+}
+
+// moduleFiles holds, by module directory, what a program's build key covers of its module: go.mod and
+// go.sum, as hashFile writes them. A lesson's programs mostly share one module, read once.
+type moduleFiles map[string][]byte
+
+func (m moduleFiles) get(module string) ([]byte, error) {
+	if b, ok := m[module]; ok {
+		return b, nil
+	}
+	var b bytes.Buffer
+	for _, name := range []string{"go.mod", "go.sum"} {
+		if err := hashFile(&b, filepath.Join(module, name), name); err != nil && !os.IsNotExist(err) {
+			return nil, err
+		}
+	}
+	m[module] = b.Bytes()
+	return m[module], nil
 }
 
 // hashDir hashes the name and contents of every regular file in dir, in name order.
@@ -78,7 +97,7 @@ func hashDir(h hash.Hash, dir string) error {
 	return nil
 }
 
-func hashFile(h hash.Hash, path, name string) error {
+func hashFile(h io.Writer, path, name string) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err

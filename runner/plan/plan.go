@@ -88,8 +88,9 @@ func Make(l *lesson.Lesson, file string, opt Options) (*Plan, error) {
 	if len(errs) > 0 {
 		return p, errors.Join(errs...)
 	}
+	modules := moduleFiles{}
 	for _, prog := range p.Programs {
-		if err := prog.fingerprint(opt.Toolchain); err != nil {
+		if err := prog.fingerprint(opt.Toolchain, modules); err != nil {
 			return p, fmt.Errorf("%s: In [%d]: fingerprint: %w", l.Path, prog.Cell.Number, err)
 		}
 	}
