@@ -74,8 +74,17 @@ func (b browserTab) do(what string, actions ...chromedp.Action[chromedp.Void]) {
 func (b browserTab) wait(expr string) {
 	b.t.Helper()
 	poll := chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(2*time.Minute))
-	if _, err := chromedp.Run(b.ctx, poll); err != nil {
-		b.t.Fatalf("waiting for %s: %v", expr, err)
+	for try := 1; ; try++ {
+		_, err := chromedp.Run(b.ctx, poll)
+		// A page that was just navigated to can still be replacing its JavaScript context, which a loaded
+		// machine shows as this error: poll again, in the new context.
+		if err != nil && try < 5 && strings.Contains(err.Error(), "Cannot find context with specified id") {
+			continue
+		}
+		if err != nil {
+			b.t.Fatalf("waiting for %s: %v", expr, err)
+		}
+		return
 	}
 }
 
