@@ -338,3 +338,21 @@ func TestNewChecksConfig(t *testing.T) {
 		}
 	}
 }
+
+// TestOfflineNetCell checks that, offline, a net cell is skipped without being built (its code here does not
+// compile), while the cell after it is built and runs.
+func TestOfflineNetCell(t *testing.T) {
+	e, l := load(t, cell(1, "net", "package main\n\nfunc main() { offline() }")+
+		cell(2, "", "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"ran\") }"))
+	e.cfg.Offline = true
+	results, err := e.Render(context.Background(), l, false, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := results[0]; r.Skipped == "" || r.Build != nil {
+		t.Errorf("the net cell: skipped %q, build %+v", r.Skipped, r.Build)
+	}
+	if r := results[1]; !r.Ran() || r.Text != "ran\n" {
+		t.Errorf("the other cell: %s, printed %q", r.Outcome(), r.Text)
+	}
+}
