@@ -43,8 +43,9 @@
 // Each cold render takes turns with the go builds it is compared with, so that both meet the machine in the
 // same state, and every edit is new, so that neither finds the other's work in a cache.
 //
-// Peak RSS is the highest VmHWM of any runner process in the timed runs (not the go commands or programs it
-// starts).
+// Peak RSS is the highest VmHWM of any runner process (not the go commands or programs it starts), sampled in
+// one more, untimed, run of each measurement: the sampler reads /proc every millisecond, which would slow the
+// timed runs.
 package main
 
 import (
@@ -74,6 +75,7 @@ type env struct {
 	dir, syn, repo, runner, cache string
 	edits                         int
 	peakRSS                       int64 // kilobytes, the highest VmHWM sampled of a runner process
+	sampleRSS                     bool  // sample the runner's memory: only in runs that are not timed
 }
 
 func (e *env) render(dir string, args ...string) error {
@@ -128,18 +130,18 @@ func bench() error {
 
 	e.peakRSS = 0 // the figures below leave out the setup's first renders
 	fmt.Fprintln(os.Stderr, "measuring the repository's lessons…")
-	repoWarm, err := median(func() error { return e.render(e.repo, "--offline", "lessons/") })
+	repoWarm, err := e.median(func() error { return e.render(e.repo, "--offline", "lessons/") })
 	if err != nil {
 		return err
 	}
-	repoNoHTML, err := median(func() error { return e.render(e.repo, "--offline", "--no-html", "lessons/") })
+	repoNoHTML, err := e.median(func() error { return e.render(e.repo, "--offline", "--no-html", "lessons/") })
 	if err != nil {
 		return err
 	}
 	servers, err := e.startServers(progs)
 	var repoGoRun time.Duration
 	if err == nil {
-		repoGoRun, err = median(func() error { return e.goRunRepo(clients) })
+		repoGoRun, err = e.median(func() error { return e.goRunRepo(clients) })
 	}
 	stopServers(servers)
 	if err != nil {
@@ -147,11 +149,11 @@ func bench() error {
 	}
 
 	fmt.Fprintln(os.Stderr, "measuring the synthetic lessons…")
-	warm, err := median(func() error { return e.render(e.syn, "lessons/small.md") })
+	warm, err := e.median(func() error { return e.render(e.syn, "lessons/small.md") })
 	if err != nil {
 		return err
 	}
-	cold, goBuild, err := medianPair(func() error {
+	cold, goBuild, err := e.medianPair(func() error {
 		if err := e.editSnippets(); err != nil {
 			return err
 		}
@@ -165,7 +167,7 @@ func bench() error {
 	if err != nil {
 		return err
 	}
-	coldInline, goBuildEach, err := medianPair(func() error {
+	coldInline, goBuildEach, err := e.medianPair(func() error {
 		if err := e.editInlineLesson(); err != nil {
 			return err
 		}
@@ -179,11 +181,11 @@ func bench() error {
 	if err != nil {
 		return err
 	}
-	goRun, err := median(e.goRunAll)
+	goRun, err := e.median(e.goRunAll)
 	if err != nil {
 		return err
 	}
-	exe, err := median(e.execAll)
+	exe, err := e.median(e.execAll)
 	if err != nil {
 		return err
 	}
@@ -191,11 +193,11 @@ func bench() error {
 	if err := e.render(e.syn, "lessons/small.md"); err != nil {
 		return err
 	}
-	force, err := median(func() error { return e.render(e.syn, "--force", "lessons/small.md") })
+	force, err := e.median(func() error { return e.render(e.syn, "--force", "lessons/small.md") })
 	if err != nil {
 		return err
 	}
-	big, err := median(func() error { return e.render(e.syn, "lessons/big") })
+	big, err := e.median(func() error { return e.render(e.syn, "lessons/big") })
 	if err != nil {
 		return err
 	}

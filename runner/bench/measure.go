@@ -20,11 +20,12 @@ func (e *env) run(dir, name string, args ...string) error {
 	}
 	stop := make(chan struct{})
 	sampled := make(chan int64)
-	if name == e.runner {
+	sample := name == e.runner && e.sampleRSS
+	if sample {
 		go func() { sampled <- watchRSS(cmd.Process.Pid, stop) }()
 	}
 	err := cmd.Wait()
-	if name == e.runner {
+	if sample {
 		close(stop)
 		e.peakRSS = max(e.peakRSS, <-sampled)
 	}
@@ -66,8 +67,16 @@ func timeOnce(f func() error) (time.Duration, error) {
 	return time.Since(start), err
 }
 
-// median runs f -runs times and returns the median duration.
-func median(f func() error) (time.Duration, error) {
+// sampled runs f once more, untimed, sampling the memory of the runners it starts: the sampler reads /proc
+// every millisecond, which would slow the timed runs on a machine of two cores.
+func (e *env) sampled(f func() error) error {
+	e.sampleRSS = true
+	defer func() { e.sampleRSS = false }()
+	return f()
+}
+
+// median runs f -runs times and returns the median duration, then once more to sample memory.
+func (e *env) median(f func() error) (time.Duration, error) {
 	var ds []time.Duration
 	for range *runs {
 		d, err := timeOnce(f)
@@ -76,12 +85,12 @@ func median(f func() error) (time.Duration, error) {
 		}
 		ds = append(ds, d)
 	}
-	return middle(ds), nil
+	return middle(ds), e.sampled(f)
 }
 
 // medianPair runs f and g in turn, -runs times each, and returns the median duration of each: both meet the
-// machine in the same state.
-func medianPair(f, g func() error) (time.Duration, time.Duration, error) {
+// machine in the same state. f runs once more to sample memory.
+func (e *env) medianPair(f, g func() error) (time.Duration, time.Duration, error) {
 	var fs, gs []time.Duration
 	for range *runs {
 		d, err := timeOnce(f)
@@ -94,7 +103,7 @@ func medianPair(f, g func() error) (time.Duration, time.Duration, error) {
 		}
 		gs = append(gs, d)
 	}
-	return middle(fs), middle(gs), nil
+	return middle(fs), middle(gs), e.sampled(f)
 }
 
 func middle(ds []time.Duration) time.Duration {
