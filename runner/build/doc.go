@@ -6,4 +6,13 @@
 // -buildvcs=false, and -ldflags=-s -w: no symbol table and no DWARF, which debuggers use and programs do not.
 // Panics and runtime.Caller read the pclntab, which stays, so a cell prints exactly what its own program would;
 // the link is about a quarter faster.
+//
+// The programs of one module are built by one go command: src= packages by their directories, inline cells
+// as packages that an -overlay places in a directory of the module that does not exist on disk (nothing is
+// written into the teacher's module), or, for lessons in no module, as packages of a temporary one. The
+// compiler is told to name an inline cell's file ./main.go, as when it is built alone, so a panic prints the
+// same whichever way the cell was built. What still differs is the main package's path that
+// runtime/debug.ReadBuildInfo reports: command-line-arguments alone, the overlay package's path in a batch.
+// When a batch fails, the programs its messages name are built alone, for their own messages, and the rest
+// together again.
 package build

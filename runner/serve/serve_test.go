@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"classnotes/runner/build"
 	"classnotes/runner/cache"
 	"classnotes/runner/internal/lessontest"
 	"classnotes/runner/notebook"
@@ -519,4 +520,23 @@ func TestRunsFileOnDisk(t *testing.T) {
 	if _, out := until(t, events, 1, "end"); out != "after\n" {
 		t.Errorf("ran %q, want the program on disk", out)
 	}
+}
+
+// TestNotice: a run whose build must first compile the standard library (an empty Go build cache stands for a
+// new Go version) tells the page so, naming the cell; the run can be stopped meanwhile.
+func TestNotice(t *testing.T) {
+	t.Setenv("GOCACHE", t.TempDir())
+	f := newFixture(t, false, map[string]string{"a.md": cell(1, "", hello("hi"))})
+	events := f.events(t)
+	if code, body := f.do(t, "POST", "/api/run", `{"lesson":"a.md","cell":1}`, true); code != http.StatusAccepted {
+		t.Fatalf("run: %d %s", code, body)
+	}
+	ev := next(t, events, "notice")
+	if ev.data["message"] != build.StdNotice || ev.data["cell"] != 1.0 || ev.data["lesson"] != "a.md" {
+		t.Errorf("notice: %v", ev.data)
+	}
+	if code, body := f.do(t, "POST", "/api/stop", `{"lesson":"a.md","cell":1}`, true); code != http.StatusOK {
+		t.Fatalf("stop: %d %s", code, body)
+	}
+	until(t, events, 1, "end")
 }
