@@ -146,6 +146,9 @@ func (b *Builder) buildBatch(ctx context.Context, bt *batch, out, work string) (
 		pkgs[filepath.ToSlash(rel)] = p
 	}
 	if len(bt.inline) > 0 {
+		if !flagSafe(work) {
+			return &batchResult{}, nil // each program is built alone
+		}
 		inlineDir, flags, err := b.writeInline(bt, work, pkgs)
 		if err != nil {
 			return nil, err
@@ -192,9 +195,6 @@ func (b *Builder) buildBatch(ctx context.Context, bt *batch, out, work string) (
 // same paths whichever way a cell was built.
 func (b *Builder) writeInline(bt *batch, work string, pkgs map[string]*plan.Program) (string, []string, error) {
 	src := filepath.Join(work, "cells")
-	if strings.ContainsAny(src, " \t\n'\";=") {
-		return "", nil, fmt.Errorf("build: temporary directory %q has a character go build -gcflags cannot take", src)
-	}
 	overlay := map[string]string{}
 	var trims []string
 	for i, name := range bt.inlineNames() {
@@ -235,6 +235,11 @@ func (b *Builder) writeInline(bt *batch, work string, pkgs map[string]*plan.Prog
 	flags = append(flags, "-gcflags="+pattern+"=-trimpath="+strings.Join(trims, ";"))
 	return src, flags, nil
 }
+
+// flagSafe reports whether path can be named in a -gcflags=-trimpath value, which the go command splits at
+// spaces and quotes and the compiler at semicolons and "=>". A temporary directory under a TMPDIR with such
+// characters makes each inline cell be built alone.
+func flagSafe(path string) bool { return !strings.ContainsAny(path, " \t\n'\";=>") }
 
 // blamed returns the build keys of the packages that the go command's messages name.
 func blamed(msgs string, pkgs map[string]*plan.Program) map[string]bool {

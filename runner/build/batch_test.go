@@ -182,3 +182,24 @@ func TestStdNotice(t *testing.T) {
 		t.Errorf("with an empty build cache: notices %q", notices)
 	}
 }
+
+// TestBatchOddTempDir: under a temporary directory whose name -gcflags cannot carry, inline cells are built
+// alone, and still built.
+func TestBatchOddTempDir(t *testing.T) {
+	var progs []*plan.Program
+	for i, src := range cellPrograms[:2] {
+		progs = append(progs, &plan.Program{Inline: []byte(src), BuildKey: string(rune('a' + i))})
+	}
+	goCmd, log := countingGo(t)
+	dir := filepath.Join(t.TempDir(), "a b;c")
+	results, err := (&Builder{Dir: dir, Go: goCmd, GoVersion: goVersion(t)}).Build(context.Background(), progs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if outs := runAll(t, results); !strings.HasPrefix(outs[0], "one ./main.go ") || !strings.HasPrefix(outs[1], "two\n") {
+		t.Errorf("printed %q", outs)
+	}
+	if cmds := goCommands(t, log); len(cmds) != 2 {
+		t.Errorf("go commands: want one per cell, got\n%s", strings.Join(cmds, "\n"))
+	}
+}
