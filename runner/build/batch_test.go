@@ -203,3 +203,15 @@ func TestBatchOddTempDir(t *testing.T) {
 		t.Errorf("go commands: want one per cell, got\n%s", strings.Join(cmds, "\n"))
 	}
 }
+
+func TestStdImports(t *testing.T) {
+	progs := []*plan.Program{
+		{Inline: []byte("package main\n\nimport (\n\t\"fmt\"\n\t\"C\"\n\t\"example.com/x\"\n\tlib \"h/lib\"\n)\n")},
+		{SrcFile: "s/main.go", Src: []byte("package main\n\nimport \"net/http\"\n")},
+		{Inline: []byte("not Go")},
+	}
+	got := strings.Join(stdImports(progs), " ")
+	if want := "fmt h/lib net/http runtime"; got != want {
+		t.Errorf("stdImports: %q, want %q", got, want)
+	}
+}

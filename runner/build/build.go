@@ -6,10 +6,13 @@ import (
 	"fmt"
 	"go/parser"
 	"go/token"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -49,29 +52,55 @@ type Builder struct {
 	Notice func(string)
 }
 
-// StdNotice is what Notice is told when the standard library is compiled first.
+// StdNotice is what Notice is told when standard library packages are compiled first.
 const StdNotice = "compiling Go's standard library with -trimpath first, once for this Go version: this build takes a while"
 
-// checkStd asks the go command, while the build goes on, whether the standard library is built yet with the
-// programs' flags. Go's build cache keeps it apart from what a plain go build uses (-trimpath changes every
-// file name the compiler records), so it is compiled again once per Go version, however warm the cache. The
-// returned channel is closed when the check is done.
-func (b *Builder) checkStd(ctx context.Context) <-chan struct{} {
+// checkStd asks the go command, while the build of progs goes on, whether the standard library packages they
+// import are built yet with the programs' flags. Go's build cache keeps them apart from what a plain go build
+// uses (-trimpath changes every file name the compiler records), so each is compiled again once per Go
+// version, however warm the cache: seconds for net/http, a minute for all that a server imports. The returned
+// channel is closed when the check is done.
+func (b *Builder) checkStd(ctx context.Context, progs []*plan.Program) <-chan struct{} {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		if err := os.MkdirAll(b.Dir, 0o755); err != nil {
 			return
 		}
-		args := append(append([]string{"list"}, Flags...), "-f", "{{.Stale}}", "runtime")
+		args := append(append([]string{"list", "-e"}, Flags...), "-f", "{{if and .Standard .Stale}}stale{{end}}")
+		args = append(args, stdImports(progs)...)
 		cmd := exec.CommandContext(ctx, b.goCommand(), args...)
-		cmd.Dir = b.Dir
+		cmd.Dir = b.Dir // outside any module: only the standard library is asked about
 		out, err := cmd.Output()
-		if err == nil && strings.TrimSpace(string(out)) == "true" {
+		if err == nil && strings.Contains(string(out), "stale") {
 			b.Notice(StdNotice)
 		}
 	}()
 	return done
+}
+
+// stdImports returns the import paths of progs that may be the standard library's (their first element has no
+// dot), always with runtime, which every program needs. For an src= program, only its src file is read.
+func stdImports(progs []*plan.Program) []string {
+	paths := map[string]bool{"runtime": true}
+	for _, p := range progs {
+		src := p.Inline
+		if !p.IsInline() {
+			src = p.Src
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), "main.go", src, parser.ImportsOnly)
+		if err != nil {
+			continue
+		}
+		for _, imp := range f.Imports {
+			path, err := strconv.Unquote(imp.Path.Value)
+			first, _, _ := strings.Cut(path, "/")
+			if err == nil && path != "C" && !strings.Contains(first, ".") {
+				paths[path] = true
+			}
+		}
+	}
+	return slices.Sorted(maps.Keys(paths))
 }
 
 // Build builds progs, results[i] being the build of progs[i]. Executables already in the cache are taken from
@@ -95,7 +124,7 @@ func (b *Builder) Build(ctx context.Context, progs []*plan.Program) (results []*
 		todo = append(todo, p)
 	}
 	if len(todo) > 0 && b.Notice != nil {
-		checked := b.checkStd(ctx)
+		checked := b.checkStd(ctx, todo)
 		defer func() { <-checked }()
 	}
 	for i, bt := range batches(todo, b.GoVersion) {
