@@ -34,9 +34,12 @@ type batch struct {
 const virtualDir = ".classnotes-cells"
 
 // batches groups the programs that can be built together: src= packages of a module, one per package
-// directory, and the inline cells of each module, or of no module when goVersion can name the language
-// version of a temporary one. A group of one is left to be built alone.
-func batches(progs []*plan.Program, goVersion string) []*batch {
+// directory, and the inline cells of each module, or of no module, that can be built in a batch exactly as
+// alone (see alone). Inline cells are batched only when goVersion names a release, whose language version the
+// cells then get as when built alone, and when goFlags, the go command's GOFLAGS, sets no -gcflags or
+// -overlay, which the batch's own would replace. A group of one is left to be built alone.
+func batches(progs []*plan.Program, goVersion, goFlags string) []*batch {
+	inlineOK := langVersion(goVersion) != "" && !strings.Contains(goFlags, "-gcflags") && !strings.Contains(goFlags, "-overlay")
 	var out []*batch
 	open := map[string][]*batch{} // by module
 	seen := map[string]bool{}     // package directories and inline build keys already placed
@@ -50,8 +53,7 @@ func batches(progs []*plan.Program, goVersion string) []*batch {
 	for _, p := range progs {
 		switch {
 		case p.IsInline():
-			if seen[p.BuildKey] || usesCgo(p) || (p.Module == "" && moduleVersion(goVersion) == "") ||
-				(p.Module != "" && exists(filepath.Join(p.Module, virtualDir))) {
+			if !inlineOK || seen[p.BuildKey] || alone(p) || (p.Module != "" && exists(filepath.Join(p.Module, virtualDir))) {
 				continue
 			}
 			seen[p.BuildKey] = true
@@ -232,7 +234,7 @@ func (b *Builder) writeInline(bt *batch, work string, pkgs map[string]*plan.Prog
 		}
 		flags = append(flags, "-overlay", file)
 	}
-	flags = append(flags, "-gcflags="+pattern+"=-trimpath="+strings.Join(trims, ";"))
+	flags = append(flags, "-gcflags="+pattern+"=-lang="+langVersion(b.GoVersion)+" -trimpath="+strings.Join(trims, ";"))
 	return src, flags, nil
 }
 
@@ -254,28 +256,41 @@ func blamed(msgs string, pkgs map[string]*plan.Program) map[string]bool {
 	return keys
 }
 
-// usesCgo reports whether an inline cell imports "C": the files cgo generates would keep temporary paths in a
-// batch, so such a cell is built alone.
-func usesCgo(p *plan.Program) bool {
+// alone reports whether an inline cell must be built alone, because as a package of its module in a batch it
+// could print something else or compile where it does not alone: it imports "C" (the files cgo generates would
+// keep temporary paths), runtime/debug (ReadBuildInfo names the main package's path and module, and the batch's
+// -gcflags), or a package with an internal element (allowed from inside the module, not from a cell alone).
+func alone(p *plan.Program) bool {
 	f, err := parser.ParseFile(token.NewFileSet(), "main.go", p.Inline, parser.ImportsOnly)
 	if err != nil {
-		return false
+		return false // the compiler says what is wrong, in the batch's messages, and then alone
 	}
 	for _, imp := range f.Imports {
-		if path, _ := strconv.Unquote(imp.Path.Value); path == "C" {
+		path, _ := strconv.Unquote(imp.Path.Value)
+		if path == "C" || path == "runtime/debug" || slices.Contains(strings.Split(path, "/"), "internal") {
 			return true
 		}
 	}
 	return false
 }
 
-var goVersionRE = regexp.MustCompile(`^go(1\.[0-9]+(\.[0-9]+|rc[0-9]+)?)$`)
+var goVersionRE = regexp.MustCompile(`^go((1\.[0-9]+)(\.[0-9]+|rc[0-9]+)?)$`)
 
 // moduleVersion returns the go line's version for a toolchain version ("go1.26.8" → "1.26.8"), or "" when it
 // is not a release's.
 func moduleVersion(goVersion string) string {
 	if m := goVersionRE.FindStringSubmatch(goVersion); m != nil {
 		return m[1]
+	}
+	return ""
+}
+
+// langVersion returns the language version of a toolchain version ("go1.26.8" → "go1.26"), or "" when it is
+// not a release's. A cell built alone, outside its module, gets it; the compiler's -lang gives it to a cell
+// in a batch, which would otherwise get its module's go line (and, below go 1.22, the old loop variables).
+func langVersion(goVersion string) string {
+	if m := goVersionRE.FindStringSubmatch(goVersion); m != nil {
+		return "go" + m[2]
 	}
 	return ""
 }

@@ -29,13 +29,20 @@ func countingGo(t *testing.T) (goCmd, log string) {
 	return goCmd, log
 }
 
+// goCommands returns the go build commands logged.
 func goCommands(t *testing.T, log string) []string {
 	t.Helper()
 	b, err := os.ReadFile(log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+	var builds []string
+	for _, cmd := range strings.Split(strings.TrimSuffix(string(b), "\n"), "\n") {
+		if strings.HasPrefix(cmd, "build ") {
+			builds = append(builds, cmd)
+		}
+	}
+	return builds
 }
 
 // goVersion is the go command's version, as the engine passes it.
@@ -48,11 +55,13 @@ func goVersion(t *testing.T) string {
 	return strings.TrimSpace(string(out))
 }
 
-// cellPrograms are inline cells that print where their file is, as runtime.Caller and a panic see it.
+// cellPrograms are inline cells that print where their file is, as runtime.Caller and a panic see it, and
+// what their loop variables are, which a module's go line below 1.22 would change.
 var cellPrograms = []string{
 	"package main\n\nimport (\n\t\"fmt\"\n\t\"runtime\"\n)\n\nfunc main() {\n\t_, file, line, _ := runtime.Caller(0)\n\tfmt.Println(\"one\", file, line)\n}\n",
 	"package main\n\nimport \"fmt\"\n\nfunc main() {\n\tfmt.Println(\"two\")\n\tvar a []int\n\t_ = a[3]\n}\n",
 	"package main\n\nimport (\n\t\"fmt\"\n\t\"net\"\n)\n\nfunc main() { fmt.Println(\"three\", net.IPv4len) }\n",
+	"package main\n\nimport \"fmt\"\n\nfunc main() {\n\tvar fs []func()\n\tfor i := 0; i < 3; i++ {\n\t\tfs = append(fs, func() { fmt.Print(i) })\n\t}\n\tfor _, f := range fs {\n\t\tf()\n\t}\n\tfmt.Println()\n}\n",
 }
 
 // runAll runs each built program and returns what it printed, stdout and stderr together.
@@ -70,8 +79,8 @@ func runAll(t *testing.T, results []*Result) []string {
 }
 
 // TestBatchInline builds inline cells, of a lesson in a module and of one in none, with one go command, and
-// checks that each program prints exactly what it prints when built alone, file names in panics included, and
-// that nothing was written into the module.
+// checks that each program prints exactly what it prints when built alone, file names in panics and loop
+// variables under a module's go line of 1.21 included, and that nothing was written into the module.
 func TestBatchInline(t *testing.T) {
 	version := goVersion(t)
 	for _, inModule := range []bool{true, false} {
@@ -79,7 +88,7 @@ func TestBatchInline(t *testing.T) {
 			module := ""
 			if inModule {
 				module = t.TempDir()
-				write(t, filepath.Join(module, "go.mod"), "module example.com/m\n\ngo 1.26\n")
+				write(t, filepath.Join(module, "go.mod"), "module example.com/m\n\ngo 1.21\n")
 			}
 			var progs []*plan.Program
 			for i, src := range cellPrograms {
@@ -103,8 +112,8 @@ func TestBatchInline(t *testing.T) {
 					t.Errorf("cell %d built in a batch printed\n%s\nbuilt alone:\n%s", i, batched[i], want)
 				}
 			}
-			if !strings.Contains(batched[1], "\t./main.go:8 ") {
-				t.Errorf("the panic does not name ./main.go:8:\n%s", batched[1])
+			if !strings.Contains(batched[1], "\t./main.go:8 ") || batched[3] != "012\n" {
+				t.Errorf("the panic does not name ./main.go:8, or the loop variables are shared:\n%s%s", batched[1], batched[3])
 			}
 			if inModule {
 				entries, err := os.ReadDir(module)
@@ -129,7 +138,7 @@ func TestBatchBlame(t *testing.T) {
 	}
 	goCmd, log := countingGo(t)
 	work := t.TempDir()
-	results, err := (&Builder{Dir: work, Go: goCmd}).Build(context.Background(), progs)
+	results, err := (&Builder{Dir: work, Go: goCmd, GoVersion: goVersion(t)}).Build(context.Background(), progs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +148,7 @@ func TestBatchBlame(t *testing.T) {
 	runAll(t, results[1:])
 	cmds := goCommands(t, log)
 	packages := func(cmd string) int { return strings.Count(cmd, " ./.classnotes-cells/") }
-	if len(cmds) != 3 || packages(cmds[0]) != 4 || packages(cmds[1]) != 3 || !strings.HasSuffix(cmds[2], "/main.go") {
+	if len(cmds) != 3 || packages(cmds[0]) != 5 || packages(cmds[1]) != 4 || !strings.HasSuffix(cmds[2], "/main.go") {
 		t.Errorf("go commands: want the batch, the batch less the bad cell, the bad cell alone; got\n%s", strings.Join(cmds, "\n"))
 	}
 }

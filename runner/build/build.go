@@ -127,7 +127,7 @@ func (b *Builder) Build(ctx context.Context, progs []*plan.Program) (results []*
 		checked := b.checkStd(ctx, todo)
 		defer func() { <-checked }()
 	}
-	for i, bt := range batches(todo, b.GoVersion) {
+	for i, bt := range batches(todo, b.GoVersion, b.goFlags(ctx, todo)) {
 		if err := b.runBatch(ctx, bt, i, done); err != nil {
 			return nil, err
 		}
@@ -283,6 +283,24 @@ func (b *Builder) build(ctx context.Context, p *plan.Program, dir string) (*Resu
 		return r, fmt.Errorf("go build: %w", err)
 	}
 	return r, nil
+}
+
+// goFlags returns the go command's GOFLAGS, from the environment or its env file, when progs have inline cells
+// that a batch could build; "" otherwise, or when it cannot say.
+func (b *Builder) goFlags(ctx context.Context, progs []*plan.Program) string {
+	if !slices.ContainsFunc(progs, (*plan.Program).IsInline) {
+		return ""
+	}
+	if err := os.MkdirAll(b.Dir, 0o755); err != nil {
+		return "-gcflags"
+	}
+	cmd := exec.CommandContext(ctx, b.goCommand(), "env", "GOFLAGS")
+	cmd.Dir = b.Dir // outside any module, whose go line could make the go command look for another toolchain
+	out, err := cmd.Output()
+	if err != nil {
+		return "-gcflags" // unknown: as if it set some, so that no inline cell is batched
+	}
+	return string(out)
 }
 
 func (b *Builder) goCommand() string {

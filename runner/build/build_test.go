@@ -46,7 +46,13 @@ func TestBatches(t *testing.T) {
 		prog("", "/loose/dir"),                                                                    // no module
 	}
 	var got []string
-	for _, b := range batches(progs, "go1.26.8") {
+	if got := batches(progs, "go1.26.8", "-gcflags=all=-N"); len(got) != 1 || len(got[0].inline) != 0 {
+		t.Errorf("with GOFLAGS=-gcflags, inline cells were batched")
+	}
+	if got := batches(progs, "devel go1.27-abcdef", ""); len(got) != 1 || len(got[0].inline) != 0 {
+		t.Errorf("with a development toolchain, inline cells were batched")
+	}
+	for _, b := range batches(progs, "go1.26.8", "") {
 		var names []string
 		for _, p := range b.progs {
 			names = append(names, p.Dir)

@@ -9,10 +9,12 @@
 //
 // The programs of one module are built by one go command: src= packages by their directories, inline cells
 // as packages that an -overlay places in a directory of the module that does not exist on disk (nothing is
-// written into the teacher's module), or, for lessons in no module, as packages of a temporary one. The
-// compiler is told to name an inline cell's file ./main.go, as when it is built alone, so a panic prints the
-// same whichever way the cell was built. What still differs is the main package's path that
-// runtime/debug.ReadBuildInfo reports: command-line-arguments alone, the overlay package's path in a batch.
+// written into the teacher's module), or, for lessons in no module, as packages of a temporary one. An inline
+// cell in a batch must print what it prints built alone, as a file outside its module: the compiler is told
+// to name its file ./main.go and to use the toolchain's language version, not the module's go line (which
+// below 1.22 shares loop variables); cells that import runtime/debug (whose ReadBuildInfo names the main
+// package and the build flags), an internal package (importable from inside the module only) or "C" are built
+// alone, and so is every inline cell when GOFLAGS sets -gcflags or -overlay, which the batch's would replace.
 // When a batch fails, the programs its messages name are built alone, for their own messages, and the rest
 // together again.
 package build

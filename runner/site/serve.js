@@ -238,7 +238,19 @@
     box.hidden = !box.children.length;
   }
 
+  // notice shows what the runner says of a run as a whole (the standard library is being compiled) next to
+  // the cell, or, for Run all, in the toolbar until a cell starts.
+  let toolbarNotice = false;
+  function notice(e) {
+    say(e.cell, e.message, true);
+    if (!e.cell) toolbarNotice = true;
+  }
+
   function started(e) {
+    if (toolbarNotice) {
+      say(0, "");
+      toolbarNotice = false;
+    }
     const s = state(e.cell);
     Object.assign(s, { run: e.run, running: true, ended: false, accepting: false, label: "", sgr: plain(), rest: "" });
     const sec = section(e.cell);
@@ -478,7 +490,7 @@
     end,
     reload: () => reload(),
     error: showError,
-    notice: (e) => say(e.cell, e.message, true),
+    notice,
     servers: (e) => showDown(e.cell, e.down),
   };
   const conn = document.querySelector(".conn");
