@@ -5,15 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"go/parser"
-	"go/token"
 	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -43,6 +40,7 @@ func batches(progs []*plan.Program, goVersion, goFlags string) []*batch {
 	var out []*batch
 	open := map[string][]*batch{} // by module
 	seen := map[string]bool{}     // package directories and inline build keys already placed
+	taken := map[string]bool{}    // modules that hold a real virtualDir, whose inline cells are built alone
 	first := func(module string) *batch {
 		if len(open[module]) == 0 {
 			open[module] = []*batch{{module: module}}
@@ -53,7 +51,10 @@ func batches(progs []*plan.Program, goVersion, goFlags string) []*batch {
 	for _, p := range progs {
 		switch {
 		case p.IsInline():
-			if !inlineOK || seen[p.BuildKey] || alone(p) || (p.Module != "" && exists(filepath.Join(p.Module, virtualDir))) {
+			if _, checked := taken[p.Module]; !checked && p.Module != "" {
+				taken[p.Module] = exists(filepath.Join(p.Module, virtualDir))
+			}
+			if !inlineOK || seen[p.BuildKey] || taken[p.Module] || alone(p) {
 				continue
 			}
 			seen[p.BuildKey] = true
@@ -261,12 +262,7 @@ func blamed(msgs string, pkgs map[string]*plan.Program) map[string]bool {
 // keep temporary paths), runtime/debug (ReadBuildInfo names the main package's path and module, and the batch's
 // -gcflags), or a package with an internal element (allowed from inside the module, not from a cell alone).
 func alone(p *plan.Program) bool {
-	f, err := parser.ParseFile(token.NewFileSet(), "main.go", p.Inline, parser.ImportsOnly)
-	if err != nil {
-		return false // the compiler says what is wrong, in the batch's messages, and then alone
-	}
-	for _, imp := range f.Imports {
-		path, _ := strconv.Unquote(imp.Path.Value)
+	for _, path := range imports(p) {
 		if path == "C" || path == "runtime/debug" || slices.Contains(strings.Split(path, "/"), "internal") {
 			return true
 		}

@@ -43,8 +43,9 @@ type Builder struct {
 	Go    string       // the go command; "" means "go" from PATH
 	Cache *cache.Cache // if not nil, executables are taken from it and kept in it, by build key
 
-	// GoVersion is the go command's version ("go1.26.8"): the language version of the temporary module in
-	// which inline cells of lessons in no module are built together. When it is "", each is built alone.
+	// GoVersion is the go command's version ("go1.26.8"): the language version that inline cells built
+	// together get, as they would alone, and the go line of the temporary module that holds those of lessons
+	// in no module. When it is not a release's, each inline cell is built alone.
 	GoVersion string
 
 	// Notice, if not nil, is told when a build has to compile the standard library first, which takes a
@@ -64,9 +65,6 @@ func (b *Builder) checkStd(ctx context.Context, progs []*plan.Program) <-chan st
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		if err := os.MkdirAll(b.Dir, 0o755); err != nil {
-			return
-		}
 		args := append(append([]string{"list", "-e"}, Flags...), "-f", "{{if and .Standard .Stale}}stale{{end}}")
 		args = append(args, stdImports(progs)...)
 		cmd := exec.CommandContext(ctx, b.goCommand(), args...)
@@ -84,18 +82,9 @@ func (b *Builder) checkStd(ctx context.Context, progs []*plan.Program) <-chan st
 func stdImports(progs []*plan.Program) []string {
 	paths := map[string]bool{"runtime": true}
 	for _, p := range progs {
-		src := p.Inline
-		if !p.IsInline() {
-			src = p.Src
-		}
-		f, err := parser.ParseFile(token.NewFileSet(), "main.go", src, parser.ImportsOnly)
-		if err != nil {
-			continue
-		}
-		for _, imp := range f.Imports {
-			path, err := strconv.Unquote(imp.Path.Value)
+		for _, path := range imports(p) {
 			first, _, _ := strings.Cut(path, "/")
-			if err == nil && path != "C" && !strings.Contains(first, ".") {
+			if path != "C" && !strings.Contains(first, ".") {
 				paths[path] = true
 			}
 		}
@@ -103,11 +92,31 @@ func stdImports(progs []*plan.Program) []string {
 	return slices.Sorted(maps.Keys(paths))
 }
 
+// imports returns the import paths of p's program (for an src= program, of its src file), none when its
+// imports do not parse: the compiler then says what is wrong.
+func imports(p *plan.Program) []string {
+	src := p.Inline
+	if !p.IsInline() {
+		src = p.Src
+	}
+	f, err := parser.ParseFile(token.NewFileSet(), "main.go", src, parser.ImportsOnly)
+	if err != nil {
+		return nil
+	}
+	var paths []string
+	for _, imp := range f.Imports {
+		if path, err := strconv.Unquote(imp.Path.Value); err == nil {
+			paths = append(paths, path)
+		}
+	}
+	return paths
+}
+
 // Build builds progs, results[i] being the build of progs[i]. Executables already in the cache are taken from
 // it; the programs of a module (src= packages and inline cells) are built together, several to a go command;
 // the rest, and any program a failed batch names, are built one by one, a few at a time. Programs with the
 // same build key are built once.
-func (b *Builder) Build(ctx context.Context, progs []*plan.Program) (results []*Result, err error) {
+func (b *Builder) Build(ctx context.Context, progs []*plan.Program) ([]*Result, error) {
 	done := map[string]*Result{} // by build key
 	var todo []*plan.Program
 	for _, p := range progs {
@@ -123,7 +132,13 @@ func (b *Builder) Build(ctx context.Context, progs []*plan.Program) (results []*
 		}
 		todo = append(todo, p)
 	}
-	if len(todo) > 0 && b.Notice != nil {
+	if len(todo) == 0 {
+		return b.results(progs, done), nil
+	}
+	if err := os.MkdirAll(b.Dir, 0o755); err != nil {
+		return nil, err
+	}
+	if b.Notice != nil {
 		checked := b.checkStd(ctx, todo)
 		defer func() { <-checked }()
 	}
@@ -156,11 +171,16 @@ func (b *Builder) Build(ctx context.Context, progs []*plan.Program) (results []*
 	for i, p := range single {
 		done[p.BuildKey] = singles[i]
 	}
-	results = make([]*Result, len(progs))
+	return b.results(progs, done), nil
+}
+
+// results returns the builds of progs in their order, from the builds by build key.
+func (b *Builder) results(progs []*plan.Program, done map[string]*Result) []*Result {
+	results := make([]*Result, len(progs))
 	for i, p := range progs {
 		results[i] = done[p.BuildKey]
 	}
-	return results, nil
+	return results
 }
 
 // runBatch builds one batch and records its executables in done. When the batch fails, the programs its
@@ -290,9 +310,6 @@ func (b *Builder) build(ctx context.Context, p *plan.Program, dir string) (*Resu
 func (b *Builder) goFlags(ctx context.Context, progs []*plan.Program) string {
 	if !slices.ContainsFunc(progs, (*plan.Program).IsInline) {
 		return ""
-	}
-	if err := os.MkdirAll(b.Dir, 0o755); err != nil {
-		return "-gcflags"
 	}
 	cmd := exec.CommandContext(ctx, b.goCommand(), "env", "GOFLAGS")
 	cmd.Dir = b.Dir // outside any module, whose go line could make the go command look for another toolchain
