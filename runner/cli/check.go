@@ -177,7 +177,7 @@ func (a *App) writeReport(path string, report *checkReport) error {
 
 // useColour reports whether output to w may be coloured: w is a terminal and NO_COLOR is not set.
 func (a *App) useColour(w io.Writer) bool {
-	return a.isTerminal(w) && (a.Getenv == nil || a.Getenv("NO_COLOR") == "")
+	return a.isTerminal(w) && a.getenv("NO_COLOR") == ""
 }
 
 // printDiff prints a unified diff, coloured on a terminal.

@@ -33,11 +33,17 @@ func (a *App) openCache(fs *pflag.FlagSet) (*cache.Cache, error) {
 // engine returns the engine for a verb's flags: --timeout, --offline and --cache where the verb has them.
 // The cache, when there is one, is closed when the caller calls the returned function.
 func (a *App) engine(verb string, fs *pflag.FlagSet) (*notebook.Engine, func(), error) {
+	e, _, closeCache, err := a.engineCache(verb, fs)
+	return e, closeCache, err
+}
+
+// engineCache is engine, also returning the cache it opened (nil when the verb has no --cache flag).
+func (a *App) engineCache(verb string, fs *pflag.FlagSet) (*notebook.Engine, *cache.Cache, func(), error) {
 	cfg := notebook.Config{Timeout: plan.DefaultTimeout, Getenv: a.Getenv}
 	if fs.Lookup("timeout") != nil {
 		cfg.Timeout, _ = fs.GetDuration("timeout")
 		if cfg.Timeout <= 0 {
-			return nil, nil, fmt.Errorf("%s: --timeout must be positive", verb)
+			return nil, nil, nil, fmt.Errorf("%s: --timeout must be positive", verb)
 		}
 	}
 	if fs.Lookup("offline") != nil {
@@ -47,16 +53,16 @@ func (a *App) engine(verb string, fs *pflag.FlagSet) (*notebook.Engine, func(), 
 	if fs.Lookup("cache") != nil {
 		c, err := a.openCache(fs)
 		if err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", verb, err)
+			return nil, nil, nil, fmt.Errorf("%s: %w", verb, err)
 		}
 		cfg.Cache, closeCache = c, func() { c.Close() }
 	}
 	e, err := notebook.New(cfg)
 	if err != nil {
 		closeCache()
-		return nil, nil, fmt.Errorf("%s: %w", verb, err)
+		return nil, nil, nil, fmt.Errorf("%s: %w", verb, err)
 	}
-	return e, closeCache, nil
+	return e, cfg.Cache, closeCache, nil
 }
 
 func (a *App) getenv(key string) string {

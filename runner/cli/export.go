@@ -23,21 +23,12 @@ func exportFlags(fs *pflag.FlagSet) {
 
 // export writes a Jupyter notebook for each lesson.
 func (a *App) export(ctx context.Context, fs *pflag.FlagSet, args []string) int {
-	e, closeEngine, err := a.engine("export", pflag.NewFlagSet("export", pflag.ContinueOnError))
+	e, c, closeEngine, err := a.engineCache("export", fs)
 	if err != nil {
 		a.errorf("%v", err)
 		return exitBadInput
 	}
 	defer closeEngine()
-	c, err := a.openCache(fs)
-	if err != nil {
-		a.errorf("export: %v", err)
-		return exitBadInput
-	}
-	defer c.Close()
-	if len(args) == 0 {
-		args = []string{"lessons"}
-	}
 	lessons, ok := a.loadAll(e, args)
 	out, _ := fs.GetString("out")
 	dir, err := a.abs(out)

@@ -20,11 +20,7 @@ type progress struct {
 }
 
 func (a *App) newProgress(quiet bool, lessons []*notebook.Lesson) *progress {
-	p := &progress{w: a.Stderr, quiet: quiet, live: !quiet && a.isTerminal(a.Stderr)}
-	for _, l := range lessons {
-		p.total += len(l.Plan.Programs)
-	}
-	return p
+	return &progress{w: a.Stderr, quiet: quiet, live: !quiet && a.isTerminal(a.Stderr), total: countCells(lessons)}
 }
 
 // observe is the engine's observer: it shows cells starting and done.
