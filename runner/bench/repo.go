@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"classnotes/runner/lesson"
+	"classnotes/runner/plan"
 	"classnotes/runner/ready"
 )
 
@@ -102,7 +103,7 @@ type repoProgram struct {
 	net    bool          // a cell runs it with the net attribute
 }
 
-// repoPrograms parses the copied lessons with the runner's own parser and returns every program their cells
+// repoPrograms plans the copied lessons with the runner's own parser and planner and returns every program their cells
 // run, once each, in the order the lessons first run them. An inline cell's program is written into a
 // package of its own under bench-inline/, so that it can be given to go run like a snippet.
 func (e *env) repoPrograms() ([]*repoProgram, error) {
@@ -134,15 +135,19 @@ func (e *env) repoPrograms() ([]*repoProgram, error) {
 		if err != nil {
 			return nil, err
 		}
-		for _, c := range l.Cells {
-			dir := filepath.Join(filepath.Dir(file), filepath.Dir(filepath.FromSlash(c.Attrs.Src)))
-			if c.Attrs.Src == "" {
+		pl, err := plan.Make(l, file, plan.Options{})
+		if err != nil {
+			return nil, err
+		}
+		for _, prog := range pl.Programs {
+			c, dir := prog.Cell, prog.Dir
+			if prog.IsInline() {
 				name := fmt.Sprintf("%s-%d", strings.TrimSuffix(filepath.Base(file), ".md"), c.Number)
 				dir = filepath.Join(e.repo, "bench-inline", name)
 				if err := os.MkdirAll(dir, 0o755); err != nil {
 					return nil, err
 				}
-				if err := os.WriteFile(filepath.Join(dir, "main.go"), c.Code.Text(l.Source), 0o644); err != nil {
+				if err := os.WriteFile(filepath.Join(dir, "main.go"), prog.Inline, 0o644); err != nil {
 					return nil, err
 				}
 			}

@@ -72,10 +72,13 @@ func program(i, n int) string {
 }
 
 // editSnippets writes every snippet anew with a different message, so that each must be built again.
-func (e *env) editSnippets() error {
+func (e *env) editSnippets() error { return e.writePrograms("snippets") }
+
+// writePrograms writes the 10 programs as packages under the directory under, anew, with a new message.
+func (e *env) writePrograms(under string) error {
 	e.edits++
 	for i := range cells {
-		path := filepath.Join(e.syn, "snippets", fmt.Sprintf("cell%02d", i), "main.go")
+		path := filepath.Join(e.syn, under, fmt.Sprintf("cell%02d", i), "main.go")
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return err
 		}
@@ -98,31 +101,14 @@ func (e *env) editInlineLesson() error {
 	if err != nil {
 		return err
 	}
-	n := 0
-	out := edited.ReplaceAllStringFunc(string(src), func(m string) string {
-		n++
-		return edited.ReplaceAllString(m, fmt.Sprintf(`"cell $1, edit %d"`, e.edits))
-	})
-	if n != cells {
+	if n := len(edited.FindAllIndex(src, -1)); n != cells {
 		return fmt.Errorf("%s: %d programs to edit, want %d", path, n, cells)
 	}
-	return os.WriteFile(path, []byte(out), 0o644)
+	return os.WriteFile(path, edited.ReplaceAll(src, []byte(fmt.Sprintf(`"cell $1, edit %d"`, e.edits))), 0o644)
 }
 
 // editInlinePrograms writes the 10 inline programs anew, as separate packages, with a new message.
-func (e *env) editInlinePrograms() error {
-	e.edits++
-	for i := range cells {
-		path := filepath.Join(e.syn, "inline", fmt.Sprintf("cell%02d", i), "main.go")
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			return err
-		}
-		if err := os.WriteFile(path, []byte(program(i, e.edits)), 0o644); err != nil {
-			return err
-		}
-	}
-	return nil
-}
+func (e *env) editInlinePrograms() error { return e.writePrograms("inline") }
 
 func packages(under string) []string {
 	var pkgs []string
