@@ -40,11 +40,13 @@ func FuzzRender(f *testing.F) {
 	})
 }
 
-// renderSeeds are recipes for lessons that were misread before, each with the lesson its recipe makes
-// (TestLessonGen checks that it does).
+// renderSeeds are recipes for lessons, each with the lesson its recipe makes and whether Parse refuses it
+// (TestLessonGen checks both). The refused ones were misread before; the others parse, so that a plain go test
+// runs FuzzRender's oracle on a rendered lesson, which it never does on a refused one.
 var renderSeeds = []struct {
-	recipe []byte
-	lesson string
+	recipe  []byte
+	lesson  string
+	refused bool
 }{
 	{ // issue 10, item 1: an unclosed src= fence closed by cell 2's closing fence.
 		recipe: []byte{
@@ -57,7 +59,8 @@ var renderSeeds = []struct {
 			4, 0,
 			2, 0, 1, 0, 0, 0, 0, 0, 1, 0, // In [2]:, a blank line, ```go, one token line, ```
 		},
-		lesson: "In [1]:\n\n```go src=a.go\nS§1§\n\n## H§2§ Part two\n\nP§3§ Prose.\n\nIn [2]:\n\n```go\nI§4§\n```\n",
+		lesson:  "In [1]:\n\n```go src=a.go\nS§1§\n\n## H§2§ Part two\n\nP§3§ Prose.\n\nIn [2]:\n\n```go\nI§4§\n```\n",
+		refused: true,
 	},
 	{ // issue 10, item 2: an Out block closed by cell 2's closing fence.
 		recipe: []byte{
@@ -70,7 +73,8 @@ var renderSeeds = []struct {
 			4, 0,
 			2, 0, 1, 0, 0, 0, 0, 0, 1, 0, // In [2]:
 		},
-		lesson: "In [1]:\n\n```go\nI§1§\n```\n\nOut [1]:\n\n```text\nO§2§\n\n## H§3§ Part two\n\nIn [2]:\n\n```go\nI§4§\n```\n",
+		lesson:  "In [1]:\n\n```go\nI§1§\n```\n\nOut [1]:\n\n```text\nO§2§\n\n## H§3§ Part two\n\nIn [2]:\n\n```go\nI§4§\n```\n",
+		refused: true,
 	},
 	{ // a BOM, front matter, CRLF, and an Out block of ~~~ closed by a later ~~~~ block.
 		recipe: []byte{
@@ -82,6 +86,33 @@ var renderSeeds = []struct {
 		},
 		lesson: "\ufeff---\r\ntitle: T§1§\r\n---\r\nIn [1]:\r\n~~~go\r\nI§2§\r\n~~~\r\nOut [1]:\r\n~~~text\r\nO§3§\r\n" +
 			"P§4§ Prose.\r\n~~~~sh\r\nF§5§\r\n~~~~\r\n",
+		refused: true,
+	},
+	{ // prose, a src= cell with its Out block, a plain ~~~ fence, and an inline cell without one.
+		recipe: []byte{
+			0,
+			0, 0, // prose
+			4, 0,
+			1, 0, 1, 0, 0, 0, 0, 1, 2, 0, 4, // In [1]:, a blank line, ```go src=a.go, a token line, a heading, ```
+			4, 0,
+			3, 0, 1, 0, 0, 0, 0, 1, 0, // Out [1]:, a blank line, ```text, a token line, ```
+			4, 0,
+			5, 1, 0, 0, 0, 1, 1, 0, // ~~~sh, a token line, ~~~
+			4, 0,
+			2, 0, 1, 0, 0, 0, 0, 0, 1, 0, // In [2]:, a blank line, ```go, a token line, ```
+		},
+		lesson: "P§1§ Prose.\n\nIn [1]:\n\n```go src=a.go\nS§2§\n## S§3§\n```\n\nOut [1]:\n\n```text\nO§4§\n```\n\n" +
+			"~~~sh\nF§5§\n~~~\n\nIn [2]:\n\n```go\nI§6§\n```\n",
+	},
+	{ // a BOM, front matter, CRLF, an indented ~~~~ src= cell and its Out block, then a heading.
+		recipe: []byte{
+			7,
+			1, 0, 0, 1, 1, 2, 0, 1, 3, 0, 2, 0, // In [1]:, "  ~~~~go src=a.go", a token line, a blank line, a token line, ~~~~
+			3, 0, 0, 0, 0, 0, 0, 1, 0, // Out [1]:, ```text, a token line, ```
+			0, 1, // a heading
+		},
+		lesson: "\ufeff---\r\ntitle: T§1§\r\n---\r\nIn [1]:\r\n  ~~~~go src=a.go\r\nS§2§\r\n\r\nS§3§\r\n~~~~\r\n" +
+			"Out [1]:\r\n```text\r\nO§4§\r\n```\r\n## H§5§ Part two\r\n",
 	},
 }
 
@@ -377,16 +408,46 @@ func (g *lessonGen) body(kind string, owned bool, open string) {
 	}
 }
 
-// TestLessonGen checks that the seeds of FuzzRender make the lessons they say, and that Parse refuses them.
+// TestLessonGen checks that the seeds of FuzzRender make the lessons they say, that Parse refuses exactly the
+// ones marked refused, and that FuzzRender's oracle accepts the rendering of each of the others but not that
+// rendering with one of the author's lines taken out.
 func TestLessonGen(t *testing.T) {
 	for _, seed := range renderSeeds {
-		src, _ := newLessonGen(seed.recipe).lesson()
+		src, lines := newLessonGen(seed.recipe).lesson()
 		if string(src) != seed.lesson {
 			t.Errorf("recipe %v makes\n%q\nwant\n%q", seed.recipe, src, seed.lesson)
 			continue
 		}
-		if _, err := lesson.Parse("f.md", src); err == nil {
-			t.Errorf("Parse accepts\n%s", src)
+		l, err := lesson.Parse("f.md", src)
+		if seed.refused {
+			if err == nil {
+				t.Errorf("Parse accepts\n%s", src)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("Parse refuses\n%s\n%v", src, err)
+			continue
+		}
+		out, _, n := record(t, l, "hello\n", "0123456789ab")
+		if n == 0 {
+			t.Errorf("rendering makes no edit in\n%s", src)
+		}
+		segs := pattern(lines, l.EOL)
+		if missing, ok := match(out, segs); !ok {
+			t.Errorf("the oracle refuses the rendering (misses %q):\n%s", missing, out)
+		}
+		var tok []byte // the first line of the author's that the generator marked
+		for _, ln := range lines {
+			if !ln.owned && strings.Contains(ln.text, "§") {
+				tok = []byte(ln.text + l.EOL)
+				break
+			}
+		}
+		if cut := bytes.Replace(out, tok, nil, 1); bytes.Equal(cut, out) {
+			t.Errorf("no line %q in the rendering:\n%s", tok, out)
+		} else if _, ok := match(cut, segs); ok {
+			t.Errorf("the oracle accepts the rendering without the line %q:\n%s", tok, cut)
 		}
 	}
 }
