@@ -476,11 +476,7 @@ func interruptedRender(t *testing.T, dir, path, pidFile string, delay time.Durat
 // waitGoneFile fails the test unless the process whose pid is in pidFile is gone within a few seconds.
 func waitGoneFile(t *testing.T, pidFile string) {
 	t.Helper()
-	pid, err := strconv.Atoi(readFile(t, pidFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	waitGone(t, pid)
+	waitGone(t, pidIn(t, pidFile))
 }
 
 // waitFile reports whether the file at path came to exist, with something in it, before ctx was done. (A pid

@@ -225,10 +225,7 @@ func TestUnterminatedEscape(t *testing.T) {
 // leaves no file behind, and an old report stays as it was.
 func TestCheckJSONFullDisk(t *testing.T) {
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "runner")
-	if out, err := exec.Command("go", "build", "-o", bin, "classnotes/runner").CombinedOutput(); err != nil {
-		t.Fatalf("build runner: %v\n%s", err, out)
-	}
+	bin := buildRunner(t, dir)
 	cacheDir := filepath.Join(dir, "cache")
 	writeFile(t, filepath.Join(dir, "l.md"), cell(1, "", mainWith("fmt", `	fmt.Println("x")`)))
 	// The first render, without a limit, builds the program into the cache: check only runs it.

@@ -83,10 +83,7 @@ func TestRenderKilled(t *testing.T) {
 		t.Skip("builds the runner and renders a 5 MB lesson 50 times")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "runner")
-	if out, err := exec.Command("go", "build", "-o", bin, "classnotes/runner").CombinedOutput(); err != nil {
-		t.Fatalf("build runner: %v\n%s", err, out)
-	}
+	bin := buildRunner(t, dir)
 	lessons := filepath.Join(dir, "lessons")
 	tmp := filepath.Join(dir, "tmp") // what killed runners leave of their own goes here
 	if err := os.Mkdir(tmp, 0o755); err != nil {

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -21,8 +20,7 @@ func TestServe(t *testing.T) {
 	dir := t.TempDir()
 	port := freePort(t)
 	pidFile := filepath.Join(dir, "server.pid")
-	server := strings.Replace(fmt.Sprintf(tcpServer, port), `fmt.Println("pid", os.Getpid())`,
-		fmt.Sprintf(`os.WriteFile(%q, []byte(fmt.Sprint(os.Getpid())), 0o644)`, pidFile), 1)
+	server := pidFileServer(port, pidFile)
 	src := cell(1, "background ready=tcp:127.0.0.1:"+strconv.Itoa(port), server)
 	path := filepath.Join(dir, "lessons", "l.md")
 	writeFile(t, path, src)

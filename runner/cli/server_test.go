@@ -129,15 +129,11 @@ func main() {
 	fmt.Printf("reply %%q\n", buf[:n])
 }`
 
-// serverPid returns the pid a test server printed.
-func serverPid(t *testing.T, out string) int {
-	t.Helper()
-	m := regexp.MustCompile(`(?m)^pid (\d+)$`).FindStringSubmatch(out)
-	if m == nil {
-		t.Fatalf("no pid in server output %q", out)
-	}
-	pid, _ := strconv.Atoi(m[1])
-	return pid
+// pidFileServer returns tcpServer on port writing its pid to pidFile instead of printing it, for a test that
+// stops the runner before the lesson is written.
+func pidFileServer(port int, pidFile string) string {
+	return strings.Replace(fmt.Sprintf(tcpServer, port), `fmt.Println("pid", os.Getpid())`,
+		fmt.Sprintf(`os.WriteFile(%q, []byte(fmt.Sprint(os.Getpid())), 0o644)`, pidFile), 1)
 }
 
 func dropPid(out string) string {
@@ -174,8 +170,8 @@ func TestServerAndClient(t *testing.T) {
 	if !strings.Contains(stderr, "In [1]: stopped (signal: interrupt)") {
 		t.Errorf("progress does not say the server was stopped:\n%s", stderr)
 	}
-	waitGone(t, serverPid(t, outs[1]))
-	waitGone(t, serverPid(t, outs[2]))
+	waitGone(t, pidAfter(t, outs[1], "pid"))
+	waitGone(t, pidAfter(t, outs[2], "pid"))
 	portFree(t, tcpPort)
 	portFree(t, udpPort)
 
@@ -275,7 +271,7 @@ func TestServerProblems(t *testing.T) {
 				t.Errorf("Out [2] = %q, want %q", later, tt.later)
 			}
 			if strings.Contains(outs[1], "pid ") {
-				waitGone(t, serverPid(t, outs[1]))
+				waitGone(t, pidAfter(t, outs[1], "pid"))
 			}
 			if !tt.hold {
 				portFree(t, port)
@@ -289,8 +285,7 @@ func TestServerInterrupted(t *testing.T) {
 	dir := t.TempDir()
 	port := freePort(t)
 	pidFile := filepath.Join(dir, "server.pid")
-	server := strings.Replace(fmt.Sprintf(tcpServer, port), `fmt.Println("pid", os.Getpid())`,
-		fmt.Sprintf(`os.WriteFile(%q, []byte(fmt.Sprint(os.Getpid())), 0o644)`, pidFile), 1)
+	server := pidFileServer(port, pidFile)
 	src := cell(1, fmt.Sprintf("background ready=tcp:127.0.0.1:%d", port), server) +
 		cell(2, "", mainWith("fmt time", `	fmt.Println("client waits")
 	time.Sleep(time.Hour)`))
@@ -304,14 +299,10 @@ func TestServerInterrupted(t *testing.T) {
 // runner stops every child, writes nothing and exits 130.
 func TestRunnerSIGINT(t *testing.T) {
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "runner")
-	if out, err := exec.Command("go", "build", "-o", bin, "classnotes/runner").CombinedOutput(); err != nil {
-		t.Fatalf("build runner: %v\n%s", err, out)
-	}
+	bin := buildRunner(t, dir)
 	port := freePort(t)
 	pidFile := filepath.Join(dir, "server.pid")
-	server := strings.Replace(fmt.Sprintf(tcpServer, port), `fmt.Println("pid", os.Getpid())`,
-		fmt.Sprintf(`os.WriteFile(%q, []byte(fmt.Sprint(os.Getpid())), 0o644)`, pidFile), 1)
+	server := pidFileServer(port, pidFile)
 	src := cell(1, fmt.Sprintf("background ready=tcp:127.0.0.1:%d", port), server) +
 		cell(2, "", mainWith("fmt time", `	fmt.Println("client waits")
 	time.Sleep(time.Hour)`))
