@@ -54,7 +54,7 @@ func (s *Server) pageHandler(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	if loadErr != nil {
 		page, script := errorPage(sv.key, loadErr)
-		w.Header().Set("Content-Security-Policy", policy(script))
+		w.Header().Set("Content-Security-Policy", site.PolicyFor(script))
 		writeHTML(w, page)
 		return
 	}

@@ -1,14 +1,14 @@
 package serve
 
 import (
-	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/base64"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"strings"
+
+	"classnotes/runner/site"
 )
 
 // allowedHosts returns the names the Host header may carry besides loopback addresses: localhost, the
@@ -72,18 +72,6 @@ func (s *Server) tokenOK(t string) bool {
 	return subtle.ConstantTimeCompare([]byte(t), []byte(s.token)) == 1
 }
 
-// policy returns the Content-Security-Policy of a response whose only script is script ("" for none): nothing
-// is fetched from elsewhere, connections go to this server only.
-func policy(script string) string {
-	scripts := "'none'"
-	if script != "" {
-		sum := sha256.Sum256([]byte(script))
-		scripts = "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
-	}
-	return "default-src 'none'; script-src " + scripts + "; style-src 'unsafe-inline'; img-src 'self' data:; " +
-		"connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
-}
-
 // readOnly reports whether r only reads: a page, the index or the event stream.
 func readOnly(r *http.Request) bool { return r.Method == http.MethodGet || r.Method == http.MethodHead }
 
@@ -101,7 +89,7 @@ func (s *Server) secure(h http.Handler) http.Handler {
 		hd.Set("Referrer-Policy", "same-origin")
 		hd.Set("X-Content-Type-Options", "nosniff")
 		// No script runs but the pages' own, which allow theirs by its hash (see pageHandler).
-		hd.Set("Content-Security-Policy", policy(""))
+		hd.Set("Content-Security-Policy", site.PolicyFor(""))
 		if !s.hostAllowed(r) {
 			jsonError(w, http.StatusForbidden, "host "+r.Host+" is not this machine")
 			return

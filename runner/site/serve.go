@@ -22,13 +22,19 @@ type Serve struct {
 var serveScript string
 
 // ContentSecurityPolicy returns a Content-Security-Policy for served pages: the page's own inline script and
-// nothing else runs (not a script in a lesson's HTML, nor one a program's output might smuggle in), nothing
-// is fetched from elsewhere, and connections go to the page's own server only.
-func ContentSecurityPolicy() string {
-	sum := sha256.Sum256([]byte(serveScript))
-	return "default-src 'none'; script-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'; " +
-		"style-src 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; " +
-		"base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+// nothing else runs (not a script in a lesson's HTML, nor one a program's output might smuggle in).
+func ContentSecurityPolicy() string { return PolicyFor(serveScript) }
+
+// PolicyFor returns the Content-Security-Policy of a response whose only script is script ("" for none):
+// nothing is fetched from elsewhere, and connections go to the page's own server only.
+func PolicyFor(script string) string {
+	scripts := "'none'"
+	if script != "" {
+		sum := sha256.Sum256([]byte(script))
+		scripts = "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
+	}
+	return "default-src 'none'; script-src " + scripts + "; style-src 'unsafe-inline'; img-src 'self' data:; " +
+		"connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 }
 
 // writeServedOut writes a served cell's output side: the recorded Notes panel (written by recorded) beside an
