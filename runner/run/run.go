@@ -59,10 +59,9 @@ func Run(ctx context.Context, path string, args []string, opt Options) (*Result,
 // Process is a running program.
 type Process struct {
 	cmd    *exec.Cmd
-	marker string          // the value of MarkerVar in its environment
-	ctx    context.Context // the caller's
-	runCtx context.Context // the caller's, cancelled when the timeout fires
-	cancel context.CancelFunc
+	marker string             // the value of MarkerVar in its environment
+	ctx    context.Context    // the caller's
+	cancel context.CancelFunc // cancels the program's context, a child of ctx: when the timeout fires, or it ended
 	// timedOut is set when the timeout fired. The timeout counts from the moment the program started, so that
 	// even the shortest one (timeout=1ns) is the program's timeout, never a failure to start it.
 	timedOut atomic.Bool
@@ -82,14 +81,14 @@ func Start(ctx context.Context, path string, args []string, opt Options) (*Proce
 		opt.Cap = DefaultCap
 	}
 	becomeSubreaper()
-	p := &Process{ctx: ctx, opt: opt, done: make(chan struct{}), marker: nextMarker()}
-	p.runCtx, p.cancel = context.WithCancel(ctx)
+	runCtx, cancel := context.WithCancel(ctx)
+	p := &Process{ctx: ctx, cancel: cancel, opt: opt, done: make(chan struct{}), marker: nextMarker()}
 	pr, pw, err := os.Pipe()
 	if err != nil {
 		p.cancel()
 		return nil, err
 	}
-	cmd := exec.CommandContext(p.runCtx, path, args...)
+	cmd := exec.CommandContext(runCtx, path, args...)
 	cmd.Dir = opt.Dir
 	cmd.Env = withMarker(opt.Env, p.marker)
 	cmd.Stdout, cmd.Stderr = pw, pw // one pipe: the order of arrival is kept; Stdin stays nil: /dev/null
