@@ -5,11 +5,12 @@ import (
 	"encoding/json"
 	"flag"
 	"io"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"classnotes/runner/internal/lessontest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -85,18 +86,7 @@ func TestCheck(t *testing.T) {
 // golden compares got with the golden file, or rewrites it with -update.
 func golden(t *testing.T, path, got string) {
 	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from the golden file (go test -update rewrites it); got:\n%s", path, got)
-	}
+	lessontest.Golden(t, path, []byte(got), *update)
 }
 
 // TestCheckColour: on a terminal the diff is coloured, unless NO_COLOR is set.

@@ -10,7 +10,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -181,30 +180,10 @@ func stat(t *testing.T, path string) os.FileInfo {
 	return info
 }
 
-// waitGone fails the test unless process pid is gone (or a zombie nobody reaped) within a few seconds.
+// waitGone fails the test unless process pid is gone (or a zombie nobody reaped) within ten seconds.
 func waitGone(t *testing.T, pid int) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		if err := syscall.Kill(pid, 0); err == syscall.ESRCH || isZombie(pid) {
-			return
-		}
-		if time.Now().After(deadline) {
-			syscall.Kill(pid, syscall.SIGKILL)
-			t.Fatalf("process %d outlived its cell", pid)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
-func isZombie(pid int) bool {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return true
-	}
-	s := string(b)
-	i := strings.LastIndexByte(s, ')')
-	return i >= 0 && i+2 < len(s) && s[i+2] == 'Z'
+	lessontest.WaitEnded(t, pid, true)
 }
 
 // TestRenderCRLFTwice renders a CRLF lesson with odd bytes around its cells: every byte outside the outputs

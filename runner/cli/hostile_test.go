@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"classnotes/runner/cache"
+	"classnotes/runner/internal/lessontest"
 	"classnotes/runner/splice"
 )
 
@@ -344,12 +345,7 @@ func main() {
 func TestIdenticalClients(t *testing.T) {
 	dir := t.TempDir()
 	port := freePort(t)
-	client := mainWith("fmt io net", fmt.Sprintf(`	conn, err := net.Dial("tcp", "127.0.0.1:%d")
-	if err != nil {
-		panic(err)
-	}
-	b, _ := io.ReadAll(conn)
-	fmt.Print(string(b))`, port))
+	client := fmt.Sprintf(lessontest.ReadAllClient, port)
 	src := cell(1, fmt.Sprintf("background ready=tcp:127.0.0.1:%d", port), fmt.Sprintf(countingServer, port)) +
 		cell(2, "", client) + cell(3, "", client)
 	path := filepath.Join(dir, "l.md")

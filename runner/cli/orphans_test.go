@@ -12,36 +12,15 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"classnotes/runner/internal/lessontest"
 )
 
 // waitReaped fails the test unless process pid is gone for good within ten seconds, not even a zombie: the
 // runner, here this test process, is the reaper of what its cells leave. It kills a process still there.
 func waitReaped(t *testing.T, pid int) {
 	t.Helper()
-	waitEnded(t, pid, false)
-}
-
-// waitEnded fails the test unless process pid is gone, or a zombie when zombieOK is set, within ten seconds,
-// saying what it is. It kills a process still there.
-func waitEnded(t *testing.T, pid int, zombieOK bool) {
-	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if syscall.Kill(pid, 0) == syscall.ESRCH || zombieOK && isZombie(pid) {
-			return
-		}
-	}
-	state := "still running"
-	if isZombie(pid) {
-		state = "a zombie"
-	}
-	if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid)); err == nil {
-		state += ": " + string(b)
-	}
-	if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/environ", pid)); err == nil {
-		state += "; " + regexp.MustCompile(`CLASSNOTES_RUN=[^\x00]*`).FindString(string(b))
-	}
-	syscall.Kill(pid, syscall.SIGKILL)
-	t.Errorf("process %d outlived its cell: %s", pid, state)
+	lessontest.WaitEnded(t, pid, false)
 }
 
 // pidIn returns the pid written in file.
@@ -274,5 +253,5 @@ func TestRunnerKilled(t *testing.T) {
 		t.Errorf("the next runner left the stale temporary directories: %v", dirs)
 	}
 	// A zombie now, of this test process if it is a subreaper: the killed runner's children came to it.
-	waitEnded(t, pidIn(t, escapedPid), true)
+	waitGoneFile(t, escapedPid)
 }

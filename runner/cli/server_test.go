@@ -20,22 +20,7 @@ import (
 var freePort = lessontest.FreePort
 
 // portFree fails the test unless something can bind the port again, for TCP and UDP.
-func portFree(t *testing.T, port int) {
-	t.Helper()
-	addr := fmt.Sprintf("127.0.0.1:%d", port)
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		t.Errorf("TCP port %d still bound after the lesson: %v", port, err)
-	} else {
-		ln.Close()
-	}
-	pc, err := net.ListenPacket("udp", addr)
-	if err != nil {
-		t.Errorf("UDP port %d still bound after the lesson: %v", port, err)
-	} else {
-		pc.Close()
-	}
-}
+var portFree = lessontest.PortFree
 
 // tcpServer is an echo server that says each connection it accepts, like the lesson's teaching servers.
 const tcpServer = `package main

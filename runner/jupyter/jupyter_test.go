@@ -9,25 +9,16 @@ import (
 	"strings"
 	"testing"
 
+	"classnotes/runner/internal/lessontest"
 	"classnotes/runner/lesson"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
+// golden compares got with the golden file, or rewrites it with -update.
 func golden(t *testing.T, path string, got []byte) {
 	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (go test -update creates it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file (go test -update rewrites it); got:\n%s", path, got)
-	}
+	lessontest.Golden(t, path, got, *update)
 }
 
 func parse(t *testing.T, path string) *lesson.Lesson {

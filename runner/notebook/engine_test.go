@@ -4,13 +4,11 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -103,23 +101,6 @@ func main() {
 	}
 }`
 
-const clientProgram = `package main
-
-import (
-	"fmt"
-	"io"
-	"net"
-)
-
-func main() {
-	conn, err := net.Dial("tcp", "127.0.0.1:%d")
-	if err != nil {
-		panic(err)
-	}
-	b, _ := io.ReadAll(conn)
-	fmt.Print(string(b))
-}`
-
 // TestEvents runs a lesson with a server and two clients: every event arrives, each cell's in order, the
 // server ready before its clients start and stopped after they are done, and each cell's output, as observed,
 // is what it recorded.
@@ -131,7 +112,7 @@ import "fmt"
 
 func main() { fmt.Println("before") }`) +
 		cell(2, fmt.Sprintf("background ready=tcp:127.0.0.1:%d", port), fmt.Sprintf(serverProgram, port)) +
-		cell(3, "", fmt.Sprintf(clientProgram, port)) + cell(4, "", fmt.Sprintf(clientProgram, port))
+		cell(3, "", fmt.Sprintf(lessontest.ReadAllClient, port)) + cell(4, "", fmt.Sprintf(lessontest.ReadAllClient, port))
 	e, l := load(t, src)
 	rec := newRecorder()
 	results, err := e.Render(context.Background(), l, false, rec.observe)
@@ -238,24 +219,13 @@ func main() {
 		t.Fatal(err)
 	}
 	for _, f := range strings.Fields(string(b)) {
-		pid, _ := strconv.Atoi(f)
-		gone := false
-		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-			if syscall.Kill(pid, 0) == syscall.ESRCH {
-				gone = true
-				break
-			}
+		pid, err := strconv.Atoi(f)
+		if err != nil {
+			t.Fatalf("pids file %q: %v", b, err)
 		}
-		if !gone {
-			syscall.Kill(pid, syscall.SIGKILL)
-			t.Errorf("process %d outlived the cancelled run", pid)
-		}
+		lessontest.WaitEnded(t, pid, false)
 	}
-	if ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port)); err != nil {
-		t.Errorf("port %d still bound: %v", port, err)
-	} else {
-		ln.Close()
-	}
+	lessontest.PortFree(t, port)
 }
 
 // printer prints n numbered lines as fast as it can.

@@ -406,11 +406,7 @@ func main() {
 	if end := got[len(got)-1].data; end["status"] != "signal: interrupt" {
 		t.Errorf("server end: %v", end)
 	}
-	if ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port)); err != nil {
-		t.Errorf("port still bound after Stop: %v", err)
-	} else {
-		ln.Close()
-	}
+	lessontest.PortFree(t, port)
 }
 
 // TestReload: saving a lesson reloads it (event reload, new page); a lesson that stops parsing shows its

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"classnotes/runner/internal/lessontest"
 	"classnotes/runner/lesson"
 )
 
@@ -38,17 +39,7 @@ func TestPageGolden(t *testing.T) {
 	if err := WritePage(&b, testPage(t)); err != nil {
 		t.Fatal(err)
 	}
-	golden := "testdata/lesson.golden.html"
-	if *update {
-		os.WriteFile(golden, b.Bytes(), 0o644)
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (go test -update makes it)", err)
-	}
-	if !bytes.Equal(b.Bytes(), want) {
-		t.Errorf("page differs from %s (go test -update rewrites it)", golden)
-	}
+	lessontest.Golden(t, "testdata/lesson.golden.html", b.Bytes(), *update)
 }
 
 // TestPageContent checks what matters on the page, independently of the golden file.

@@ -1,8 +1,10 @@
 // Package lessontest has what the tests of several packages need to write lessons and run them: cells, files,
-// free ports, and a TestMain that removes the runner's temporary directory. It is for tests only.
+// golden files, free ports, programs that several tests run, checks that a run left no process or bound port,
+// and a TestMain that removes the runner's temporary directory. It is for tests only.
 package lessontest
 
 import (
+	"bytes"
 	"fmt"
 	"net"
 	"os"
@@ -34,6 +36,24 @@ func Write(t testing.TB, path, content string) {
 	}
 }
 
+// Golden fails the test unless got is the golden file at path; with update (go test -update) it first writes
+// got there.
+func Golden(t testing.TB, path string, got []byte, update bool) {
+	t.Helper()
+	if update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (go test -update creates it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file (go test -update rewrites it); got:\n%s", path, got)
+	}
+}
+
 // FreePort returns a loopback port that nothing listens on, for TCP and UDP alike, a moment ago.
 func FreePort(t testing.TB) int {
 	t.Helper()
@@ -53,6 +73,43 @@ func FreePort(t testing.TB) int {
 	t.Fatal("no free port")
 	return 0
 }
+
+// PortFree fails the test unless something can bind the loopback port again, for TCP and for UDP.
+func PortFree(t testing.TB, port int) {
+	t.Helper()
+	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Errorf("TCP port %d still bound after the lesson: %v", port, err)
+	} else {
+		ln.Close()
+	}
+	pc, err := net.ListenPacket("udp", addr)
+	if err != nil {
+		t.Errorf("UDP port %d still bound after the lesson: %v", port, err)
+	} else {
+		pc.Close()
+	}
+}
+
+// ReadAllClient is a client cell's program: it connects to the loopback TCP port its %d stands for and prints
+// all that the server sends until it closes the connection. It panics when it cannot connect.
+const ReadAllClient = `package main
+
+import (
+	"fmt"
+	"io"
+	"net"
+)
+
+func main() {
+	conn, err := net.Dial("tcp", "127.0.0.1:%d")
+	if err != nil {
+		panic(err)
+	}
+	b, _ := io.ReadAll(conn)
+	fmt.Print(string(b))
+}`
 
 // Main runs the tests, then removes the runner's temporary directory of the test process, which the programs
 // the tests ran were given.
