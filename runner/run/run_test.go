@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -23,7 +24,8 @@ func TestMain(m *testing.M) {
 // hangLimit is how long a test waits for something that should end before it fails, instead of hanging.
 const hangLimit = time.Minute
 
-func sh(t *testing.T, ctx context.Context, script string, opt Options) *Result {
+// within returns what f returns, and fails the test if f has not returned after hangLimit; what names the call.
+func within(t *testing.T, what string, f func() (*Result, error)) (*Result, error) {
 	t.Helper()
 	type ret struct {
 		res *Result
@@ -31,19 +33,27 @@ func sh(t *testing.T, ctx context.Context, script string, opt Options) *Result {
 	}
 	c := make(chan ret, 1)
 	go func() {
-		res, err := Run(ctx, "/bin/sh", []string{"-c", script}, opt)
+		res, err := f()
 		c <- ret{res, err}
 	}()
 	select {
 	case r := <-c:
-		if r.err != nil {
-			t.Fatalf("Run(%q): %v", script, r.err)
-		}
-		return r.res
+		return r.res, r.err
 	case <-time.After(hangLimit):
-		t.Fatalf("Run(%q) did not return after %v", script, hangLimit)
+		t.Fatalf("%s did not return after %v", what, hangLimit)
 	}
-	return nil
+	return nil, nil
+}
+
+func sh(t *testing.T, ctx context.Context, script string, opt Options) *Result {
+	t.Helper()
+	res, err := within(t, fmt.Sprintf("Run(%q)", script), func() (*Result, error) {
+		return Run(ctx, "/bin/sh", []string{"-c", script}, opt)
+	})
+	if err != nil {
+		t.Fatalf("Run(%q): %v", script, err)
+	}
+	return res
 }
 
 func TestRunOutcomes(t *testing.T) {
@@ -187,22 +197,7 @@ func waitOutput(t *testing.T, p *Process, want string) {
 // stopWithin stops p and fails the test if Stop has not returned after hangLimit.
 func stopWithin(t *testing.T, p *Process, grace time.Duration) (*Result, error) {
 	t.Helper()
-	type ret struct {
-		res *Result
-		err error
-	}
-	c := make(chan ret, 1)
-	go func() {
-		res, err := p.Stop(grace)
-		c <- ret{res, err}
-	}()
-	select {
-	case r := <-c:
-		return r.res, r.err
-	case <-time.After(hangLimit):
-		t.Fatalf("Stop of process %d did not return after %v", p.Pid(), hangLimit)
-	}
-	return nil, nil
+	return within(t, fmt.Sprintf("Stop of process %d", p.Pid()), func() (*Result, error) { return p.Stop(grace) })
 }
 
 // TestRunStdinAtEOF: a program reading its standard input gets end of file at once, from /dev/null. Were it an
