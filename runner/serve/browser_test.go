@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,9 +15,8 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
-	"classnotes/runner/cache"
+	"classnotes/runner/internal/lessontest"
 	"classnotes/runner/lesson"
-	"classnotes/runner/notebook"
 	"classnotes/runner/site/sitetest"
 )
 
@@ -37,25 +34,6 @@ const browserLesson = "# Live in class\n\nProse before the cells.\n\n" +
 	"In [3]:\n\n```go\npackage main\n\nimport (\n\t\"bufio\"\n\t\"fmt\"\n\t\"net\"\n)\n\n" +
 	"func main() {\n\tconn, err := net.Dial(\"tcp\", \"127.0.0.1:PORT\")\n\tif err != nil {\n\t\tfmt.Println(err)\n\t\treturn\n\t}\n" +
 	"\tline, _ := bufio.NewReader(conn).ReadString('\\n')\n\tfmt.Print(line)\n}\n```\n"
-
-// browserServer serves dir's lesson.md as runner serve does, watching it, until the test ends.
-func browserServer(t *testing.T, e *notebook.Engine, dir string, lan bool) *httptest.Server {
-	t.Helper()
-	srv, err := New(Config{Engine: e, Root: dir, Files: []string{filepath.Join(dir, "lesson.md")}, Token: "t0k3n", LAN: lan})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	go srv.Watch(ctx)
-	hs := httptest.NewServer(srv.Handler())
-	t.Cleanup(func() {
-		cancel()
-		hs.CloseClientConnections()
-		srv.Close()
-		hs.Close()
-	})
-	return hs
-}
 
 // browserTab runs chromedp actions in one tab and fails the test on the first error.
 type browserTab struct {
@@ -121,26 +99,10 @@ func outOf(t *testing.T, src []byte, n int) (before, out, after []byte) {
 func TestBrowserServe(t *testing.T) {
 	sitetest.Chromium(t)
 	dir := t.TempDir()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := fmt.Sprint(ln.Addr().(*net.TCPAddr).Port)
-	ln.Close()
 	path := filepath.Join(dir, "lesson.md")
-	if err := os.WriteFile(path, []byte(strings.ReplaceAll(browserLesson, "PORT", port)), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	c, err := cache.Open(filepath.Join(t.TempDir(), "cache"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	e, err := notebook.New(notebook.Config{Cache: c, Timeout: 20 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	teacher := browserServer(t, e, dir, false)
+	lessontest.Write(t, path, strings.ReplaceAll(browserLesson, "PORT", fmt.Sprint(lessontest.FreePort(t))))
+	cfg := Config{Engine: newEngine(t), Root: dir, Files: []string{path}, Token: "t0k3n"}
+	_, teacher := startServer(t, cfg)
 	var mu sync.Mutex
 	var thrown []string
 	ctx := sitetest.Browser(t, 5*time.Minute, func(ev any) {
@@ -260,7 +222,8 @@ func TestBrowserServe(t *testing.T) {
 	}
 
 	// A student on the LAN, without the token: no controls, and the teacher's runs appear.
-	student := browserServer(t, e, dir, true)
+	cfg.LAN = true
+	_, student := startServer(t, cfg)
 	s := browserTab{t, sitetest.Incognito(t, ctx)}
 	s.do("open the lesson as a student", chromedp.Navigate(student.URL+"/lesson.html"))
 	s.wait(`document.body.dataset.connected === "true"`)

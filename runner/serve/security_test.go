@@ -1,7 +1,6 @@
 package serve
 
 import (
-	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -11,7 +10,7 @@ import (
 
 func TestHostCheck(t *testing.T) {
 	f := newFixture(t, false, map[string]string{"a.md": cell(1, "", hello("hi"))})
-	_, port, _ := net.SplitHostPort(f.http.Listener.Addr().String())
+	port := f.port()
 	for host, want := range map[string]int{
 		"127.0.0.1:" + port:       http.StatusOK,
 		"localhost:" + port:       http.StatusOK,
@@ -107,7 +106,6 @@ func TestStudentView(t *testing.T) {
 	}
 }
 
-// TestBadRequests: unknown lessons and cells are 404, malformed bodies 400, with a JSON error.
 // TestPolicy: no script runs on a page but its own, allowed by its hash: not one in a lesson's HTML.
 func TestPolicy(t *testing.T) {
 	f := newFixture(t, false, map[string]string{"a.md": "# A\n\n<script>alert(1)</script>\n\n" + cell(1, "", hello("hi")), "b.md": "In [1]:\n\n```go timeout=x\n```\n"})

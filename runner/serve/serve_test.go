@@ -47,11 +47,16 @@ func newFixture(t *testing.T, lan bool, lessons map[string]string) *fixture {
 	var files []string
 	for name, src := range lessons {
 		path := filepath.Join(dir, name)
-		if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		lessontest.Write(t, path, src)
 		files = append(files, path)
 	}
+	srv, hs := startServer(t, Config{Engine: newEngine(t), Root: dir, Files: files, Token: token, LAN: lan})
+	return &fixture{dir: dir, srv: srv, http: hs}
+}
+
+// newEngine returns an engine whose cache is in a temporary directory of its own.
+func newEngine(t *testing.T) *notebook.Engine {
+	t.Helper()
 	c, err := cache.Open(filepath.Join(t.TempDir(), "cache"))
 	if err != nil {
 		t.Fatal(err)
@@ -61,7 +66,14 @@ func newFixture(t *testing.T, lan bool, lessons map[string]string) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(Config{Engine: e, Root: dir, Files: files, Token: token, LAN: lan})
+	return e
+}
+
+// startServer serves cfg's lessons, watching them, behind an httptest server, as runner serve does, until the
+// test ends.
+func startServer(t *testing.T, cfg Config) (*Server, *httptest.Server) {
+	t.Helper()
+	srv, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +86,7 @@ func newFixture(t *testing.T, lan bool, lessons map[string]string) *fixture {
 		srv.Close()
 		hs.Close()
 	})
-	return &fixture{dir: dir, srv: srv, http: hs}
+	return srv, hs
 }
 
 // do sends a request with the token as a bearer, unless auth is false.
@@ -180,6 +192,7 @@ func (f *fixture) port() string {
 	return port
 }
 
+// TestBadRequests: unknown lessons and cells are 404, malformed bodies 400, with a JSON error.
 func TestBadRequests(t *testing.T) {
 	f := newFixture(t, false, map[string]string{"a.md": cell(1, "", hello("hi"))})
 	for _, tt := range []struct {
