@@ -2,17 +2,14 @@ package serve
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"classnotes/runner/internal/lessontest"
@@ -34,46 +31,6 @@ const browserLesson = "# Live in class\n\nProse before the cells.\n\n" +
 	"In [3]:\n\n```go\npackage main\n\nimport (\n\t\"bufio\"\n\t\"fmt\"\n\t\"net\"\n)\n\n" +
 	"func main() {\n\tconn, err := net.Dial(\"tcp\", \"127.0.0.1:PORT\")\n\tif err != nil {\n\t\tfmt.Println(err)\n\t\treturn\n\t}\n" +
 	"\tline, _ := bufio.NewReader(conn).ReadString('\\n')\n\tfmt.Print(line)\n}\n```\n"
-
-// browserTab runs chromedp actions in one tab and fails the test on the first error.
-type browserTab struct {
-	t   *testing.T
-	ctx context.Context
-}
-
-func (b browserTab) do(what string, actions ...chromedp.Action[chromedp.Void]) {
-	b.t.Helper()
-	if err := chromedp.Do(b.ctx, actions...); err != nil {
-		b.t.Fatalf("%s: %v", what, err)
-	}
-}
-
-// wait waits until the JavaScript expression is true: long enough for a build and a run on a slow machine.
-func (b browserTab) wait(expr string) {
-	b.t.Helper()
-	poll := chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(2*time.Minute))
-	for try := 1; ; try++ {
-		_, err := chromedp.Run(b.ctx, poll)
-		// A page that was just navigated to can still be replacing its JavaScript context, which a loaded
-		// machine shows as this error: poll again, in the new context.
-		if err != nil && try < 5 && strings.Contains(err.Error(), "Cannot find context with specified id") {
-			continue
-		}
-		if err != nil {
-			b.t.Fatalf("waiting for %s: %v", expr, err)
-		}
-		return
-	}
-}
-
-func (b browserTab) text(expr string) string {
-	b.t.Helper()
-	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](expr))
-	if err != nil {
-		b.t.Fatalf("%s: %v", expr, err)
-	}
-	return v
-}
 
 // outOf returns the bytes of lesson src before and after cell n's Out block, and the block.
 func outOf(t *testing.T, src []byte, n int) (before, out, after []byte) {
@@ -103,34 +60,27 @@ func TestBrowserServe(t *testing.T) {
 	lessontest.Write(t, path, strings.ReplaceAll(browserLesson, "PORT", fmt.Sprint(lessontest.FreePort(t))))
 	cfg := Config{Engine: newEngine(t), Root: dir, Files: []string{path}, Token: "t0k3n"}
 	_, teacher := startServer(t, cfg)
-	var mu sync.Mutex
-	var thrown []string
-	ctx := sitetest.Browser(t, 5*time.Minute, func(ev any) {
-		if ev, ok := ev.(*runtime.EventExceptionThrown); ok && ev.ExceptionDetails.Exception != nil {
-			mu.Lock()
-			thrown = append(thrown, ev.ExceptionDetails.Exception.Description)
-			mu.Unlock()
-		}
-	})
-	b := browserTab{t, ctx}
-	b.do("open the token URL", chromedp.Navigate(teacher.URL+"/?token=t0k3n"))
-	if u := b.text(`location.href`); u != teacher.URL+"/" {
+	var thrown sitetest.Exceptions
+	ctx := sitetest.Browser(t, 5*time.Minute, thrown.Listen)
+	b := sitetest.Tab{T: t, Ctx: ctx}
+	b.Do("open the token URL", chromedp.Navigate(teacher.URL+"/?token=t0k3n"))
+	if u := sitetest.Eval[string](b, `location.href`); u != teacher.URL+"/" {
 		t.Errorf("the token URL leads to %s", u)
 	}
-	b.do("open the lesson", chromedp.Navigate(teacher.URL+"/lesson.html"))
-	b.wait(`document.body.dataset.connected === "true"`)
-	if v := b.text(`document.body.dataset.view`); v != "teacher" {
+	b.Do("open the lesson", chromedp.Navigate(teacher.URL+"/lesson.html"))
+	b.Wait(`document.body.dataset.connected === "true"`)
+	if v := sitetest.Eval[string](b, `document.body.dataset.view`); v != "teacher" {
 		t.Fatalf("the token holder sees the %s view", v)
 	}
 
 	// Run cell 1, noting every state of its Live panel.
-	b.do("observe", chromedp.Evaluate[chromedp.Void](`window.states = [];
+	b.Do("observe", chromedp.Evaluate[chromedp.Void](`window.states = [];
 		new MutationObserver(() => {
 			const t = document.querySelector("#cell-1 .live .output").textContent;
 			if (t && window.states[window.states.length - 1] !== t) window.states.push(t);
 		}).observe(document.querySelector("#cell-1 .live .output"), {childList: true, subtree: true, characterData: true})`))
-	b.do("run cell 1", chromedp.Click(chromedp.CSS(`#cell-1 [data-action="run"]`)))
-	b.wait(`!document.querySelector("#cell-1 .verdict").hidden`)
+	b.Do("run cell 1", chromedp.Click(chromedp.CSS(`#cell-1 [data-action="run"]`)))
+	b.Wait(`!document.querySelector("#cell-1 .verdict").hidden`)
 	want := "line 1\nline 2\nline 3\nline 4\nline 5\n"
 	states, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`window.states`))
 	if err != nil {
@@ -144,10 +94,10 @@ func TestBrowserServe(t *testing.T) {
 	if len(states) < 2 || states[len(states)-1] != want {
 		t.Errorf("the Live panel went through %q; want the five lines as they came", states)
 	}
-	if got := b.text(`Array.from(document.querySelectorAll("#cell-1 .live .output span")).map(s => s.className + ":" + s.textContent).join()`); !strings.Contains(got, "term-fg32:line 5") {
+	if got := sitetest.Eval[string](b, `Array.from(document.querySelectorAll("#cell-1 .live .output span")).map(s => s.className + ":" + s.textContent).join()`); !strings.Contains(got, "term-fg32:line 5") {
 		t.Errorf("cell 1's colours: %s", got)
 	}
-	if got := b.text(`document.querySelector("#cell-1 .verdict").innerText + document.querySelector("#cell-1 .live .badges").innerText`); !strings.Contains(got, "differs from the notes") || !strings.Contains(got, "+line 5") || !strings.Contains(got, "exit 0") {
+	if got := sitetest.Eval[string](b, `document.querySelector("#cell-1 .verdict").innerText + document.querySelector("#cell-1 .live .badges").innerText`); !strings.Contains(got, "differs from the notes") || !strings.Contains(got, "+line 5") || !strings.Contains(got, "exit 0") {
 		t.Errorf("cell 1's verdict and badges: %q", got)
 	}
 
@@ -156,9 +106,9 @@ func TestBrowserServe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b.do("accept", chromedp.Click(chromedp.CSS(`#cell-1 [data-action="accept"]`)))
-	b.wait(`document.querySelector("#cell-1 .message").textContent === "Written into the lesson."`)
-	if got := b.text(`document.querySelector("#cell-1 .verdict").textContent`); got != "accepted: the notes now hold this output" {
+	b.Do("accept", chromedp.Click(chromedp.CSS(`#cell-1 [data-action="accept"]`)))
+	b.Wait(`document.querySelector("#cell-1 .message").textContent === "Written into the lesson."`)
+	if got := sitetest.Eval[string](b, `document.querySelector("#cell-1 .verdict").textContent`); got != "accepted: the notes now hold this output" {
 		t.Errorf("after Accept, the verdict reads %q", got)
 	}
 	now, err := os.ReadFile(path)
@@ -173,24 +123,24 @@ func TestBrowserServe(t *testing.T) {
 	if !bytes.Contains(nowOut, []byte(want)) || bytes.Contains(nowOut, []byte("old output")) {
 		t.Errorf("Out [1] was\n%s\nand is\n%s", oldOut, nowOut)
 	}
-	b.wait(`document.querySelector("#cell-1 .notes .output").textContent.includes("line 5")`)
-	if got := b.text(`document.querySelector("#cell-1 .live .output").textContent`); got != want {
+	b.Wait(`document.querySelector("#cell-1 .notes .output").textContent.includes("line 5")`)
+	if got := sitetest.Eval[string](b, `document.querySelector("#cell-1 .live .output").textContent`); got != want {
 		t.Errorf("after the reload, cell 1's Live panel reads %q", got)
 	}
 
 	// The client, with its server down: the page offers to start the server; then the client connects.
-	b.do("run the client", chromedp.Click(chromedp.CSS(`#cell-3 [data-action="run"]`)))
-	b.wait(`document.querySelector("#cell-3 .servers button") !== null`)
-	if got := b.text(`document.querySelector("#cell-3 .servers").innerText`); !strings.Contains(got, "In [2] (its server) is not running") {
+	b.Do("run the client", chromedp.Click(chromedp.CSS(`#cell-3 [data-action="run"]`)))
+	b.Wait(`document.querySelector("#cell-3 .servers button") !== null`)
+	if got := sitetest.Eval[string](b, `document.querySelector("#cell-3 .servers").innerText`); !strings.Contains(got, "In [2] (its server) is not running") {
 		t.Errorf("cell 3 says %q", got)
 	}
-	b.do("start the server", chromedp.Click(chromedp.CSS(`#cell-3 .servers button`)))
-	b.wait(`document.querySelector("#cell-2 .live .output").textContent.includes("listening")`)
-	b.wait(`!document.querySelector('#cell-3 [data-action="run"]').disabled && document.querySelector("#cell-3").classList.contains("ended")`)
-	b.do("run the client again", chromedp.Click(chromedp.CSS(`#cell-3 [data-action="run"]`)))
-	b.wait(`document.querySelector("#cell-3 .live .output").textContent.includes("hello from the server")`)
-	b.wait(`document.querySelector("#cell-2 .live .output").textContent.includes("Connected")`)
-	if got := b.text(`document.querySelector("#cell-2").className + " " + document.querySelector('#cell-2 [data-action="stop"]').disabled`); !strings.Contains(got, "running") || !strings.HasSuffix(got, "false") {
+	b.Do("start the server", chromedp.Click(chromedp.CSS(`#cell-3 .servers button`)))
+	b.Wait(`document.querySelector("#cell-2 .live .output").textContent.includes("listening")`)
+	b.Wait(`!document.querySelector('#cell-3 [data-action="run"]').disabled && document.querySelector("#cell-3").classList.contains("ended")`)
+	b.Do("run the client again", chromedp.Click(chromedp.CSS(`#cell-3 [data-action="run"]`)))
+	b.Wait(`document.querySelector("#cell-3 .live .output").textContent.includes("hello from the server")`)
+	b.Wait(`document.querySelector("#cell-2 .live .output").textContent.includes("Connected")`)
+	if got := sitetest.Eval[string](b, `document.querySelector("#cell-2").className + " " + document.querySelector('#cell-2 [data-action="stop"]').disabled`); !strings.Contains(got, "running") || !strings.HasSuffix(got, "false") {
 		t.Errorf("the server cell: %s", got)
 	}
 
@@ -199,35 +149,35 @@ func TestBrowserServe(t *testing.T) {
 	if err := os.WriteFile(path, edited, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	b.wait(`document.querySelector("main").textContent.includes("Prose edited on disk.")`)
+	b.Wait(`document.querySelector("main").textContent.includes("Prose edited on disk.")`)
 	for n, want := range map[int]string{1: "line 5", 2: "Connected", 3: "hello from the server"} {
-		if got := b.text(fmt.Sprintf(`document.querySelector("#cell-%d .live .output").textContent`, n)); !strings.Contains(got, want) {
+		if got := sitetest.Eval[string](b, fmt.Sprintf(`document.querySelector("#cell-%d .live .output").textContent`, n)); !strings.Contains(got, want) {
 			t.Errorf("after the edit, cell %d's Live panel reads %q", n, got)
 		}
 	}
-	b.do("scroll to the top", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`))
+	b.Do("scroll to the top", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`))
 	t.Logf("teacher: %s", sitetest.Screenshot(t, ctx, "serve-teacher"))
-	b.do("stop the server", chromedp.Click(chromedp.CSS(`#cell-2 [data-action="stop"]`)))
-	b.wait(`document.querySelector("#cell-2").classList.contains("ended")`)
+	b.Do("stop the server", chromedp.Click(chromedp.CSS(`#cell-2 [data-action="stop"]`)))
+	b.Wait(`document.querySelector("#cell-2").classList.contains("ended")`)
 
 	// Run all: every cell runs again, the server around its client, and each gets its verdict.
-	b.do("forget the verdicts", chromedp.Evaluate[chromedp.Void](`document.querySelectorAll(".verdict").forEach(v => v.replaceChildren())`))
-	b.do("run all", chromedp.Click(chromedp.CSS(`[data-action="run-all"]`)))
-	b.wait(`Array.from(document.querySelectorAll(".verdict")).every(v => v.textContent !== "") && !document.querySelector(".cell.running")`)
-	if got := b.text(`Array.from(document.querySelectorAll(".verdict")).map(v => v.textContent).join("|")`); got != "matches the notes|no recorded output to compare with|no recorded output to compare with" {
+	b.Do("forget the verdicts", chromedp.Evaluate[chromedp.Void](`document.querySelectorAll(".verdict").forEach(v => v.replaceChildren())`))
+	b.Do("run all", chromedp.Click(chromedp.CSS(`[data-action="run-all"]`)))
+	b.Wait(`Array.from(document.querySelectorAll(".verdict")).every(v => v.textContent !== "") && !document.querySelector(".cell.running")`)
+	if got := sitetest.Eval[string](b, `Array.from(document.querySelectorAll(".verdict")).map(v => v.textContent).join("|")`); got != "matches the notes|no recorded output to compare with|no recorded output to compare with" {
 		t.Errorf("after Run all, the verdicts read %q", got)
 	}
-	if got := b.text(`document.querySelector("#cell-2 .live .output").textContent`); got != "listening\nConnected\n" {
+	if got := sitetest.Eval[string](b, `document.querySelector("#cell-2 .live .output").textContent`); got != "listening\nConnected\n" {
 		t.Errorf("after Run all, the server printed %q", got)
 	}
 
 	// A student on the LAN, without the token: no controls, and the teacher's runs appear.
 	cfg.LAN = true
 	_, student := startServer(t, cfg)
-	s := browserTab{t, sitetest.Incognito(t, ctx)}
-	s.do("open the lesson as a student", chromedp.Navigate(student.URL+"/lesson.html"))
-	s.wait(`document.body.dataset.connected === "true"`)
-	if v := s.text(`document.body.dataset.view + " " + document.querySelectorAll("button").length + " " + Array.from(document.querySelectorAll("button")).map(b => b.textContent).join("|")`); v != "student 2 Presentation|Hide notes until run" {
+	s := sitetest.Tab{T: t, Ctx: sitetest.Incognito(t, ctx)}
+	s.Do("open the lesson as a student", chromedp.Navigate(student.URL+"/lesson.html"))
+	s.Wait(`document.body.dataset.connected === "true"`)
+	if v := sitetest.Eval[string](s, `document.body.dataset.view + " " + document.querySelectorAll("button").length + " " + Array.from(document.querySelectorAll("button")).map(b => b.textContent).join("|")`); v != "student 2 Presentation|Hide notes until run" {
 		t.Errorf("the student sees: %s", v)
 	}
 	req, err := http.NewRequest("POST", student.URL+"/api/run", strings.NewReader(`{"lesson":"lesson.md","cell":1}`))
@@ -244,14 +194,10 @@ func TestBrowserServe(t *testing.T) {
 	if resp.StatusCode != http.StatusAccepted {
 		t.Fatalf("the teacher's run on the LAN server: %s", resp.Status)
 	}
-	s.wait(`document.querySelector("#cell-1 .verdict").textContent === "matches the notes"`)
-	if got := s.text(`document.querySelector("#cell-1 .live .output").textContent`); got != want {
+	s.Wait(`document.querySelector("#cell-1 .verdict").textContent === "matches the notes"`)
+	if got := sitetest.Eval[string](s, `document.querySelector("#cell-1 .live .output").textContent`); got != want {
 		t.Errorf("the student's Live panel reads %q", got)
 	}
-	t.Logf("student: %s", sitetest.Screenshot(t, s.ctx, "serve-student"))
-	mu.Lock()
-	defer mu.Unlock()
-	for _, e := range thrown {
-		t.Errorf("the page's script threw: %s", e)
-	}
+	t.Logf("student: %s", sitetest.Screenshot(t, s.Ctx, "serve-student"))
+	thrown.Check(t)
 }

@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"classnotes/runner/lesson"
@@ -131,36 +130,6 @@ func (f *fakeServer) request(ctx context.Context) apiRequest {
 	}
 }
 
-// tab runs chromedp actions in one tab and fails the test on the first error.
-type tab struct {
-	t   *testing.T
-	ctx context.Context
-}
-
-func (b tab) do(what string, actions ...chromedp.Action[chromedp.Void]) {
-	b.t.Helper()
-	if err := chromedp.Do(b.ctx, actions...); err != nil {
-		b.t.Fatalf("%s: %v", what, err)
-	}
-}
-
-// until waits until the JavaScript expression is true.
-func (b tab) until(expr string) {
-	b.t.Helper()
-	if _, err := chromedp.Run(b.ctx, chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingInterval(20*time.Millisecond))); err != nil {
-		b.t.Fatalf("waiting for %s: %v", expr, err)
-	}
-}
-
-func eval[T any](b tab, expr string) T {
-	b.t.Helper()
-	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[T](expr))
-	if err != nil {
-		b.t.Fatalf("%s: %v", expr, err)
-	}
-	return v
-}
-
 // TestBrowserServePage drives the served page's script in headless Chromium against a fake server: output
 // streamed in chunks that cut escape sequences and line endings, the verdict, Accept refused, a client whose
 // server is down, keys, toggles, live reload that keeps the Live panels, the error overlay, and the student
@@ -170,25 +139,13 @@ func TestBrowserServePage(t *testing.T) {
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
 	t.Cleanup(func() { close(f.done) })
-	var mu sync.Mutex
-	var exceptions []string
-	ctx := sitetest.Browser(t, 2*time.Minute, func(ev any) {
-		if e, ok := ev.(*runtime.EventExceptionThrown); ok {
-			mu.Lock()
-			d := e.ExceptionDetails
-			if d.Exception != nil {
-				exceptions = append(exceptions, fmt.Sprintf("%d:%d: %s", d.LineNumber+1, d.ColumnNumber+1, d.Exception.Description))
-			} else {
-				exceptions = append(exceptions, fmt.Sprintf("%d:%d: %s", d.LineNumber+1, d.ColumnNumber+1, d.Text))
-			}
-			mu.Unlock()
-		}
-	})
-	b := tab{t, ctx}
-	b.do("open the teacher's page", chromedp.Navigate(srv.URL+"/teacher.html"))
-	b.until(`document.body.dataset.connected === "true"`)
+	var thrown sitetest.Exceptions
+	ctx := sitetest.Browser(t, 2*time.Minute, thrown.Listen)
+	b := sitetest.Tab{T: t, Ctx: ctx}
+	b.Do("open the teacher's page", chromedp.Navigate(srv.URL+"/teacher.html"))
+	b.Wait(`document.body.dataset.connected === "true"`)
 
-	b.do("click Run", chromedp.Click(chromedp.CSS(`#cell-1 [data-action="run"]`)))
+	b.Do("click Run", chromedp.Click(chromedp.CSS(`#cell-1 [data-action="run"]`)))
 	if r := f.request(ctx); r.Path != "/api/run" || fmt.Sprint(r.Body) != "map[cell:1 lesson:lesson.md]" {
 		t.Errorf("Run sent %s %v", r.Path, r.Body)
 	}
@@ -198,129 +155,125 @@ func TestBrowserServePage(t *testing.T) {
 	}
 	f.send("output", map[string]any{"lesson": "other.md", "cell": 1, "run": "x", "text": "another lesson's output\n"})
 	live := `document.querySelector("#cell-1 .live .output")`
-	b.until(live + `.textContent.includes("bold red\n")`)
-	if got := eval[string](b, live+`.textContent`); got != "green <script>alert(1)</script>\nline 2\nbold red\n" {
+	b.Wait(live + `.textContent.includes("bold red\n")`)
+	if got := sitetest.Eval[string](b, live+`.textContent`); got != "green <script>alert(1)</script>\nline 2\nbold red\n" {
 		t.Errorf("Live panel reads %q", got)
 	}
-	spans := eval[[]string](b, `Array.from(`+live+`.querySelectorAll("span")).map(s => s.className + ":" + s.textContent)`)
+	spans := sitetest.Eval[[]string](b, `Array.from(`+live+`.querySelectorAll("span")).map(s => s.className + ":" + s.textContent)`)
 	if fmt.Sprint(spans) != "[term-fgi92:gre term-fgi92:en term-fg31 term-fg1:bold red]" {
 		t.Errorf("Live panel spans %q", spans)
 	}
-	if n := eval[int](b, `document.querySelectorAll("main script, .live .output *:not(span), .live .output span *").length`); n != 0 {
+	if n := sitetest.Eval[int](b, `document.querySelectorAll("main script, .live .output *:not(span), .live .output span *").length`); n != 0 {
 		t.Errorf("program output made %d elements", n)
 	}
-	if got := eval[string](b, `["run", "stop", "accept"].map(a => document.querySelector('#cell-1 [data-action="' + a + '"]').disabled).join()`); got != "true,false,true" {
+	if got := sitetest.Eval[string](b, `["run", "stop", "accept"].map(a => document.querySelector('#cell-1 [data-action="' + a + '"]').disabled).join()`); got != "true,false,true" {
 		t.Errorf("while running, Run, Stop, Accept disabled: %s", got)
 	}
 
 	f.send("end", map[string]any{"lesson": "lesson.md", "cell": 1, "run": "r1", "status": "exit status 0", "outcome": "ok",
 		"verdict": "differs", "diff": "--- notes\n+++ live\n@@ -1 +1 @@\n-green\n+green <b>x</b>", "duration_ms": 500,
 		"badges": []map[string]string{{"text": "exit 0", "kind": "ok"}, {"text": "0.50 s", "kind": "info\" onclick=\"x"}}})
-	b.until(`!document.querySelector('#cell-1 [data-action="accept"]').disabled`)
-	if got := eval[string](b, `document.querySelector("#cell-1 .verdict").innerText`); !strings.Contains(got, "differs from the notes") || !strings.Contains(got, "+green <b>x</b>") {
+	b.Wait(`!document.querySelector('#cell-1 [data-action="accept"]').disabled`)
+	if got := sitetest.Eval[string](b, `document.querySelector("#cell-1 .verdict").innerText`); !strings.Contains(got, "differs from the notes") || !strings.Contains(got, "+green <b>x</b>") {
 		t.Errorf("verdict reads %q", got)
 	}
-	if got := eval[[]string](b, `Array.from(document.querySelectorAll("#cell-1 .live .badge")).map(s => s.className + ":" + s.textContent)`); fmt.Sprint(got) != "[badge ok:exit 0 badge info:0.50 s]" {
+	if got := sitetest.Eval[[]string](b, `Array.from(document.querySelectorAll("#cell-1 .live .badge")).map(s => s.className + ":" + s.textContent)`); fmt.Sprint(got) != "[badge ok:exit 0 badge info:0.50 s]" {
 		t.Errorf("badges %q", got)
 	}
-	b.do("click Accept", chromedp.Click(chromedp.CSS(`#cell-1 [data-action="accept"]`)))
+	b.Do("click Accept", chromedp.Click(chromedp.CSS(`#cell-1 [data-action="accept"]`)))
 	if r := f.request(ctx); r.Path != "/api/accept" || fmt.Sprint(r.Body) != "map[cell:1 lesson:lesson.md run:r1]" {
 		t.Errorf("Accept sent %s %v", r.Path, r.Body)
 	}
-	b.until(`document.querySelector("#cell-1 .message").textContent === "the lesson changed on disk since the run began"`)
+	b.Wait(`document.querySelector("#cell-1 .message").textContent === "the lesson changed on disk since the run began"`)
 	f.send("error", map[string]any{"lesson": "lesson.md", "cell": 2, "run": "r9", "message": "a run's error, not the lesson's"})
-	b.until(`document.querySelector("#cell-2 .message").textContent === "a run's error, not the lesson's"`)
-	if !eval[bool](b, `document.querySelector(".overlay").hidden`) {
+	b.Wait(`document.querySelector("#cell-2 .message").textContent === "a run's error, not the lesson's"`)
+	if !sitetest.Eval[bool](b, `document.querySelector(".overlay").hidden`) {
 		t.Errorf("a run's error shows as the lesson's")
 	}
-	b.do("scroll to the top", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`))
+	b.Do("scroll to the top", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`))
 	sitetest.Screenshot(t, ctx, "serve-page-teacher")
 
 	// Shift+Enter on cell 2, whose server is down: the page offers to start it.
-	b.do("focus cell 2", chromedp.Focus(chromedp.CSS("#cell-2")), chromedp.KeyEvent("\r", chromedp.KeyModifiers(chromedp.ModifierShift)))
+	b.Do("focus cell 2", chromedp.Focus(chromedp.CSS("#cell-2")), chromedp.KeyEvent("\r", chromedp.KeyModifiers(chromedp.ModifierShift)))
 	if r := f.request(ctx); fmt.Sprint(r.Body) != "map[cell:2 lesson:lesson.md]" {
 		t.Errorf("Shift+Enter sent %s %v", r.Path, r.Body)
 	}
 	f.send("servers", map[string]any{"lesson": "lesson.md", "cell": 2, "down": []int{1}})
-	b.until(`document.querySelector("#cell-2 .servers button") !== null`)
-	if got := eval[string](b, `document.querySelector("#cell-2 .servers").innerText`); strings.Count(got, "In [1] (its server) is not running") != 1 {
+	b.Wait(`document.querySelector("#cell-2 .servers button") !== null`)
+	if got := sitetest.Eval[string](b, `document.querySelector("#cell-2 .servers").innerText`); strings.Count(got, "In [1] (its server) is not running") != 1 {
 		t.Errorf("cell 2 says %q", got)
 	}
-	b.do("start the server", chromedp.Click(chromedp.CSS("#cell-2 .servers button")))
+	b.Do("start the server", chromedp.Click(chromedp.CSS("#cell-2 .servers button")))
 	if r := f.request(ctx); fmt.Sprint(r.Body) != "map[cell:1 lesson:lesson.md]" {
 		t.Errorf("Start In [1] sent %s %v", r.Path, r.Body)
 	}
 	f.send("started", map[string]any{"lesson": "lesson.md", "cell": 1, "run": "r3"})
 	f.send("output", map[string]any{"lesson": "lesson.md", "cell": 1, "run": "r3", "text": "listening\n"})
-	b.until(`document.querySelector("#cell-2 .servers").hidden && ` + live + `.textContent === "listening\n"`)
+	b.Wait(`document.querySelector("#cell-2 .servers").hidden && ` + live + `.textContent === "listening\n"`)
 	f.send("end", map[string]any{"lesson": "lesson.md", "cell": 1, "run": "r3", "verdict": "matches", "outcome": "stopped (signal: interrupt)"})
-	b.until(`document.querySelector("#cell-1 .verdict").textContent === "matches the notes"`)
+	b.Wait(`document.querySelector("#cell-1 .verdict").textContent === "matches the notes"`)
 
-	b.do("run all", chromedp.Click(chromedp.CSS(`[data-action="run-all"]`)))
+	b.Do("run all", chromedp.Click(chromedp.CSS(`[data-action="run-all"]`)))
 	if r := f.request(ctx); r.Path != "/api/run" || fmt.Sprint(r.Body) != "map[cell:0 lesson:lesson.md]" {
 		t.Errorf("Run all sent %s %v", r.Path, r.Body)
 	}
 
 	// Keys and toggles.
-	b.do("k", chromedp.KeyEvent("k"))
-	b.until(`document.querySelector("#cell-1").classList.contains("current")`)
-	b.do("hide notes", chromedp.Click(chromedp.CSS(`[data-action="hide-notes"]`)))
+	b.Do("k", chromedp.KeyEvent("k"))
+	b.Wait(`document.querySelector("#cell-1").classList.contains("current")`)
+	b.Do("hide notes", chromedp.Click(chromedp.CSS(`[data-action="hide-notes"]`)))
 	hidden := `(getComputedStyle(document.querySelector("#cell-%d .notes pre")).display === "none")`
-	if got := eval[string](b, fmt.Sprintf(hidden, 1)+` + "," + `+fmt.Sprintf(hidden, 2)); got != "false,true" {
+	if got := sitetest.Eval[string](b, fmt.Sprintf(hidden, 1)+` + "," + `+fmt.Sprintf(hidden, 2)); got != "false,true" {
 		t.Errorf("with notes hidden until run, cell 1 (ran), cell 2 (not run) hidden: %s", got)
 	}
-	b.do("presentation", chromedp.Click(chromedp.CSS(`[data-action="present"]`)))
-	if got := eval[string](b, `getComputedStyle(document.documentElement).fontSize + " " + getComputedStyle(document.querySelector("#cell-2")).opacity`); got != "28px 0.35" {
+	b.Do("presentation", chromedp.Click(chromedp.CSS(`[data-action="present"]`)))
+	if got := sitetest.Eval[string](b, `getComputedStyle(document.documentElement).fontSize + " " + getComputedStyle(document.querySelector("#cell-2")).opacity`); got != "28px 0.35" {
 		t.Errorf("presentation: font size, other cell's opacity %s", got)
 	}
-	b.do("scroll to the top", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`))
+	b.Do("scroll to the top", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`))
 	sitetest.Screenshot(t, ctx, "serve-page-presentation")
 
 	// Live reload keeps the Live panels and the scroll position; an error shows over the page until the next.
-	b.do("scroll", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 300)`))
+	b.Do("scroll", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 300)`))
 	f.mu.Lock()
 	f.prose = "Prose saved again."
 	f.mu.Unlock()
 	f.send("reload", map[string]any{"lesson": "lesson.md"})
-	b.until(`document.querySelector("main p").textContent === "Prose saved again."`)
-	if got := eval[string](b, live+`.textContent + "|" + document.querySelector("#cell-1 .verdict").textContent + "|" + window.scrollY`); got != "listening\n|matches the notes|300" {
+	b.Wait(`document.querySelector("main p").textContent === "Prose saved again."`)
+	if got := sitetest.Eval[string](b, live+`.textContent + "|" + document.querySelector("#cell-1 .verdict").textContent + "|" + window.scrollY`); got != "listening\n|matches the notes|300" {
 		t.Errorf("after the reload: %q", got)
 	}
 	f.send("error", map[string]any{"lesson": "lesson.md", "message": "lesson.md:12:1: In [3]: expected a <b>```go</b> block"})
-	b.until(`!document.querySelector(".overlay").hidden`)
-	if got := eval[string](b, `document.querySelector(".overlay-message").textContent + document.querySelectorAll(".overlay b").length`); got != "lesson.md:12:1: In [3]: expected a <b>```go</b> block0" {
+	b.Wait(`!document.querySelector(".overlay").hidden`)
+	if got := sitetest.Eval[string](b, `document.querySelector(".overlay-message").textContent + document.querySelectorAll(".overlay b").length`); got != "lesson.md:12:1: In [3]: expected a <b>```go</b> block0" {
 		t.Errorf("overlay reads %q", got)
 	}
-	b.do("scroll to the top", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`))
+	b.Do("scroll to the top", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`))
 	sitetest.Screenshot(t, ctx, "serve-page-error")
 	f.send("reload", map[string]any{"lesson": "lesson.md"})
-	b.until(`document.querySelector(".overlay").hidden`)
+	b.Wait(`document.querySelector(".overlay").hidden`)
 
 	// The student's view: no controls, the same events.
-	s := tab{t, sitetest.Incognito(t, ctx)}
-	s.do("open the student's page", chromedp.Navigate(srv.URL+"/student.html"))
-	s.until(`document.body.dataset.connected === "true"`)
-	if n := eval[int](s, `document.querySelectorAll("[data-action=run], [data-action=stop], [data-action=accept], [data-action=run-all]").length`); n != 0 {
+	s := sitetest.Tab{T: t, Ctx: sitetest.Incognito(t, ctx)}
+	s.Do("open the student's page", chromedp.Navigate(srv.URL+"/student.html"))
+	s.Wait(`document.body.dataset.connected === "true"`)
+	if n := sitetest.Eval[int](s, `document.querySelectorAll("[data-action=run], [data-action=stop], [data-action=accept], [data-action=run-all]").length`); n != 0 {
 		t.Errorf("the student's page has %d controls", n)
 	}
 	f.send("started", map[string]any{"lesson": "lesson.md", "cell": 2, "run": "r4"})
 	f.send("output", map[string]any{"lesson": "lesson.md", "cell": 2, "run": "r4", "text": "from the teacher's run\n"})
 	f.send("servers", map[string]any{"lesson": "lesson.md", "cell": 2, "down": []int{1}})
-	s.until(`document.querySelector("#cell-2 .live .output").textContent === "from the teacher's run\n" && !document.querySelector("#cell-2 .servers").hidden`)
-	if n := eval[int](s, `document.querySelectorAll("button:not([data-action=present]):not([data-action=hide-notes])").length`); n != 0 {
+	s.Wait(`document.querySelector("#cell-2 .live .output").textContent === "from the teacher's run\n" && !document.querySelector("#cell-2 .servers").hidden`)
+	if n := sitetest.Eval[int](s, `document.querySelectorAll("button:not([data-action=present]):not([data-action=hide-notes])").length`); n != 0 {
 		t.Errorf("the student's page has %d buttons besides the toggles", n)
 	}
-	s.do("Shift+Enter", chromedp.Focus(chromedp.CSS("#cell-2")), chromedp.KeyEvent("\r", chromedp.KeyModifiers(chromedp.ModifierShift)))
-	s.do("scroll to the top", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`))
-	sitetest.Screenshot(t, s.ctx, "serve-page-student")
+	s.Do("Shift+Enter", chromedp.Focus(chromedp.CSS("#cell-2")), chromedp.KeyEvent("\r", chromedp.KeyModifiers(chromedp.ModifierShift)))
+	s.Do("scroll to the top", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`))
+	sitetest.Screenshot(t, s.Ctx, "serve-page-student")
 	select {
 	case r := <-f.requests:
 		t.Errorf("the student's page sent %s %v", r.Path, r.Body)
 	default:
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	for _, e := range exceptions {
-		t.Errorf("page script threw: %s", e)
-	}
+	thrown.Check(t)
 }

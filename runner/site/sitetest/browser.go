@@ -1,6 +1,7 @@
 // Package sitetest drives pages in headless Chromium for the tests of the site and of the classroom server:
-// it finds Debian's Chromium, starts it with no network of its own and saves screenshots. Only tests import
-// it; it never starts a server or changes a lesson.
+// it finds Debian's Chromium, starts it with no network of its own, runs actions and scripts in its tabs,
+// keeps what the pages' scripts throw and saves screenshots. Only tests import it; it never starts a server or
+// changes a lesson.
 package sitetest
 
 import (
