@@ -75,6 +75,9 @@ func TestNotMainPackage(t *testing.T) {
 		}
 	}
 	bins, _ := filepath.Glob(filepath.Join(cacheDir, "bin", "*"))
+	if len(bins) == 0 {
+		t.Fatalf("no program cached in %s", cacheDir)
+	}
 	for _, b := range bins {
 		if data, err := os.ReadFile(b); err == nil && strings.HasPrefix(string(data), "!<arch>") {
 			t.Errorf("an archive was cached as a program: %s", b)

@@ -130,6 +130,9 @@ func main() { fmt.Println("before") }`) +
 		t.Errorf("events:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
 	}
 	wantText := map[int]string{1: "before\n", 2: "listening\nclient 1\nclient 2\nsignal: interrupt\n", 3: "you are client 1\n", 4: "you are client 2\n"}
+	if len(results) != len(wantText) {
+		t.Fatalf("%d results, want %d", len(results), len(wantText))
+	}
 	for _, r := range results {
 		n := r.Cell().Number
 		if r.Text != wantText[n] || r.Failed() {

@@ -281,7 +281,10 @@ func main() {
 
 	// A run that began before the file changed cannot be accepted into it.
 	code, body = f.do(t, "POST", "/api/run", `{"lesson":"a.md","cell":2}`, true)
-	json.Unmarshal([]byte(body), &started)
+	started.Run = ""
+	if code != http.StatusAccepted || json.Unmarshal([]byte(body), &started) != nil || started.Run == "" {
+		t.Fatalf("run of In [2]: %d %s", code, body)
+	}
 	until(t, events, 2, "end")
 	edited := strings.Replace(string(after), "More prose.", "More prose, edited.", 1)
 	if err := os.WriteFile(filepath.Join(f.dir, "a.md"), []byte(edited), 0o644); err != nil {

@@ -35,7 +35,10 @@ func writeSite(t *testing.T, dir string) []string {
 	pages := []string{"index.html", "lesson.html"}
 	write("lesson.html", testPage(t))
 	entries := []Entry{{Title: "A small lesson", Page: "lesson.html", Cells: 2, Outcome: "all 2 ok"}}
-	lessons, _ := filepath.Glob("../../lessons/*.md")
+	lessons, err := filepath.Glob("../../lessons/*.md")
+	if err != nil || len(lessons) == 0 {
+		t.Fatalf("the project's lessons: %q %v", lessons, err)
+	}
 	for _, path := range lessons {
 		src, err := os.ReadFile(path)
 		if err != nil {
