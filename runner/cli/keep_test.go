@@ -33,6 +33,27 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
+// runningApp is a runner started in-process by startRunner: its output so far, how to interrupt it (Ctrl-C) and
+// its exit code once it ends.
+type runningApp struct {
+	stdout, stderr *lockedBuffer
+	cancel         context.CancelFunc
+	exit           <-chan int
+}
+
+// startRunner starts the CLI in-process in dir with args, reading the environment through getenv, and
+// returns at once; the runner is interrupted when the test ends, if not before.
+func startRunner(t *testing.T, dir string, getenv func(string) string, args ...string) runningApp {
+	t.Helper()
+	var stdout, stderr lockedBuffer
+	app := &App{Stdout: &stdout, Stderr: &stderr, Getwd: func() (string, error) { return dir, nil }, Getenv: getenv}
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	exit := make(chan int, 1)
+	go func() { exit <- app.Run(ctx, args) }()
+	return runningApp{&stdout, &stderr, cancel, exit}
+}
+
 // TestRunKeep: run --keep on a server cell keeps it up after it is ready; a client from outside the runner (as
 // from another terminal) gets answers and the server's output streams as it does; Ctrl-C stops it: exit 130,
 // port free, lesson untouched.
@@ -43,17 +64,12 @@ func TestRunKeep(t *testing.T) {
 	path := filepath.Join(dir, "l.md")
 	writeFile(t, path, src)
 
-	var stdout, stderr lockedBuffer
-	app := &App{Stdout: &stdout, Stderr: &stderr, Getwd: func() (string, error) { return dir, nil }, Getenv: os.Getenv}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	exit := make(chan int, 1)
-	go func() { exit <- app.Run(ctx, []string{"run", "l.md", "1", "--keep"}) }()
+	r := startRunner(t, dir, os.Getenv, "run", "l.md", "1", "--keep")
 
 	deadline := time.Now().Add(time.Minute)
-	for !strings.Contains(stderr.String(), "In [1]: ready; it keeps running until Ctrl-C") {
+	for !strings.Contains(r.stderr.String(), "In [1]: ready; it keeps running until Ctrl-C") {
 		if time.Now().After(deadline) {
-			t.Fatalf("the server never said it was ready; stderr:\n%s", stderr.String())
+			t.Fatalf("the server never said it was ready; stderr:\n%s", r.stderr.String())
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -70,23 +86,23 @@ func TestRunKeep(t *testing.T) {
 			t.Errorf("client %d: reply %q, %v", i+1, reply, err)
 		}
 	}
-	for !strings.Contains(stdout.String(), `received "two\n"`) {
+	for !strings.Contains(r.stdout.String(), `received "two\n"`) {
 		if time.Now().After(deadline) {
-			t.Fatalf("the server's output did not stream; stdout:\n%s", stdout.String())
+			t.Fatalf("the server's output did not stream; stdout:\n%s", r.stdout.String())
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	cancel()
+	r.cancel()
 	select {
-	case code := <-exit:
-		if code != exitSignal || !strings.Contains(stderr.String(), "runner: interrupted; servers stopped, nothing written") {
-			t.Errorf("exit %d, stderr:\n%s", code, stderr.String())
+	case code := <-r.exit:
+		if code != exitSignal || !strings.Contains(r.stderr.String(), "runner: interrupted; servers stopped, nothing written") {
+			t.Errorf("exit %d, stderr:\n%s", code, r.stderr.String())
 		}
 	case <-time.After(time.Minute):
 		t.Fatal("run --keep did not end after Ctrl-C")
 	}
-	if got := strings.Count(stdout.String(), "Connected by a client"); got != 2 {
-		t.Errorf("%d connections shown, want 2; stdout:\n%s", got, stdout.String())
+	if got := strings.Count(r.stdout.String(), "Connected by a client"); got != 2 {
+		t.Errorf("%d connections shown, want 2; stdout:\n%s", got, r.stdout.String())
 	}
 	if readFile(t, path) != src {
 		t.Errorf("run --keep wrote the lesson")
@@ -103,15 +119,10 @@ func TestRunKeepClient(t *testing.T) {
 		cell(2, "", fmt.Sprintf(tcpClient, port))
 	path := filepath.Join(dir, "l.md")
 	writeFile(t, path, src)
-	var stdout, stderr lockedBuffer
-	app := &App{Stdout: &stdout, Stderr: &stderr, Getwd: func() (string, error) { return dir, nil }, Getenv: os.Getenv}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	exit := make(chan int, 1)
-	go func() { exit <- app.Run(ctx, []string{"run", "--keep", "l.md", "2"}) }()
-	for deadline := time.Now().Add(time.Minute); !strings.Contains(stdout.String(), `reply "hello\n"`); time.Sleep(20 * time.Millisecond) {
+	r := startRunner(t, dir, os.Getenv, "run", "--keep", "l.md", "2")
+	for deadline := time.Now().Add(time.Minute); !strings.Contains(r.stdout.String(), `reply "hello\n"`); time.Sleep(20 * time.Millisecond) {
 		if time.Now().After(deadline) {
-			t.Fatalf("the client never got its reply; stderr:\n%s", stderr.String())
+			t.Fatalf("the client never got its reply; stderr:\n%s", r.stderr.String())
 		}
 	}
 	time.Sleep(300 * time.Millisecond)
@@ -120,9 +131,9 @@ func TestRunKeepClient(t *testing.T) {
 		t.Fatalf("the server did not stay up after the client: %v", err)
 	}
 	conn.Close()
-	cancel()
-	if code := <-exit; code != exitSignal {
-		t.Errorf("exit %d, stderr:\n%s", code, stderr.String())
+	r.cancel()
+	if code := <-r.exit; code != exitSignal {
+		t.Errorf("exit %d, stderr:\n%s", code, r.stderr.String())
 	}
 	portFree(t, port)
 }

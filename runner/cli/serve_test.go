@@ -25,23 +25,18 @@ func TestServe(t *testing.T) {
 	path := filepath.Join(dir, "lessons", "l.md")
 	writeFile(t, path, src)
 
-	var stdout, stderr lockedBuffer
 	getenv := func(k string) string {
 		if k == "CLASSNOTES_TOKEN" {
 			return "s3cret"
 		}
 		return os.Getenv(k)
 	}
-	app := &App{Stdout: &stdout, Stderr: &stderr, Getwd: func() (string, error) { return dir, nil }, Getenv: getenv}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	exit := make(chan int, 1)
-	go func() { exit <- app.Run(ctx, []string{"serve", "--addr", "127.0.0.1:0"}) }()
+	r := startRunner(t, dir, getenv, "serve", "--addr", "127.0.0.1:0")
 	first := regexp.MustCompile(`^serving 1 lesson at http://127\.0\.0\.1:(\d+)/\?token=s3cret\n`)
 	var m []string
 	for deadline := time.Now().Add(time.Minute); m == nil; time.Sleep(20 * time.Millisecond) {
-		if m = first.FindStringSubmatch(stdout.String()); m == nil && time.Now().After(deadline) {
-			t.Fatalf("first line %q; stderr:\n%s", stdout.String(), stderr.String())
+		if m = first.FindStringSubmatch(r.stdout.String()); m == nil && time.Now().After(deadline) {
+			t.Fatalf("first line %q; stderr:\n%s", r.stdout.String(), r.stderr.String())
 		}
 	}
 	base := "http://127.0.0.1:" + m[1]
@@ -62,16 +57,16 @@ func TestServe(t *testing.T) {
 	if code, body := post("/api/run", `{"lesson":"l.md","cell":1}`); code != http.StatusAccepted {
 		t.Fatalf("run: %d %s", code, body)
 	}
-	ctxWait, stop := context.WithTimeout(ctx, time.Minute)
+	ctxWait, stop := context.WithTimeout(context.Background(), time.Minute)
 	defer stop()
 	if !waitFile(ctxWait, pidFile) {
-		t.Fatalf("the server cell never started; stderr:\n%s", stderr.String())
+		t.Fatalf("the server cell never started; stderr:\n%s", r.stderr.String())
 	}
-	cancel()
+	r.cancel()
 	select {
-	case code := <-exit:
+	case code := <-r.exit:
 		if code != exitSignal {
-			t.Errorf("exit %d, stderr:\n%s", code, stderr.String())
+			t.Errorf("exit %d, stderr:\n%s", code, r.stderr.String())
 		}
 	case <-time.After(time.Minute):
 		t.Fatal("serve did not end after Ctrl-C")
