@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -211,9 +212,23 @@ func (s *Server) execute(ctx context.Context, key string, rs *runState, l *noteb
 	if err != nil && !errors.Is(err, context.Canceled) {
 		s.hub.send("error", map[string]any{"lesson": key, "cell": rs.cell, "run": rs.id, "message": err.Error()})
 	}
-	if ctx.Err() != nil && prog != nil && !prog.Cell.Attrs.Background {
-		// Stopped before it ended: there is no result to show, only that.
-		s.hub.ended(rs.id, rs.cell, map[string]any{"lesson": key, "cell": rs.cell, "run": rs.id, "status": "stopped",
+	if ctx.Err() != nil {
+		s.endStopped(key, rs)
+	}
+}
+
+// endStopped tells the pages which cells of a stopped run it cut short: the cell asked for, unless it ended
+// (it may not have started: Stop can come while it is built), and, in a run of all cells, those that started
+// and did not end. They have no result to show, only that.
+func (s *Server) endStopped(key string, rs *runState) {
+	cells := s.hub.runningCells(rs.id)
+	rs.mu.Lock()
+	if rs.cell != 0 && rs.results[rs.cell] == nil && !slices.Contains(cells, rs.cell) {
+		cells = append(cells, rs.cell)
+	}
+	rs.mu.Unlock()
+	for _, n := range cells {
+		s.hub.ended(rs.id, n, map[string]any{"lesson": key, "cell": n, "run": rs.id, "status": "stopped",
 			"outcome": "stopped before it ended", "verdict": "not-compared", "badges": []site.Badge{{Text: "stopped", Kind: "info"}}})
 	}
 }

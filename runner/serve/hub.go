@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -112,6 +113,20 @@ func (h *hub) ended(run string, cell int, end map[string]any) {
 	defer h.mu.Unlock()
 	delete(h.running, pendingKey(run, cell))
 	h.sendLocked("end", end)
+}
+
+// runningCells returns the cells of run that started and have not ended, in order.
+func (h *hub) runningCells(run string) []int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var cells []int
+	for _, rc := range h.running {
+		if rc.run == run {
+			cells = append(cells, rc.cell)
+		}
+	}
+	slices.Sort(cells)
+	return cells
 }
 
 // forget forgets the cells of run still marked running: the run is over.
