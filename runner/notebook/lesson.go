@@ -10,9 +10,7 @@ import (
 	"classnotes/runner/splice"
 )
 
-// Results returns a result for each cell of l, in document order, ready to run.
-func (l *Lesson) Results() []*Result { return newResults(l.Plan.Programs) }
-
+// newResults returns a result for each of progs, in their order, ready to run.
 func newResults(progs []*plan.Program) []*Result {
 	results := make([]*Result, len(progs))
 	for i, p := range progs {
@@ -26,7 +24,7 @@ func newResults(progs []*plan.Program) []*Result {
 // together or not at all. The others are taken from the cache (event CellCached). Runs are kept in the cache.
 // It returns a result for every cell, in document order, and writes nothing into the lesson (see WriteBack).
 func (e *Engine) Render(ctx context.Context, l *Lesson, force bool, obs Observer) ([]*Result, error) {
-	results := l.Results()
+	results := newResults(l.Plan.Programs)
 	toRun := e.selectToRun(results, force)
 	if obs != nil {
 		for _, r := range results {
@@ -85,7 +83,7 @@ func (e *Engine) selectToRun(results []*Result, force bool) []*Result {
 // Check runs every cell of l fresh (reusing built programs from the cache) and returns how each went, in
 // document order; Compare tells how each compares with the notes. Nothing is kept, nothing is written.
 func (e *Engine) Check(ctx context.Context, l *Lesson, obs Observer) ([]*Result, error) {
-	results := l.Results()
+	results := newResults(l.Plan.Programs)
 	x := &execution{e: e, l: l, obs: obs}
 	return results, x.run(ctx, results)
 }
@@ -143,7 +141,7 @@ func (e *Engine) WriteBack(l *Lesson, results []*Result) ([]byte, bool, error) {
 			}
 		}
 		text := r.Text
-		if rec, ok := Recorded(src, c); ok && c.Attrs.Compare != lesson.CompareIgnore &&
+		if rec, ok := recorded(src, c); ok && c.Attrs.Compare != lesson.CompareIgnore &&
 			normalizer(src).Compare(rec, r.Text, c.Attrs.Compare).Match {
 			text = rec
 		}

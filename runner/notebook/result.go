@@ -146,7 +146,7 @@ type Comparison struct {
 // normalisation and the cell's compare= mode.
 func Compare(l *Lesson, r *Result) Comparison {
 	c := r.Cell()
-	rec, ok := Recorded(l.Source(), c)
+	rec, ok := recorded(l.Source(), c)
 	var cmp Comparison
 	if ok {
 		cmp.Line = c.Output.Pos.Line
@@ -169,8 +169,8 @@ func Compare(l *Lesson, r *Result) Comparison {
 	return cmp
 }
 
-// Recorded returns the output the notes record for cell c, with LF line endings, and whether there is one.
-func Recorded(l *lesson.Lesson, c *lesson.Cell) (string, bool) {
+// recorded returns the output the notes record for cell c, with LF line endings, and whether there is one.
+func recorded(l *lesson.Lesson, c *lesson.Cell) (string, bool) {
 	if c.Output == nil {
 		return "", false
 	}
