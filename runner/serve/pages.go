@@ -37,8 +37,8 @@ func (s *Server) index(w http.ResponseWriter, r *http.Request) {
 	writeHTML(w, b.Bytes())
 }
 
-// pageHandler serves a lesson's page, as the lesson is on disk now: the teacher's view with the token, the
-// student's without. A lesson that does not load shows its errors.
+// pageHandler serves a lesson's page as the lesson last loaded (the watcher loads it again when it changes):
+// the teacher's view with the token, the student's without. A lesson that does not load shows its errors.
 func (s *Server) pageHandler(w http.ResponseWriter, r *http.Request) {
 	sv := s.byPage(r.PathValue("page"))
 	if sv == nil {
