@@ -552,3 +552,54 @@ func TestNotice(t *testing.T) {
 	}
 	until(t, events, 1, "end")
 }
+
+// TestStopRunAll: stopping a run of all cells ends the cell it cut short with a stopped end, and gives the
+// cell that had already ended no second end.
+func TestStopRunAll(t *testing.T) {
+	f := newFixture(t, false, map[string]string{"a.md": cell(1, "", hello("first")) + cell(2, "", `package main
+
+import (
+	"fmt"
+	"time"
+)
+
+func main() {
+	fmt.Println("started")
+	time.Sleep(time.Hour)
+}`)})
+	events := f.events(t)
+	if code, body := f.do(t, "POST", "/api/run", `{"lesson":"a.md","cell":0}`, true); code != http.StatusAccepted {
+		t.Fatalf("run: %d %s", code, body)
+	}
+	var all []event
+	first, _ := until(t, events, 1, "end")
+	all = append(all, first...)
+	second, _ := until(t, events, 2, "output")
+	all = append(all, second...)
+	if code, body := f.do(t, "POST", "/api/stop", `{"lesson":"a.md","cell":0}`, true); code != http.StatusOK {
+		t.Fatalf("stop: %d %s", code, body)
+	}
+	got, _ := until(t, events, 2, "end")
+	if end := got[len(got)-1].data; end["status"] != "stopped" {
+		t.Errorf("In [2]'s end after the stop: %v", end)
+	}
+	// Whatever else comes within a moment: no second end for In [1].
+	timeout := time.After(300 * time.Millisecond)
+	for done := false; !done; {
+		select {
+		case ev := <-events:
+			all = append(all, ev)
+		case <-timeout:
+			done = true
+		}
+	}
+	ends := 0
+	for _, ev := range all {
+		if c, _ := ev.data["cell"].(float64); ev.name == "end" && c == 1 {
+			ends++
+		}
+	}
+	if ends != 1 {
+		t.Errorf("In [1] ended %d times", ends)
+	}
+}
