@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"classnotes/runner/cache"
+	"classnotes/runner/files"
 	"classnotes/runner/internal/lessontest"
-	"classnotes/runner/splice"
 )
 
 // These tests are the findings of hostile use (issue 10): each checks the lesson's bytes and what the runner
@@ -102,7 +102,7 @@ func TestNotRegularLessons(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := big.Truncate(splice.MaxSize + 1); err != nil { // sparse: no disk used
+	if err := big.Truncate(files.MaxSize + 1); err != nil { // sparse: no disk used
 		t.Fatal(err)
 	}
 	if err := big.Close(); err != nil {

@@ -16,9 +16,9 @@ import (
 
 	"classnotes/runner/build"
 	"classnotes/runner/cache"
+	"classnotes/runner/files"
 	"classnotes/runner/lesson"
 	"classnotes/runner/plan"
-	"classnotes/runner/splice"
 )
 
 // Config is how an Engine runs cells. It is checked once, by New.
@@ -55,7 +55,7 @@ type Lesson struct {
 	Name string     // the path as the user wrote it, used in messages
 	Plan *plan.Plan // what each cell builds and runs
 
-	orig *splice.Original // the file as read: it is replaced only if it is still this file
+	orig *files.Original // the file as read: it is replaced only if it is still this file
 }
 
 // Source returns the parsed lesson.
@@ -78,7 +78,7 @@ func (e *Engine) Load(name, path string) (*Lesson, error) {
 	if err != nil {
 		return nil, err
 	}
-	orig, err := splice.ReadFile(path)
+	orig, err := files.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", name, unwrapPath(err))
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"classnotes/runner/files"
 	"classnotes/runner/lesson"
 	"classnotes/runner/plan"
 	"classnotes/runner/splice"
@@ -154,7 +155,7 @@ func (e *Engine) WriteBack(l *Lesson, results []*Result) ([]byte, bool, error) {
 		return nil, false, fmt.Errorf("%s: %w", l.Name, err)
 	}
 	written, err := l.orig.Replace(out)
-	if errors.Is(err, splice.ErrChanged) || errors.Is(err, splice.ErrReadOnly) || errors.Is(err, splice.ErrHardLinked) {
+	if errors.Is(err, files.ErrChanged) || errors.Is(err, files.ErrReadOnly) || errors.Is(err, files.ErrHardLinked) {
 		return nil, false, fmt.Errorf("%s: %w", l.Name, err)
 	}
 	if err != nil {
