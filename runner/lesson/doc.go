@@ -25,9 +25,10 @@
 //
 // where N is a positive integer unique within the lesson, followed (blank lines allowed) by a fenced code block
 // whose info string starts with the word "go". A paragraph that reads as a marker but is written otherwise
-// ("In [ 1]:", "In[1]:", "In [1] :", "In [-1]:", "In [1a]:", Jupyter's "In [ ]:") is an error, not prose;
-// brackets holding text that does not start with a digit ("In [the figure]:") are prose. Inline cells carry their program in the fence body: a complete
-// Go program in package main.
+// ("In [ 1]:", "In[1]:", "In [1] :", "In [-1]:", "In [1a]:", Jupyter's "In [ ]:", "in [1]:", "IN [1]:",
+// "In [1]" without its colon, "**In [1]:**", "In \[1\]:", a no-break space for a space) is an error, not
+// prose; brackets holding text that does not start with a digit ("In [the figure]:") are prose. Inline cells
+// carry their program in the fence body: a complete Go program in package main.
 //
 // Attributes follow "go" in the info string, separated by spaces, as key=value or as a bare key. A value may be
 // double-quoted with Go string syntax (src="my dir/main.go"). Known attributes:
@@ -69,8 +70,34 @@
 // ended when that was not a clean exit ("exit status 3", "timed out after 10s"). A program that fails to compile
 // records the compiler's messages.
 //
-// Markers inside lists, block quotes or other containers are prose, not cells. A ```go block without a marker is
-// ordinary code shown in the lesson.
+// A ```go block without a marker is ordinary code shown in the lesson.
+//
+// # Markers the reader cannot see
+//
+// A cell that silently is not one is never run, and check passes on notes nobody checked. So a line that reads
+// as a marker anywhere Parse reads no marker is an error, never prose, at the line's first character:
+//
+//   - in a list item or a block quote ("- In [1]:", "> Out [1]:"): markers stand alone at the left margin;
+//   - in an indented code block (four spaces or a tab in): a marker is indented by at most three spaces;
+//   - in a paragraph of several lines ("Look at" on the line before it, with no blank line between) or a
+//     heading underlined with === or ---: a marker is a paragraph of its own;
+//   - in an HTML block: a <div> or <details> without a blank line before the marker, or an HTML comment. A
+//     cell commented out with <!-- --> is an error too: to keep it out of the lesson, delete it (version
+//     control remembers it), or keep only its code, in a fence without a marker.
+//
+// "Reads as a marker" means: a line standing alone (a paragraph or list item of one line, a line of an HTML or
+// indented code block) that matches any of the malformed forms above; a line of a longer paragraph only when
+// it starts with In or Out, capitalised, and ends with the colon, emphasis aside, so that hard-wrapped prose
+// ending a line with "in [1]" stays prose. A marker with more words on its line ("In [1]: prints the host name"), in a code span
+// (`In [1]:`), in a fenced block or in an ATX heading ("## In [1]:") is text, and the way to write one.
+//
+// An HTML block whose end is missing (a "<!--" without "-->", a "<pre>" without "</pre>", "<?" without "?>")
+// runs to the end of the file and hides everything after it, cells included; at the top level it is an error
+// whatever it hides, reported at its first line with the first marker it hides:
+//
+//	class15.md:7:1: unclosed HTML comment: no "-->" after "<!--", so it runs to the end of the file and hides "In [2]:" at line 9
+//
+// These are errors, not warnings, so that check fails on them with or without any flag.
 //
 // # What the runner owns
 //

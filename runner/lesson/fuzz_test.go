@@ -2,9 +2,13 @@ package lesson
 
 import (
 	"bytes"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/text"
 )
 
 // FuzzParse: Parse never panics and never changes its input; every span it returns lies inside the source, in
@@ -31,6 +35,13 @@ func FuzzParse(f *testing.F) {
 		"In [1]:\n\n```go\nx\n```\n\nOut [1]:\n\n```text\nhi\n\n## Part 2\n\nIn [2]:\n\n```go\ny\n```\n",
 		"\ufeff---\ntitle: T\n---\nIn [1]:\r\n\r\n```go\r\nx\r\n```\r\n",
 		"\ufeff```go\nx\n```\nIn [ 1]:\n\nIn [-1]:\n\nOut [1a]:\n",
+		// Issue 19: markers the reader cannot see, and prose that only looks like them.
+		"In [1]:\n\n```go\nx\n```\n\n<!-- note\n\nIn [2]:\n\n```go\ny\n```\n",
+		"<!--\nIn [1]:\n\n```go\nx\n```\n-->\n\n<details>\nIn [2]:\n\n```go\n```\n\n</details>\n<pre>\nOut [2]\n",
+		"In [1]\n\n```go\n```\n\nin [2]:\n\nIN [3]:\n\n**In [4]:**\n\nIn \\[5\\]:\n\nIn\u00a0[6]:\n\n_Out [1]_\n",
+		"- In [1]:\n  ```go\n  ```\n\n1. > Out [1]:\n\n    In [2]:\n\tOut [2]:\n",
+		"Look at\nIn [1]:\n```go\n```\nIn [2]:\n---\n\nAs we saw\nin [1]\nabove. `In [3]:`\n\n# In [4]:\n",
+		"In [1]:\n\n```go\nx\n```\n\nOut [1]\n\n```text\nstale\n```\n\nOut [1]:\n\n```text\nnew\n```\n",
 	} {
 		f.Add([]byte(seed))
 	}
@@ -51,6 +62,9 @@ func FuzzParse(f *testing.F) {
 		}
 		if l.EOL != "\n" && l.EOL != "\r\n" {
 			t.Fatalf("EOL = %q", l.EOL)
+		}
+		if err == nil {
+			checkNoHiddenMarker(t, l)
 		}
 		n := len(src)
 		prevEnd := -1
@@ -152,5 +166,43 @@ func checkErrors(t *testing.T, err error, src []byte) {
 			t.Fatalf("problems out of order:\n%v", err)
 		}
 		prev = p
+	}
+}
+
+// markerLine matches a line that is a well-formed marker, possibly after block quote and list markers.
+var markerLine = regexp.MustCompile(`^(?:[ \t]*(?:>|[-+*]|[0-9]{1,9}[.)])(?:[ \t]|$))*[ \t]*(?:In|Out) \[[1-9][0-9]*\]:[ \t]*\r?$`)
+
+// checkNoHiddenMarker checks, of a lesson Parse accepted, that every line written as a well-formed marker (in a
+// list or block quote too) is the marker of a cell or an output Parse returned, or lies in the front matter or
+// in the body of a fenced code block: no cell was dropped silently. Fence bodies are found by goldmark, not by
+// asking the parser.
+func checkNoHiddenMarker(t *testing.T, l *Lesson) {
+	t.Helper()
+	known := map[int]bool{} // lines, from 1, of the markers Parse returned
+	for _, c := range l.Cells {
+		known[c.Pos.Line] = true
+		if c.Output != nil {
+			known[c.Output.Pos.Line] = true
+		}
+	}
+	table := newLineTable(l.Source)
+	fenced := map[int]bool{} // lines, from 0, of fence bodies
+	_ = ast.Walk(goldmarkParser.Parse(text.NewReader(Markdown(l.Source))), func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if b, ok := n.(*ast.FencedCodeBlock); ok && entering {
+			for i := 0; i < b.Lines().Len(); i++ {
+				fenced[table.line(b.Lines().At(i).Start)] = true
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	front := table.line(frontMatterEnd(l.Source))
+	if frontMatterEnd(l.Source) == 0 {
+		front = 0
+	}
+	for i, line := range bytes.Split(l.Source[bomLen(l.Source):], []byte("\n")) {
+		if i < front || fenced[i] || known[i+1] || !markerLine.Match(line) {
+			continue
+		}
+		t.Fatalf("line %d, %q, is a marker, but Parse returned no cell or output for it and no error", i+1, line)
 	}
 }

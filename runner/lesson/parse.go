@@ -94,6 +94,7 @@ func Parse(file string, src []byte) (*Lesson, error) {
 	l.Front = p.frontMatter(frontMatterEnd(src))
 	doc := goldmarkParser.Parse(text.NewReader(Markdown(src)))
 	p.walk(l, doc)
+	p.hiddenMarkers(doc)
 	return l, p.errs.err()
 }
 
@@ -183,19 +184,19 @@ func isCode(n ast.Node, c *Cell) bool {
 }
 
 // marker reports whether paragraph b is an In [N]: or Out [N]: marker, and returns its kind, number and offset.
-// A paragraph that reads as a marker but is not written as one ("In [ 1]:", "In [-1]:") is an error, not prose:
-// the author meant a cell, and a cell that silently is not one would never run.
+// A paragraph that reads as a marker but is not written as one ("In [ 1]:", "In [-1]:", "in [1]:", "In [1]",
+// "**In [1]:**") is an error, not prose: the author meant a cell, and a cell that silently is not one would
+// never run.
 func (p *parser) marker(b *ast.Paragraph) (kind string, num, off int, ok bool) {
 	if b.Lines().Len() != 1 {
 		return "", 0, 0, false
 	}
 	seg := b.Lines().At(0)
 	line := strings.TrimRight(string(seg.Value(p.src)), " \t\r\n")
-	m := looseMarker.FindStringSubmatch(line)
-	if m == nil {
+	kind, digits, ok := readsAsMarker(line, true)
+	if !ok {
 		return "", 0, 0, false
 	}
-	kind, digits := m[1], m[2]
 	pos := p.lines.pos(seg.Start)
 	num, err := strconv.Atoi(digits)
 	switch {

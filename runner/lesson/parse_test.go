@@ -155,12 +155,15 @@ func TestParseCells(t *testing.T) {
 			src:  "---\ntitle: |\n  In [1]:\n\n  ```go\n  x\n  ```\n---\n# T\n",
 		},
 		{name: "go block without a marker is code", src: "# T\n\n```go\npackage main\n```\n"},
-		{name: "marker in a list is prose", src: "- In [1]:\n\n  ```go\n  x\n  ```\n"},
-		{name: "marker in a block quote is prose", src: "> In [1]:\n>\n> ```go\n> x\n> ```\n"},
 		{name: "marker with more text is prose", src: "In [1]: see below\n\n```go\nx\n```\n"},
-		{name: "marker in a longer paragraph is prose", src: "Look at\nIn [1]:\n\n```go\nx\n```\n"},
-		{name: "marker inside an HTML block is prose", src: "<div>\nIn [1]:\n</div>\n\n```go\nx\n```\n"},
+		{name: "marker with more text in a list is prose", src: "- In [1]: see below\n\n  ```go\n  x\n  ```\n"},
 		{name: "marker inside a fence is code", src: "````\nIn [1]:\n\n```go\n```\n````\n"},
+		{name: "marker inside a fence in a list is code", src: "- x\n\n  ```\n  In [1]:\n  ```\n"},
+		{
+			name: "cell between HTML blocks, blank lines around it",
+			src:  "<details>\n\nIn [1]:\n\n```go\nx\n```\n\n</details>\n",
+			want: []cellSummary{{1, Pos{3, 1}, "```go\nx\n```", "", "```", "go", "x\n", "-", ""}},
+		},
 		{name: "In [N]: as a heading is prose", src: "# In [1]:\n\n```go\nx\n```\n"},
 	}
 	for _, tt := range tests {

@@ -21,7 +21,8 @@ import (
 
 // looseMarker matches a line that reads as a cell marker, well-formed or not: In or Out, brackets holding
 // nothing (Jupyter's "In [ ]:") or one word that starts with a digit after an optional sign, and a colon, with
-// or without spaces between them. Other text in brackets ("In [the figure]:", "In [Fig. 2]:") is prose.
+// or without spaces between them. Other text in brackets ("In [the figure]:", "In [Fig. 2]:") is prose. A line
+// standing alone in the Markdown is matched more loosely still (nearMarker, in hidden.go).
 var looseMarker = regexp.MustCompile(`^(In|Out)[ \t]*\[[ \t]*((?:[-+]?[0-9][^\]\s]*)?)[ \t]*\][ \t]*:$`)
 
 // swallowed reports the first lesson structure in the body of fence f, as "a ```go fence at line 12" or

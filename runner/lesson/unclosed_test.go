@@ -254,6 +254,12 @@ func TestParseMalformedMarkers(t *testing.T) {
 		{"In [1]:\n\n```go\nx\n```\n\nOut [-1]:\n\n```text\n```\n", "t.md:7:1: Out [-1]: cell numbers are positive integers"},
 		{"In [1]:\n\n```go\nx\n```\n\nOut [ 1]:\n\n```text\n```\n", `t.md:7:1: malformed marker "Out [ 1]:": write it as Out [1]:`},
 		{"In [1]:\r\n\r\n```go\r\nx\r\n```\r\n\r\nOut [1] :\r\n", `t.md:7:1: malformed marker "Out [1] :": write it as Out [1]:`},
+		// Issue 19: prose before, now errors (see TestParseHiddenMarkers).
+		{"in [1]:" + fence, `t.md:1:1: malformed marker "in [1]:": write it as In [1]:`},
+		{"In [1]" + fence, `t.md:1:1: malformed marker "In [1]": write it as In [1]:`},
+		{"- In [-1]:" + fence, `t.md:1:3: "In [-1]:" reads as a cell marker but is inside a list item, where no cell is read: ` + outsideContainers},
+		{"> In [ 1]:" + fence, `t.md:1:3: "In [ 1]:" reads as a cell marker but is inside a block quote, where no cell is read: ` + outsideContainers},
+		{"    In [-1]:" + fence, `t.md:1:5: "In [-1]:" reads as a cell marker but is in an indented code block, where no cell is read: ` + notIndented},
 	}
 	for _, tt := range tests {
 		t.Run(tt.src, func(t *testing.T) {
@@ -261,8 +267,8 @@ func TestParseMalformedMarkers(t *testing.T) {
 		})
 	}
 	for _, prose := range []string{
-		"In [the figure]:", "In [Figure 2]:", "In [x1]:", "In [1 2]:", "in [1]:", "In [1]: see below",
-		"In [1]", "In (1):", "Input [1]:", "In [1]::", "- In [-1]:", "> In [ 1]:", "    In [-1]:",
+		"In [the figure]:", "In [Figure 2]:", "In [x1]:", "In [1 2]:", "In [1]: see below", "in [1] we saw",
+		"In (1):", "Input [1]:", "In [1]::", "`In [1]:`", "- In [the figure]:", "> In [1]: x = 1",
 	} {
 		t.Run(prose, func(t *testing.T) {
 			if l := mustParse(t, prose+fence); len(l.Cells) != 0 {
@@ -318,7 +324,9 @@ func TestParseBOM(t *testing.T) {
 		}
 	})
 	t.Run("not at the start: not a BOM", func(t *testing.T) {
-		if l := mustParse(t, "# T\n\n"+b+"In [1]:\n\n```go\nx\n```\n"); len(l.Cells) != 0 {
+		// Not read as a BOM, so no cell; but a marker behind an invisible character is an error (issue 19).
+		l := checkProblems(t, "# T\n\n"+b+"In [1]:\n\n```go\nx\n```\n", `t.md:3:1: malformed marker "\ufeffIn [1]:": write it as In [1]:`)
+		if len(l.Cells) != 0 {
 			t.Errorf("cells = %+v", summarize(l))
 		}
 	})
