@@ -4,8 +4,10 @@
 //
 // # File format
 //
-// A lesson is a CommonMark (GitHub-flavoured) Markdown file, UTF-8 encoded, with LF or CRLF line endings. A
-// UTF-8 byte-order mark at its start is read as if it were absent, and kept: offsets count it, columns do not.
+// A lesson is a CommonMark (GitHub-flavoured) Markdown file, UTF-8 encoded, with LF or CRLF line endings, whose
+// name ends in .md. A directory searched for lessons yields none of its hidden files nor of its editors' lock,
+// backup and temporary files (EditorFile), whatever their names end in. A UTF-8 byte-order mark at its start is
+// read as if it were absent, and kept: offsets count it, columns do not.
 // It may start with front matter: a line "---", YAML, and a line "---" or "...". Front matter is never read as
 // Markdown. Its keys:
 //
