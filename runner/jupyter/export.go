@@ -47,7 +47,7 @@ func Export(l *Lesson) ([]byte, error) {
 		nb.Cells = append(nb.Cells, c)
 	}
 	prose := func(md string) {
-		md = trimBlankLines(md)
+		md = trimBlankLines(strings.ReplaceAll(md, "\r\n", "\n")) // notebooks are LF, whatever the lesson's line ending
 		if md == "" {
 			return
 		}
@@ -93,7 +93,7 @@ func codeCell(l *Lesson, c *lesson.Cell) *Cell {
 		meta["attrs"] = attrs
 	}
 	n := c.Number
-	cell := &Cell{CellType: "code", code: true, ExecutionCount: &n, Source: Multiline(strings.TrimSuffix(body, "\n")),
+	cell := &Cell{CellType: "code", code: true, ExecutionCount: &n, Source: Multiline(trimFinalNewline(body)),
 		Metadata: map[string]any{"classnotes": meta}}
 	text, ok := l.Output[c.Number]
 	if !ok && c.Output != nil {
@@ -104,6 +104,16 @@ func codeCell(l *Lesson, c *lesson.Cell) *Cell {
 		cell.Outputs = []*Output{{OutputType: "stream", Name: "stdout", Text: &m}}
 	}
 	return cell
+}
+
+// trimFinalNewline removes the line ending of the program's last line, as Jupyter writes a cell, but only when
+// it is the only one at the end: import ends a cell's last line again, and must get back the program's own
+// blank lines, before a package clause that came last for instance.
+func trimFinalNewline(code string) string {
+	if strings.HasSuffix(code, "\n\n") {
+		return code
+	}
+	return strings.TrimSuffix(code, "\n")
 }
 
 var packageLine = regexp.MustCompile(`^package\s+main\s*(//.*)?$`)
@@ -131,7 +141,9 @@ func splitPackage(code string) (clause string, at int, rest string) {
 	return "", 0, code
 }
 
-// attrText returns a cell's attributes as written, without src= (the notebook holds the code itself).
+// attrText returns a cell's attributes as an info string holds them, without src= (the notebook holds the code
+// itself). A value is quoted when it must be: with a space, a quote or a backtick (which a ``` fence's info
+// string cannot hold: \x60), or a character that does not print.
 func attrText(a lesson.Attrs) string {
 	var s []string
 	for _, at := range a.List {
@@ -139,14 +151,16 @@ func attrText(a lesson.Attrs) string {
 		case at.Key == "src":
 		case at.Bare:
 			s = append(s, at.Key)
-		case strings.ContainsAny(at.Value, " \t\"") || at.Value == "":
-			s = append(s, at.Key+"="+strconv.Quote(at.Value))
+		case at.Value == "" || strings.ContainsAny(at.Value, " \t\"`") || strings.ContainsFunc(at.Value, notPrint):
+			s = append(s, at.Key+"="+strings.ReplaceAll(strconv.Quote(at.Value), "`", `\x60`))
 		default:
 			s = append(s, at.Key+"="+at.Value)
 		}
 	}
 	return strings.Join(s, " ")
 }
+
+func notPrint(r rune) bool { return !strconv.IsPrint(r) }
 
 // StreamText returns what a cell's output shows in the notebook: the program's raw output with its colours when
 // it is the run that recorded the text (the recorded text is exactly what raw, dropped and status make), and the
@@ -161,12 +175,17 @@ func StreamText(recorded string, raw []byte, dropped int64, status string) strin
 // mdLink finds Markdown link destinations ending in .md, with an optional #fragment.
 var mdLink = regexp.MustCompile(`(\]\(\s*<?)([^()\s<>]*?\.md)(#[^()\s<>]*)?([\s>)])`)
 
-// relink points links to other lessons at their notebooks.
+// absoluteURL matches the start of a link that is not a relative path: a scheme (https:, mailto:) or a host
+// (//example.com).
+var absoluteURL = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9+.-]*:|//)`)
+
+// relink points links to other lessons at their notebooks; absolute URLs are left as they are, whatever their
+// last element.
 func relink(md string, links map[string]string) string {
 	return mdLink.ReplaceAllStringFunc(md, func(m string) string {
 		g := mdLink.FindStringSubmatch(m)
 		nb, ok := links[path.Base(g[2])]
-		if !ok || strings.Contains(g[2], "://") {
+		if !ok || absoluteURL.MatchString(g[2]) {
 			return m
 		}
 		return g[1] + path.Join(path.Dir(g[2]), nb) + g[3] + g[4]

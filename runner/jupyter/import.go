@@ -5,12 +5,23 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
+	"classnotes/runner/lesson"
 	"classnotes/runner/output"
 	"classnotes/runner/splice"
 )
+
+// MaxSize is the largest notebook, in bytes, that import is meant for: 64 MiB. A course notebook is prose, code
+// and text outputs, well under a few MiB even with its images; one of tens of MiB is mostly embedded images and
+// widget state, which import drops anyway. Import holds the notebook and its decoded JSON in memory, a few times
+// its size, so whoever reads the file reads at most MaxSize bytes and refuses a larger one instead of calling
+// Import with it.
+const MaxSize = 64 << 20
 
 // CellError is a problem with one cell of a notebook.
 type CellError struct {
@@ -25,90 +36,119 @@ func (e *CellError) Unwrap() error { return e.Err }
 type Skeleton struct {
 	Lesson   []byte   // the Markdown
 	Go       bool     // the notebook's kernel is Go: its code cells are In [N] cells
-	Language string   // the notebook's language, for the fences of its code cells
-	Dropped  []string // outputs that are not text (images, HTML), one line each naming its cell
+	Language string   // the notebook's language, one word (see language), for the fences of its code cells
+	Dropped  []string // outputs that are not text (images, HTML, JSON such as widget views), one line each naming its cell
 }
 
-// Import turns a notebook into a lesson skeleton: Markdown cells verbatim; code cells as In [N] cells when the
-// kernel is Go, otherwise as fenced blocks in the notebook's language with their outputs as text blocks marked
-// to be ported. name names the notebook in errors, which list every bad cell.
+// Import turns a notebook into a lesson skeleton: Markdown cells as they are, but never as lesson structure
+// (see prose); code cells as In [N] cells when the kernel is Go, otherwise as fenced blocks in the notebook's
+// language with their outputs as text blocks marked to be ported. name names the notebook in errors, which
+// list every bad cell. The skeleton always parses as a lesson, with one cell for each code cell of a Go
+// notebook and none otherwise. data is at most MaxSize bytes.
 func Import(name string, data []byte) (*Skeleton, error) {
-	var nb Notebook
-	if err := json.Unmarshal(data, &nb); err != nil {
-		var syn *json.SyntaxError
-		if errors.As(err, &syn) {
-			return nil, fmt.Errorf("%s: not JSON: %v (at byte %d)", name, err, syn.Offset)
-		}
-		return nil, fmt.Errorf("%s: not a notebook: %v", name, err)
+	nb, err := readNotebook(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	if nb.NBFormat != 4 {
-		return nil, fmt.Errorf("%s: nbformat %d: only nbformat 4 notebooks can be imported (jupyter nbconvert --to notebook upgrades older ones)", name, nb.NBFormat)
-	}
-	sk := &Skeleton{Language: language(nb.Metadata)}
+	sk := &Skeleton{Language: language(nb.meta)}
 	sk.Go = sk.Language == "go"
+	cells := make([]*cell, len(nb.cells))
+	errs := make([]error, len(nb.cells))
+	for i, raw := range nb.cells {
+		cells[i], errs[i] = readCell(raw)
+	}
 	im := &importer{sk: sk, used: map[int]bool{}}
-	for _, c := range nb.Cells {
-		if c != nil && c.ExecutionCount != nil && *c.ExecutionCount > 0 {
-			im.used[*c.ExecutionCount] = false
+	for _, c := range cells {
+		if c != nil && c.count != nil && *c.count > 0 {
+			im.used[*c.count] = false
 		}
 	}
-	var errs []error
-	for i, c := range nb.Cells {
-		if err := im.cell(i, c); err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", name, &CellError{Cell: i, Err: err}))
+	var all []error
+	for i, c := range cells {
+		if errs[i] == nil {
+			errs[i] = im.cell(i, c)
+		}
+		if errs[i] != nil {
+			all = append(all, fmt.Errorf("%s: %w", name, &CellError{Cell: i, Err: errs[i]}))
 		}
 	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+	if len(all) > 0 {
+		return nil, errors.Join(all...)
 	}
 	sk.Lesson = bytes.TrimRight(im.out.Bytes(), "\n")
 	sk.Lesson = append(sk.Lesson, '\n')
+	if err := im.readBack(sk.Lesson); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
 	return sk, nil
 }
 
 type importer struct {
-	sk   *Skeleton
-	out  bytes.Buffer
-	used map[int]bool // execution counts of the notebook: true once given to a cell
-	next int
+	sk    *Skeleton
+	out   bytes.Buffer
+	used  map[int]bool // execution counts of the notebook: true once given to a cell
+	next  int
+	cells []int // the In [N] cells written, in order
 }
 
-// language returns the notebook's language, lower case; "" when it does not say.
+// readBack parses the skeleton as a lesson, which must have exactly the cells written. Each cell's part was
+// checked on its own; this is the guarantee for the whole.
+func (im *importer) readBack(md []byte) error {
+	l, err := lesson.Parse("skeleton.md", md)
+	if err != nil {
+		return fmt.Errorf("the skeleton does not parse as a lesson (a bug of import): %s", problems(err, true))
+	}
+	var got []int
+	for _, c := range l.Cells {
+		got = append(got, c.Number)
+	}
+	if !slices.Equal(got, im.cells) {
+		return fmt.Errorf("the skeleton has the cells %v, not %v (a bug of import)", got, im.cells)
+	}
+	return nil
+}
+
+// languageWord is what a notebook's language must be to become a fence's info string.
+var languageWord = regexp.MustCompile(`^[a-z0-9][a-z0-9+#._-]{0,39}$`)
+
+// language returns the notebook's language, lower case: one word of letters, digits and + # . _ - ("python",
+// "c++"), as the info string of a fence holds it; "" when the notebook does not say, or says something else.
 func language(meta map[string]any) string {
 	info, _ := meta["language_info"].(map[string]any)
 	kernel, _ := meta["kernelspec"].(map[string]any)
 	field := func(m map[string]any, name string) string { s, _ := m[name].(string); return s }
+	var lang string
 	switch {
 	case field(info, "name") != "":
-		return strings.ToLower(field(info, "name"))
+		lang = field(info, "name")
 	case field(info, "language") != "":
-		return strings.ToLower(field(info, "language"))
+		lang = field(info, "language")
+	default:
+		// A kernel named "gonb" (GoNB) or with a short name starting with "go" ("go", "go1") runs Go.
+		if name := field(kernel, "name"); name == "gonb" || strings.HasPrefix(name, "go") && len(name) <= 4 {
+			return "go"
+		}
+		lang = field(kernel, "language")
 	}
-	// A kernel named "gonb" (GoNB) or with a short name starting with "go" ("go", "go1") runs Go.
-	if name := field(kernel, "name"); name == "gonb" || strings.HasPrefix(name, "go") && len(name) <= 4 {
-		return "go"
+	lang = strings.ToLower(lang)
+	if !languageWord.MatchString(lang) {
+		return ""
 	}
-	return strings.ToLower(field(kernel, "language"))
+	return lang
 }
 
-func (im *importer) cell(i int, c *Cell) error {
-	if c == nil {
-		return errors.New("null cell")
-	}
-	if len(c.Attachments) > 0 && string(c.Attachments) != "{}" && string(c.Attachments) != "null" {
-		return errors.New("has attachments (images pasted into the cell); save them as files and link them instead")
-	}
-	switch c.CellType {
+func (im *importer) cell(i int, c *cell) error {
+	switch c.kind {
 	case "markdown":
-		im.block(string(c.Source))
+		md, err := prose(c.source)
+		if err != nil {
+			return err
+		}
+		im.block(md)
 	case "raw":
-		im.fence("", string(c.Source))
+		im.fence("", lineFeeds(c.source))
 	case "code":
 		return im.code(i, c)
-	case "":
-		return errors.New("no cell_type")
-	default:
-		return fmt.Errorf("unknown cell_type %q (expected markdown, code or raw)", c.CellType)
 	}
 	return nil
 }
@@ -130,43 +170,66 @@ func (im *importer) fence(info, body string) {
 	im.block(f + info + "\n" + body + f)
 }
 
-func (im *importer) code(i int, c *Cell) error {
-	text, dropped, err := outputsText(c.Outputs)
-	if err != nil {
-		return err
-	}
-	for _, d := range dropped {
+func (im *importer) code(i int, c *cell) error {
+	for _, d := range c.dropped {
 		im.sk.Dropped = append(im.sk.Dropped, fmt.Sprintf("cell %d: %s", i, d))
 	}
-	src := string(c.Source)
+	src := strings.ReplaceAll(c.source, "\r\n", "\n")
 	if !im.sk.Go {
-		if strings.TrimSpace(src) == "" && text == "" {
+		if strings.TrimSpace(src) == "" && c.text == "" && len(c.dropped) == 0 {
 			return nil
 		}
 		im.fence(im.sk.Language, src)
-		if text != "" || len(dropped) > 0 {
+		if c.text != "" || len(c.dropped) > 0 {
 			im.block(fmt.Sprintf("To be ported — what the %s cell above printed:", langName(im.sk.Language)))
-			if text != "" {
-				im.fence("text", text)
+			if c.text != "" {
+				im.fence("text", c.text)
 			}
 		}
-		im.droppedNote(dropped)
+		im.droppedNote(c.dropped)
 		return nil
 	}
-	n := im.number(c)
-	meta, _ := c.Metadata["classnotes"].(map[string]any)
+	meta, _ := c.meta["classnotes"].(map[string]any)
 	info := "go"
-	if attrs, _ := meta["attrs"].(string); attrs != "" {
+	attrs, err := cellAttrs(meta)
+	if err != nil {
+		return fmt.Errorf("metadata: classnotes: attrs: %w", err)
+	}
+	if attrs != "" {
 		info += " " + attrs
 	}
+	n := im.number(c)
+	im.cells = append(im.cells, n)
 	im.block(fmt.Sprintf("In [%d]:", n))
 	im.fence(info, goProgram(src, meta))
-	if len(c.Outputs) > 0 {
+	if c.outputs {
 		im.block(fmt.Sprintf("Out [%d]:", n))
-		im.fence("text", text)
+		im.fence("text", c.text)
 	}
-	im.droppedNote(dropped)
+	im.droppedNote(c.dropped)
 	return nil
+}
+
+// cellAttrs returns the attributes export kept in a cell's metadata, as an info string holds them: checked as a
+// lesson checks them, and written as export writes them. src= is refused: the notebook holds the program.
+func cellAttrs(meta map[string]any) (string, error) {
+	s, _ := meta["attrs"].(string)
+	if strings.TrimSpace(s) == "" {
+		return "", nil
+	}
+	if strings.ContainsAny(s, "\r\n") {
+		return "", fmt.Errorf("more than one line: %s", quoted(s))
+	}
+	l, err := lesson.Parse("attrs", []byte("In [1]:\n\n~~~go "+s+"\n~~~\n"))
+	switch {
+	case err != nil:
+		return "", errors.New(problems(err, false))
+	case len(l.Cells) != 1:
+		return "", fmt.Errorf("not attributes: %s", quoted(s))
+	case l.Cells[0].Attrs.Src != "":
+		return "", fmt.Errorf("src=%s: the notebook holds the program, not a file", l.Cells[0].Attrs.Src)
+	}
+	return attrText(l.Cells[0].Attrs), nil
 }
 
 func (im *importer) droppedNote(dropped []string) {
@@ -183,9 +246,9 @@ func langName(l string) string {
 }
 
 // number returns the cell's In [N] number: its execution count when positive and not taken, else the next free one.
-func (im *importer) number(c *Cell) int {
-	if c.ExecutionCount != nil {
-		n := *c.ExecutionCount
+func (im *importer) number(c *cell) int {
+	if c.count != nil {
+		n := *c.count
 		if taken, ok := im.used[n]; ok && !taken {
 			im.used[n] = true
 			return n
@@ -225,46 +288,126 @@ func goProgram(src string, meta map[string]any) string {
 }
 
 // outputsText returns a code cell's outputs as the text a lesson records (colours removed), and a description
-// of each output that is not text.
-func outputsText(outs []*Output) (string, []string, error) {
+// of each output that is not text, such as "output 1 is image/png".
+func outputsText(outs []json.RawMessage) (string, []string, error) {
 	var b strings.Builder
 	var dropped []string
-	for k, o := range outs {
-		if o == nil {
-			return "", nil, fmt.Errorf("output %d: null", k)
+	for k, raw := range outs {
+		d, err := outputText(&b, raw)
+		if err != nil {
+			return "", nil, fmt.Errorf("output %d: %w", k, err)
 		}
-		switch o.OutputType {
-		case "stream":
-			if o.Text != nil {
-				b.WriteString(string(*o.Text))
-			}
-		case "error":
-			for _, line := range o.Traceback {
-				b.WriteString(strings.TrimSuffix(line, "\n") + "\n")
-			}
-			if len(o.Traceback) == 0 {
-				b.WriteString(o.EName + ": " + o.EValue + "\n")
-			}
-		case "display_data", "execute_result":
-			if t, ok := o.Data["text/plain"]; ok {
-				b.WriteString(string(t))
-				if !strings.HasSuffix(string(t), "\n") {
-					b.WriteByte('\n')
-				}
-			}
-			var kinds []string
-			for mime := range o.Data {
-				if mime != "text/plain" {
-					kinds = append(kinds, mime)
-				}
-			}
-			sort.Strings(kinds)
-			for _, m := range kinds {
-				dropped = append(dropped, fmt.Sprintf("output %d is %s", k, m))
-			}
-		default:
-			return "", nil, fmt.Errorf("output %d: unknown output_type %q (expected stream, display_data, execute_result or error)", k, o.OutputType)
+		for _, mime := range d {
+			dropped = append(dropped, fmt.Sprintf("output %d is %s", k, mimeName(mime)))
 		}
 	}
 	return output.Text([]byte(b.String()), 0, ""), dropped, nil
+}
+
+// outputText writes the text of one output to b and returns the MIME types of its data that are not text.
+func outputText(b *strings.Builder, raw json.RawMessage) ([]string, error) {
+	o, err := asObject(raw)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := o["output_type"]; !ok {
+		return nil, errors.New("no output_type")
+	}
+	typ, err := o.str("output_type")
+	if err != nil {
+		return nil, err
+	}
+	switch typ {
+	case "stream":
+		text, err := o.text("text")
+		b.WriteString(text)
+		return nil, err
+	case "error":
+		return nil, errorText(b, o)
+	case "display_data", "execute_result":
+		return dataText(b, o)
+	}
+	return nil, fmt.Errorf("unknown output_type %q (expected stream, display_data, execute_result or error)", typ)
+}
+
+// errorText writes an error output: its traceback, or its name and value when it has none.
+func errorText(b *strings.Builder, o object) error {
+	tb, err := o.list("traceback")
+	if err != nil {
+		return err
+	}
+	for k, raw := range tb {
+		var line string
+		if isNull(raw) || json.Unmarshal(raw, &line) != nil {
+			return fmt.Errorf("traceback: line %d: %w", k, expected("a string", raw))
+		}
+		b.WriteString(strings.TrimSuffix(line, "\n") + "\n")
+	}
+	if len(tb) > 0 {
+		return nil
+	}
+	name, err := o.str("ename")
+	if err != nil {
+		return err
+	}
+	value, err := o.str("evalue")
+	b.WriteString(name + ": " + value + "\n")
+	return err
+}
+
+// dataText writes the text/plain form of a display_data or execute_result output, and returns its other MIME
+// types, sorted: images, HTML, JSON objects (widget views, application/json) are not imported.
+func dataText(b *strings.Builder, o object) ([]string, error) {
+	raw, ok := o["data"]
+	if !ok || isNull(raw) {
+		return nil, nil
+	}
+	data, err := asObject(raw)
+	if err != nil {
+		return nil, fmt.Errorf("data: %w", err)
+	}
+	var others []string
+	for mime := range data {
+		if mime != "text/plain" {
+			others = append(others, mime)
+		}
+	}
+	sort.Strings(others)
+	if _, ok := data["text/plain"]; !ok {
+		return others, nil
+	}
+	t, err := data.text("text/plain")
+	if err != nil {
+		return nil, fmt.Errorf("data: %w", err)
+	}
+	b.WriteString(t)
+	if !strings.HasSuffix(t, "\n") {
+		b.WriteByte('\n')
+	}
+	return others, nil
+}
+
+// mimeType is a well-formed MIME type (RFC 6838 names).
+var mimeType = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$`)
+
+// mimeName returns a MIME type as the skeleton's prose and the runner's messages show it: as it is when it is
+// well-formed, otherwise quoted, shortened, with only letters, digits and ./+- kept, so that a notebook's key
+// cannot bring line breaks, Markdown or escape sequences into either.
+func mimeName(mime string) string {
+	if mimeType.MatchString(mime) {
+		return mime
+	}
+	var b strings.Builder
+	for i, r := range []rune(mime) {
+		if i == 40 {
+			b.WriteString("…")
+			break
+		}
+		if r < 128 && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("./+-", r)) {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('?')
+		}
+	}
+	return strconv.Quote(b.String()) + " (not a MIME type)"
 }

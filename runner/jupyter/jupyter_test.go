@@ -186,12 +186,12 @@ func TestImportBadInput(t *testing.T) {
 		{"not JSON", `{"cells": [`, "nb.ipynb: not JSON"},
 		{"not an object", `[1, 2]`, "nb.ipynb: not a notebook"},
 		{"nbformat 3", `{"nbformat": 3, "worksheets": []}`, "nbformat 3: only nbformat 4"},
-		{"no nbformat", `{"cells": []}`, "nbformat 0"},
+		{"no nbformat", `{"cells": []}`, "nb.ipynb: nbformat: missing"},
 		{"unknown cell type", nb(md + `, {"cell_type": "widget", "metadata": {}, "source": ""}`), `cell 1: unknown cell_type "widget"`},
 		{"attachments", nb(`{"cell_type": "markdown", "metadata": {}, "source": "![x](attachment:a.png)", "attachments": {"a.png": {"image/png": "AA=="}}}`), "cell 0: has attachments"},
 		{"unknown output", nb(md + `, {"cell_type": "code", "metadata": {}, "execution_count": 1, "source": "1", "outputs": [{"output_type": "widget"}]}`), `cell 1: output 0: unknown output_type "widget"`},
 		{"bad source", nb(`{"cell_type": "markdown", "metadata": {}, "source": 3}`), "expected a string or a list of strings"},
-		{"null cell", nb(md + `, null`), "cell 1: null cell"},
+		{"null cell", nb(md + `, null`), "nb.ipynb: cell 1: expected an object, got null"},
 		{"two bad cells", nb(`{"cell_type": "x", "source": ""}, {"cell_type": "y", "source": ""}`), "(expected markdown, code or raw)\nnb.ipynb: cell 1: unknown cell_type \"y\""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

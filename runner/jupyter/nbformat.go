@@ -3,11 +3,11 @@ package jupyter
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"strings"
 )
 
-// Notebook is an nbformat 4 notebook, as much of it as export writes and import reads.
+// Notebook is an nbformat 4 notebook, as much of it as export writes. (Import reads a notebook field by field,
+// see decode.go, to name the field and the cell of every error.)
 type Notebook struct {
 	Cells         []*Cell        `json:"cells"`
 	Metadata      map[string]any `json:"metadata"`
@@ -31,15 +31,15 @@ type Cell struct {
 
 // Output is one output of a code cell.
 type Output struct {
-	Data           map[string]Multiline `json:"data,omitempty"`  // display_data, execute_result: by MIME type
-	EName          string               `json:"ename,omitempty"` // error
-	EValue         string               `json:"evalue,omitempty"`
-	ExecutionCount *int                 `json:"execution_count,omitempty"`
-	Metadata       map[string]any       `json:"metadata,omitempty"`
-	Name           string               `json:"name,omitempty"` // stream: stdout or stderr
-	OutputType     string               `json:"output_type"`
-	Text           *Multiline           `json:"text,omitempty"` // stream
-	Traceback      []string             `json:"traceback,omitempty"`
+	Data           map[string]json.RawMessage `json:"data,omitempty"`  // display_data, execute_result: by MIME type, text or JSON
+	EName          string                     `json:"ename,omitempty"` // error
+	EValue         string                     `json:"evalue,omitempty"`
+	ExecutionCount *int                       `json:"execution_count,omitempty"`
+	Metadata       map[string]any             `json:"metadata,omitempty"`
+	Name           string                     `json:"name,omitempty"` // stream: stdout or stderr
+	OutputType     string                     `json:"output_type"`
+	Text           *Multiline                 `json:"text,omitempty"` // stream
+	Traceback      []string                   `json:"traceback,omitempty"`
 }
 
 // Multiline is notebook text: a string, or a list of strings to be joined, as nbformat allows.
@@ -62,19 +62,14 @@ func (m Multiline) MarshalJSON() ([]byte, error) {
 	return marshal(lines)
 }
 
-// UnmarshalJSON reads a string or a list of strings.
+// UnmarshalJSON reads a string or a list of strings; null leaves m as it is, as encoding/json does.
 func (m *Multiline) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err == nil {
-		*m = Multiline(s)
+	if isNull(b) {
 		return nil
 	}
-	var list []string
-	if err := json.Unmarshal(b, &list); err != nil {
-		return fmt.Errorf("expected a string or a list of strings")
-	}
-	*m = Multiline(strings.Join(list, ""))
-	return nil
+	s, err := multiline(b)
+	*m = Multiline(s)
+	return err
 }
 
 // MarshalJSON writes a code cell with its execution_count (null when none) and outputs (empty when none), which

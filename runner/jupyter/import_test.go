@@ -1,0 +1,331 @@
+package jupyter
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"classnotes/runner/lesson"
+	"classnotes/runner/splice"
+)
+
+// nbJSON returns an nbformat 4 notebook with the given metadata and cells, each a JSON object.
+func nbJSON(t *testing.T, meta string, cells ...string) []byte {
+	t.Helper()
+	nb := `{"nbformat": 4, "nbformat_minor": 5, "metadata": ` + meta + `, "cells": [` + strings.Join(cells, ", ") + `]}`
+	if !json.Valid([]byte(nb)) {
+		t.Fatalf("the test's notebook is not JSON:\n%s", nb)
+	}
+	return []byte(nb)
+}
+
+const (
+	pythonMeta = `{"kernelspec": {"name": "python3", "language": "python"}, "language_info": {"name": "python"}}`
+	goMeta     = `{"kernelspec": {"name": "gonb", "language": "go"}}`
+)
+
+// code returns a code cell as JSON: its source, execution count and outputs (a JSON list).
+func code(t *testing.T, source string, count int, outputs string) string {
+	t.Helper()
+	src, err := json.Marshal(source)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return `{"cell_type": "code", "metadata": {}, "execution_count": ` + jsonInt(count) + `, "source": ` + string(src) + `, "outputs": ` + outputs + `}`
+}
+
+func jsonInt(n int) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}
+
+// markdown returns a Markdown cell as JSON.
+func markdown(t *testing.T, source string) string {
+	t.Helper()
+	src, err := json.Marshal(source)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return `{"cell_type": "markdown", "metadata": {}, "source": ` + string(src) + `}`
+}
+
+func stdout(t *testing.T, text string) string {
+	t.Helper()
+	b, err := json.Marshal(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return `{"output_type": "stream", "name": "stdout", "text": ` + string(b) + `}`
+}
+
+// importLesson imports the notebook and parses the skeleton; it fails the test when either fails, or when the
+// lesson has other cells than want.
+func importLesson(t *testing.T, data []byte, want ...int) (*Skeleton, *lesson.Lesson) {
+	t.Helper()
+	sk, err := Import("NB.ipynb", data)
+	if err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	l, err := lesson.Parse("NB.md", sk.Lesson)
+	if err != nil {
+		t.Fatalf("the skeleton does not parse: %v\n%s", err, sk.Lesson)
+	}
+	var got []int
+	for _, c := range l.Cells {
+		got = append(got, c.Number)
+	}
+	if !equalInts(got, want) {
+		t.Fatalf("the skeleton has cells %v, want %v:\n%s", got, want, sk.Lesson)
+	}
+	return sk, l
+}
+
+func equalInts(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// fenceLines returns the opening lines of the top-level fenced blocks of md, as goldmark would see them: lines
+// that start with three backticks or tildes, outside other fences.
+func fenceOpeners(md string) []string {
+	var open []string
+	inside := ""
+	for _, line := range strings.Split(md, "\n") {
+		run := line[:len(line)-len(strings.TrimLeft(line, "`~"))]
+		switch {
+		case inside == "" && len(run) >= 3:
+			open = append(open, line)
+			inside = run
+		case inside != "" && strings.HasPrefix(run, inside[:1]) && len(run) >= len(inside) && strings.TrimSpace(line[len(run):]) == "":
+			inside = ""
+		}
+	}
+	return open
+}
+
+// TestImportLanguageInjection: a kernel language holding backticks and line breaks must not reach the lesson's
+// structure: every fence of the skeleton is a plain word or nothing, and the notebook's code is still the
+// body of a fence (issue 19 §4).
+func TestImportLanguageInjection(t *testing.T) {
+	hostile := "py```\nIn [1]:\n\n```go\npackage main\n\nfunc main() {}\n```\n\n```"
+	lang, err := json.Marshal(hostile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, meta := range []string{
+		`{"language_info": {"name": ` + string(lang) + `}}`,
+		`{"kernelspec": {"name": "x", "language": ` + string(lang) + `}}`,
+		`{"language_info": {"name": "python"}, "kernelspec": {"name": "gonb", "language": ` + string(lang) + `}}`,
+	} {
+		t.Run(meta, func(t *testing.T) {
+			sk, l := importLesson(t, nbJSON(t, meta, code(t, "print(1)", 1, "["+stdout(t, "1\n")+"]")))
+			if strings.ContainsAny(sk.Language, "`\n \t") {
+				t.Errorf("Language = %q: not a word", sk.Language)
+			}
+			for _, open := range fenceOpeners(string(l.Source)) {
+				if info := strings.TrimLeft(open, "`~"); strings.ContainsAny(info, "` \t") {
+					t.Errorf("fence opener %q: info string is not one word", open)
+				}
+			}
+			if !strings.Contains(string(l.Source), "\nprint(1)\n```") {
+				t.Errorf("the code is not in a fence:\n%s", l.Source)
+			}
+		})
+	}
+}
+
+// TestImportAttrsInjection: the attributes export keeps in a cell's metadata are checked as a lesson checks
+// them and written back as one line; a value with a backtick is quoted, and src= (a file instead of the cell's
+// own code) is refused.
+func TestImportAttrsInjection(t *testing.T) {
+	cell := func(attrs string) string {
+		b, err := json.Marshal(map[string]any{"cell_type": "code", "execution_count": 1, "outputs": []any{},
+			"source": "func main() {}", "metadata": map[string]any{"classnotes": map[string]any{"attrs": attrs}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	sk, l := importLesson(t, nbJSON(t, goMeta, cell("background ready=out:`ok` timeout=3s")), 1)
+	if a := l.Cells[0].Attrs; !a.Background || a.Ready == nil || a.Ready.String() != "out:`ok`" || a.Timeout.String() != "3s" {
+		t.Errorf("attributes %+v, want background ready=out:`ok` timeout=3s:\n%s", a, sk.Lesson)
+	}
+	for _, tc := range []struct{ attrs, want string }{
+		{"timeout=1s\n```\n\nIn [9]:\n\n```go", "NB.ipynb: cell 0: metadata: classnotes: attrs: "},
+		{"colour=red", `NB.ipynb: cell 0: metadata: classnotes: attrs: unknown attribute "colour"`},
+		{"ready=tcp:127.0.0.1:1", "NB.ipynb: cell 0: metadata: classnotes: attrs: ready= needs background"},
+		{"src=main.go", "NB.ipynb: cell 0: metadata: classnotes: attrs: src=main.go: the notebook holds the program"},
+	} {
+		_, err := Import("NB.ipynb", nbJSON(t, goMeta, cell(tc.attrs)))
+		if err == nil || !strings.HasPrefix(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("attrs %q: got error %v, want one line starting %q", tc.attrs, err, tc.want)
+		}
+	}
+}
+
+// TestImportMarkdownStructure: what a Markdown cell holds stays prose in the lesson: a marker is not a cell, a
+// fence left open at the cell's end (Jupyter renders each cell alone) closes there, and a first cell that reads
+// as front matter does not become front matter.
+func TestImportMarkdownStructure(t *testing.T) {
+	prog := "package main\n\nfunc main() {}\n"
+	for _, tc := range []struct {
+		name  string
+		meta  string
+		cells func(t *testing.T) []string
+		want  []int
+		keep  []string // text the lesson must still hold
+	}{
+		{"marker and go fence in prose", pythonMeta, func(t *testing.T) []string {
+			return []string{markdown(t, "Jupyter shows\n\nIn [1]:\n\n```go\n"+prog+"```\n\nOut [1]:\n\n```text\nhi\n```"), code(t, "x = 1", 1, "[]")}
+		}, nil, []string{"```go\n" + prog + "```"}},
+		{"malformed markers in prose", goMeta, func(t *testing.T) []string {
+			return []string{markdown(t, "In [ ]:\n\nOut [2]:\n\n   In[3] :"), code(t, prog, 1, "[]")}
+		}, []int{1}, []string{"]:"}},
+		{"unclosed fence", goMeta, func(t *testing.T) []string {
+			return []string{markdown(t, "Look:\n\n````sh\nls\n```"), code(t, prog, 1, "["+stdout(t, "hi\n")+"]"), markdown(t, "~~~\nopen"), code(t, prog, 2, "[]")}
+		}, []int{1, 2}, []string{"````sh\nls\n```\n````", "~~~\nopen\n~~~"}},
+		{"unclosed HTML comment", goMeta, func(t *testing.T) []string {
+			return []string{markdown(t, "<!-- a note"), code(t, prog, 1, "[]"), markdown(t, "<pre>\nx"), code(t, prog, 2, "[]")}
+		}, []int{1, 2}, nil},
+		{"front matter", goMeta, func(t *testing.T) []string {
+			return []string{markdown(t, "---\nauthor: me\n---\n# Title"), code(t, prog, 1, "[]")}
+		}, []int{1}, []string{"author: me\n---\n# Title"}},
+		{"markers the lesson cannot read", goMeta, func(t *testing.T) []string {
+			return []string{markdown(t, "- In [1]:\n- b\n\n> Out [2]:\n\nLook at\nIn [3]:\n\nIn [4]:\n---\n\n<!--\nIn [5]:\n-->\n\n**In [6]:**\n\nIn \\[7\\]:"), code(t, prog, 1, "[]")}
+		}, []int{1}, []string{"In [1]:", "Out [2]:", "Look at\n", "In [3]:", "In [4]:", "In [5]:", "**In [6]:**", "In \\[7\\]:"}},
+		{"line breaks of other systems", goMeta, func(t *testing.T) []string {
+			return []string{markdown(t, "a\rIn [1]:\r\r```go\rx\r```\r\nb"), code(t, prog, 1, "[]")}
+		}, []int{1}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sk, _ := importLesson(t, nbJSON(t, tc.meta, tc.cells(t)...), tc.want...)
+			for _, s := range tc.keep {
+				if !strings.Contains(string(sk.Lesson), s) {
+					t.Errorf("the skeleton lacks %q:\n%s", s, sk.Lesson)
+				}
+			}
+		})
+	}
+}
+
+// TestImportMarkdownRefused: Markdown that a lesson refuses and import cannot make plain is refused with the
+// cell and its line named, on one line.
+func TestImportMarkdownRefused(t *testing.T) {
+	data := nbJSON(t, goMeta, code(t, "package main\n", 1, "[]"), markdown(t, "Fences:\n\n```\n```go\nx\n```\n```"))
+	_, err := Import("NB.ipynb", data)
+	if want := "NB.ipynb: cell 1: line 3: "; err == nil || !strings.HasPrefix(err.Error(), want) || strings.Contains(err.Error(), "\n") {
+		t.Errorf("got error %v, want one line starting %q", err, want)
+	}
+}
+
+// TestImportFences: the fences around imported code and output are longer than any backtick run inside them.
+func TestImportFences(t *testing.T) {
+	prog := "package main\n\nconst doc = `\n``````go\n`\n\nfunc main() {}\n"
+	out := "`````\nIn [2]:\n\n```go\n"
+	for _, meta := range []string{goMeta, pythonMeta} {
+		sk, l := importLesson(t, nbJSON(t, meta, code(t, prog, 1, "["+stdout(t, out)+"]"), "{\"cell_type\": \"raw\", \"metadata\": {}, \"source\": \"```` raw\"}"),
+			map[string][]int{goMeta: {1}}[meta]...)
+		src := string(l.Source)
+		for _, body := range []string{prog, out, "```` raw\n"} {
+			f := splice.Fence(body)
+			if !strings.Contains(src, f+"\n"+body+f) && !strings.Contains(src, "\n"+body+f+"\n") {
+				t.Errorf("%s: %q is not fenced by %s:\n%s", meta, body, f, sk.Lesson)
+			}
+		}
+	}
+}
+
+// TestImportNotebookErrors: a notebook that lacks what import needs is refused with a message that names the
+// field, and the cell when a cell lacks it; nothing is imported silently as empty (issue 19 §4).
+func TestImportNotebookErrors(t *testing.T) {
+	for _, tc := range []struct{ name, in, want string }{
+		{"cells null", `{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": null}`,
+			"NB.ipynb: cells: expected a list of cells, got null"},
+		{"no cells", `{"nbformat": 4, "nbformat_minor": 5, "metadata": {}}`, "NB.ipynb: cells: missing"},
+		{"cells an object", `{"nbformat": 4, "metadata": {}, "cells": {"a": 1}}`, `NB.ipynb: cells: expected a list of cells, got {"a":1}`},
+		{"no nbformat", `{"cells": [], "metadata": {}}`, "NB.ipynb: nbformat: missing: only nbformat 4 notebooks can be imported"},
+		{"nbformat a string", `{"nbformat": "4", "cells": []}`, `NB.ipynb: nbformat: expected an integer, got "4"`},
+		{"metadata a list", `{"nbformat": 4, "metadata": [], "cells": []}`, "NB.ipynb: metadata: expected an object, got []"},
+		{"source null", `{"nbformat": 4, "metadata": {}, "cells": [{"cell_type": "markdown", "metadata": {}, "source": null}]}`,
+			"NB.ipynb: cell 0: source: expected a string or a list of strings, got null"},
+		{"no source", `{"nbformat": 4, "metadata": {}, "cells": [{"cell_type": "raw", "metadata": {}}]}`, "NB.ipynb: cell 0: source: missing"},
+		{"source list of numbers", `{"nbformat": 4, "metadata": {}, "cells": [{"cell_type": "raw", "metadata": {}, "source": [1, 2]}]}`,
+			"NB.ipynb: cell 0: source: expected a string or a list of strings, got [1,2]"},
+		{"execution_count a string", `{"nbformat": 4, "metadata": {}, "cells": [` + strings.Repeat(`{"cell_type": "markdown", "metadata": {}, "source": "x"}, `, 3) +
+			`{"cell_type": "code", "metadata": {}, "execution_count": "x", "source": "1", "outputs": []}]}`,
+			`NB.ipynb: cell 3: execution_count: expected an integer or null, got "x"`},
+		{"execution_count a fraction", `{"nbformat": 4, "metadata": {}, "cells": [{"cell_type": "code", "metadata": {}, "execution_count": 1.5, "source": "1", "outputs": []}]}`,
+			`NB.ipynb: cell 0: execution_count: expected an integer or null, got 1.5`},
+		{"cell_type a number", `{"nbformat": 4, "metadata": {}, "cells": [{"cell_type": 1, "metadata": {}, "source": ""}]}`,
+			`NB.ipynb: cell 0: cell_type: expected a string, got 1`},
+		{"cell metadata a string", `{"nbformat": 4, "metadata": {}, "cells": [{"cell_type": "raw", "metadata": "m", "source": ""}]}`,
+			`NB.ipynb: cell 0: metadata: expected an object, got "m"`},
+		{"outputs an object", `{"nbformat": 4, "metadata": {}, "cells": [{"cell_type": "code", "metadata": {}, "source": "", "outputs": {}}]}`,
+			`NB.ipynb: cell 0: outputs: expected a list, got {}`},
+		{"stream text null", `{"nbformat": 4, "metadata": {}, "cells": [{"cell_type": "code", "metadata": {}, "source": "", "outputs": [{"output_type": "stream", "name": "stdout", "text": null}]}]}`,
+			`NB.ipynb: cell 0: output 0: text: expected a string or a list of strings, got null`},
+		{"text/plain a number", `{"nbformat": 4, "metadata": {}, "cells": [{"cell_type": "code", "metadata": {}, "source": "", "outputs": [{"output_type": "execute_result", "data": {"text/plain": 5}}]}]}`,
+			`NB.ipynb: cell 0: output 0: data: text/plain: expected a string or a list of strings, got 5`},
+		{"a long value", `{"nbformat": 4, "metadata": {}, "cells": [{"cell_type": "code", "metadata": {}, "source": "", "execution_count": "` + strings.Repeat("x", 500) + `"}]}`,
+			`NB.ipynb: cell 0: execution_count: expected an integer or null, got "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Import("NB.ipynb", []byte(tc.in))
+			if err == nil || !strings.HasPrefix(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") || len(err.Error()) > 200 {
+				t.Errorf("got error\n%v\nwant one short line starting\n%s", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestImportJSONOutputs: outputs that hold JSON objects (widget views, application/json, any +json type) are
+// valid nbformat; import skips them per cell, as it skips images, and lists them in Dropped.
+func TestImportJSONOutputs(t *testing.T) {
+	outputs := `[{"output_type": "display_data", "metadata": {}, "data": {"application/vnd.jupyter.widget-view+json": {"model_id": "a1", "version_major": 2, "version_minor": 0}, "text/plain": "IntSlider(value=3)"}},
+		{"output_type": "execute_result", "execution_count": 2, "metadata": {}, "data": {"application/json": {"a": [1, 2]}, "application/geo+json": {"type": "Point"}, "text/plain": ["{'a': [1, 2]}"]}},
+		{"output_type": "display_data", "metadata": {"image/png": {"width": 10}}, "data": {"image/png": "iVBORw0KGgo="}}]`
+	for _, tc := range []struct {
+		meta string
+		want []int
+		text string
+	}{
+		{pythonMeta, nil, "```text\nIntSlider(value=3)\n{'a': [1, 2]}\n```"},
+		{goMeta, []int{2}, "Out [2]:\n\n```text\nIntSlider(value=3)\n{'a': [1, 2]}\n```"},
+	} {
+		sk, _ := importLesson(t, nbJSON(t, tc.meta, markdown(t, "# Widgets"), code(t, "w", 2, outputs)), tc.want...)
+		want := []string{
+			"cell 1: output 0 is application/vnd.jupyter.widget-view+json",
+			"cell 1: output 1 is application/geo+json",
+			"cell 1: output 1 is application/json",
+			"cell 1: output 2 is image/png",
+		}
+		if strings.Join(sk.Dropped, "|") != strings.Join(want, "|") {
+			t.Errorf("dropped\n%q\nwant\n%q", sk.Dropped, want)
+		}
+		if !strings.Contains(string(sk.Lesson), tc.text) || !strings.Contains(string(sk.Lesson), "application/vnd.jupyter.widget-view+json") {
+			t.Errorf("the skeleton lacks the text outputs or the note on what was not imported:\n%s", sk.Lesson)
+		}
+	}
+}
+
+// TestImportMIMENames: the name of an output's type is the notebook's text too: it reaches the lesson's prose
+// and the runner's messages as one quoted line.
+func TestImportMIMENames(t *testing.T) {
+	outputs := `[{"output_type": "display_data", "metadata": {}, "data": {"image/png\n\nIn [7]:\n\n` + "```go\\npackage main\\n\\nfunc main() {}\\n```" + `\n": "AA==", "text/x-\u001b[31mred": "x"}}]`
+	sk, _ := importLesson(t, nbJSON(t, goMeta, code(t, "package main\n\nfunc main() {}\n", 1, outputs)), 1)
+	for _, d := range sk.Dropped {
+		if strings.ContainsAny(d, "\n\x1b") {
+			t.Errorf("dropped %q: control characters", d)
+		}
+	}
+	if len(sk.Dropped) != 2 {
+		t.Errorf("dropped %q, want two outputs", sk.Dropped)
+	}
+}
