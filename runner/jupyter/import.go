@@ -89,6 +89,7 @@ type importer struct {
 	used  map[int]bool // execution counts of the notebook: true once given to a cell
 	next  int
 	cells []int // the In [N] cells written, in order
+	prose bool  // the last block written is a Markdown cell's
 }
 
 // readBack parses the skeleton as a lesson, which must have exactly the cells written. Each cell's part was
@@ -144,12 +145,23 @@ func (im *importer) cell(i int, c *cell) error {
 		if err != nil {
 			return err
 		}
+		// A Markdown cell that starts indented would continue a list or an indented code block that the cell
+		// before it ends with: Jupyter renders each cell alone, and prose checked it alone. An empty HTML
+		// comment at the margin ends them and shows nothing.
+		if im.prose && strings.TrimLeft(md, "\n") != "" && strings.ContainsAny(strings.TrimLeft(md, "\n")[:1], " \t") {
+			im.block("<!-- -->")
+		}
 		im.block(md)
+		im.prose = strings.TrimSpace(md) != "" || im.prose
+		return nil
 	case "raw":
 		im.fence("", lineFeeds(c.source))
 	case "code":
-		return im.code(i, c)
+		if err := im.code(i, c); err != nil {
+			return err
+		}
 	}
+	im.prose = false
 	return nil
 }
 

@@ -5,6 +5,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	gmtext "github.com/yuin/goldmark/text"
+
 	"classnotes/runner/lesson"
 	"classnotes/runner/splice"
 )
@@ -200,6 +204,10 @@ func TestImportMarkdownStructure(t *testing.T) {
 		{"markers the lesson cannot read", goMeta, func(t *testing.T) []string {
 			return []string{markdown(t, "- In [1]:\n- b\n\n> Out [2]:\n\nLook at\nIn [3]:\n\nIn [4]:\n---\n\n<!--\nIn [5]:\n-->\n\n**In [6]:**\n\nIn \\[7\\]:"), code(t, prog, 1, "[]")}
 		}, []int{1}, []string{"In [1]:", "Out [2]:", "Look at\n", "In [3]:", "In [4]:", "In [5]:", "**In [6]:**", "In \\[7\\]:"}},
+		{"indented cells after a list or indented code", goMeta, func(t *testing.T) []string {
+			return []string{markdown(t, "1. a"), markdown(t, "   ```\n   x"), code(t, prog, 1, "[]"), markdown(t, "- a"), markdown(t, "   <!--\n   x"),
+				markdown(t, "    code"), markdown(t, "    more\n\nIn [5]:"), code(t, prog, 2, "[]")}
+		}, []int{1, 2}, []string{"   ```\n   x\n   ```", "   <!--\n   x\n   -->", "    more"}},
 		{"line breaks of other systems", goMeta, func(t *testing.T) []string {
 			return []string{markdown(t, "a\rIn [1]:\r\r```go\rx\r```\r\nb"), code(t, prog, 1, "[]")}
 		}, []int{1}, nil},
@@ -212,6 +220,29 @@ func TestImportMarkdownStructure(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestImportCellsRenderAlone: a Markdown cell that starts indented renders as in Jupyter, where each cell is
+// rendered alone: not as a paragraph of the list the cell before it ends with, nor as more lines of its
+// indented code block.
+func TestImportCellsRenderAlone(t *testing.T) {
+	sk, l := importLesson(t, nbJSON(t, goMeta, markdown(t, "- a"), markdown(t, "  b"), markdown(t, "    code"), markdown(t, "    more")))
+	doc := goldmark.DefaultParser().Parse(gmtext.NewReader(l.Source))
+	var top []string
+	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
+		if n.Kind() == ast.KindHTMLBlock {
+			continue
+		}
+		var lines []string
+		for i := range n.Lines().Len() {
+			seg := n.Lines().At(i)
+			lines = append(lines, strings.TrimSpace(string(l.Source[seg.Start:seg.Stop])))
+		}
+		top = append(top, n.Kind().String()+":"+strings.Join(lines, "|"))
+	}
+	if want := "List:|Paragraph:b|CodeBlock:code|CodeBlock:more"; strings.Join(top, "|") != want {
+		t.Errorf("top-level blocks %q, want %q:\n%s", strings.Join(top, "|"), want, sk.Lesson)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"sort"
@@ -102,20 +103,32 @@ func closing(src []byte, end int, last ast.Node) (string, error) {
 			for n < len(line) && line[n] == line[0] {
 				n++
 			}
-			return string(line[:n]), nil
+			return indentAt(src, at) + string(line[:n]), nil
 		}
 	case *ast.HTMLBlock:
-		if closer, ok := htmlClosers[b.HTMLBlockType]; ok {
-			return closer, nil
+		if b.Lines().Len() == 0 {
+			break
 		}
-		if b.HTMLBlockType == ast.HTMLBlockType1 && b.Lines().Len() > 0 {
-			first := b.Lines().At(0)
-			if m := htmlType1.FindSubmatch(src[first.Start:first.Stop]); m != nil {
-				return "</" + strings.ToLower(string(m[1])) + ">", nil
-			}
+		first := b.Lines().At(0)
+		indent := indentAt(src, first.Start+len(first.Value(src))-len(bytes.TrimLeft(first.Value(src), " ")))
+		if closer, ok := htmlClosers[b.HTMLBlockType]; ok {
+			return indent + closer, nil
+		}
+		if m := htmlType1.FindSubmatch(src[first.Start:first.Stop]); b.HTMLBlockType == ast.HTMLBlockType1 && m != nil {
+			return indent + "</" + strings.ToLower(string(m[1])) + ">", nil
 		}
 	}
 	return "", errOpen
+}
+
+// indentAt returns the spaces before offset at on its line: a closing line indented as its block's opening
+// line stays in the block even when a list item holds it.
+func indentAt(src []byte, at int) string {
+	start := bytes.LastIndexByte(src[:at], '\n') + 1
+	if indent := src[start:at]; len(bytes.Trim(indent, " ")) == 0 {
+		return string(indent)
+	}
+	return ""
 }
 
 // problems returns the messages of the lesson parser's errors on one line, each with its line when lines is set.
@@ -189,23 +202,31 @@ func asCode(md string, lead int, at []lesson.Pos) (string, bool) {
 		}
 	}
 	inline := inlineLines(md, starts)
-	var offs []int
+	first := map[int]int{} // by line: the first position on it that reads as a marker
 	for _, p := range at {
 		line := p.Line - 1 - lead
 		if line < 0 || line >= len(starts) || !inline[line] {
 			continue
 		}
 		off := starts[line] + p.Col - 1
-		if off < len(md) && nearIn.MatchString(markup.Replace(lineAt(md, off))) && !slices.Contains(offs, off) {
-			offs = append(offs, off)
+		if prev, ok := first[line]; (!ok || off < prev) && off < len(md) && nearIn.MatchString(markup.Replace(lineAt(md, off))) {
+			first[line] = off
 		}
 	}
-	sort.Ints(offs)
-	for _, off := range slices.Backward(offs) {
-		t := strings.TrimRight(lineAt(md, off), " \t")
-		md = md[:off] + codeSpan(t) + md[off+len(t):]
+	if len(first) == 0 {
+		return md, false
 	}
-	return md, len(offs) > 0
+	offs := slices.Sorted(maps.Values(first))
+	var b strings.Builder
+	prev := 0
+	for _, off := range offs {
+		t := strings.TrimRight(lineAt(md, off), " \t")
+		b.WriteString(md[prev:off])
+		b.WriteString(codeSpan(t))
+		prev = off + len(t)
+	}
+	b.WriteString(md[prev:])
+	return b.String(), true
 }
 
 // lineAt returns the rest of the line of md that starts at off.
