@@ -13,24 +13,34 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// What is ended when a program ends, and what still escapes.
+// What is ended when a process ends, and what still escapes.
 //
-// The program runs in a process group of its own, which is killed when it ends. A descendant that leaves the
-// group (setsid, setpgid, a daemon's double fork) is found by the marker in its environment instead: every
-// program gets MarkerVar=<runner id>/<n> in its environment, its descendants inherit it, and when the program
-// ends every process whose environment holds it is killed, again until none is left (one may fork while we
-// look). The runner is a child subreaper, so an orphaned descendant becomes the runner's child rather than
-// init's, and those we kill are reaped here, each by its own pidfd: never wait(-1), which would take the
-// status of a process os/exec is waiting for.
+// What follows holds for every process the supervisor starts, cell programs and commands alike. The process
+// runs in a process group of its own, which is killed when it ends. A descendant that leaves the group
+// (setsid, setpgid, a daemon's double fork) is found by the marker in its environment instead: every process
+// gets MarkerVar=<runner id>/<n> in its environment, its descendants inherit it, and when the process ends
+// every process whose environment holds it is killed, again until none is left (one may fork while we look).
 //
-// What still escapes: a descendant that both leaves the process group and execs with an environment without
-// the marker (env -i, or one rebuilt from scratch), and its descendants; one that changes to a user whose
-// processes we may not signal or read, or a setuid program (Pdeathsig is cleared for it); one that forks faster
-// than we kill for endGrace; and, when the runner itself is killed with SIGKILL, every descendant
-// but the program itself (which gets Pdeathsig) until the next runner starts and ends them (RemoveStale; only
-// for a runner that had made its temporary directory, as the CLI always has before it runs a cell). An
-// orphan that ends by itself before we look, outside the program's group, stays a zombie of the runner until
-// the runner exits: we cannot tell it from a child os/exec will wait for.
+// The runner is a child subreaper, so an orphaned descendant becomes the runner's child rather than init's, marker
+// or not. A child of the runner that the supervisor did not start and is not waiting for, and that is outside the
+// runner's own process group, is such an orphan: an escaped descendant of some process the supervisor started (a
+// child the runner starts itself with plain os/exec stays in the runner's group, and is left alone). When a process
+// ends, such an orphan is killed with it if it could be its descendant and no other's: it started no earlier than
+// the process did, and every other process the supervisor still waits for started after it. Otherwise it is left to
+// the last of those that could have left it, and killed when that one ends. Start times are known to a clock tick
+// (10 ms): a process started in the same tick counts as started no earlier and no later. Then its own children come
+// to the runner and go the same way. Those we kill are reaped here, each by its own pidfd: never wait(-1), which
+// would take the status of a process os/exec is waiting for.
+//
+// What still escapes: a descendant that leaves the process group, drops the marker and joins the runner's own
+// process group (setpgid to it: the runner's session is the programs' too); one that changes to a user whose
+// processes we may not signal or read, or a setuid program (Pdeathsig is cleared for it); one that forks
+// faster than we kill for endGrace; an unmarked orphan whose possible owners are still running (a server cell
+// started before it), until the last of them ends; and, when the runner itself is killed with SIGKILL, every
+// descendant but the processes it started (which get Pdeathsig) until the next runner starts and ends those
+// that kept the marker (RemoveStale; only for a runner that had made its temporary directory, as the CLI
+// always has before it runs a cell). When the runner is not a subreaper (prctl failed), orphans go to init
+// and only the group and the marker are ended.
 
 // endGrace bounds how long the killed processes are waited for: one stuck in the kernel, or the child of a
 // process we cannot see, is given up on after it.
@@ -58,6 +68,7 @@ func sysProcAttr() *syscall.SysProcAttr {
 // proc is what /proc says of a process.
 type proc struct {
 	pid, ppid, pgid int
+	start           uint64 // clock ticks since boot
 	zombie          bool
 }
 
@@ -85,14 +96,23 @@ func readProc(pid int) (*proc, error) {
 	if i < 0 {
 		return nil, errors.New("bad /proc stat")
 	}
-	f := strings.Fields(s[i+1:])
-	if len(f) < 3 {
+	f := strings.Fields(s[i+1:]) // from field 3, the state
+	if len(f) < 20 {
 		return nil, errors.New("bad /proc stat")
 	}
 	p := &proc{pid: pid, zombie: f[0] == "Z"}
 	p.ppid, _ = strconv.Atoi(f[1])
 	p.pgid, _ = strconv.Atoi(f[2])
+	p.start, _ = strconv.ParseUint(f[19], 10, 64) // field 22
 	return p, nil
+}
+
+// startTime returns when process pid started, in clock ticks since boot; 0 when /proc does not say.
+func startTime(pid int) uint64 {
+	if p, err := readProc(pid); err == nil {
+		return p.start
+	}
+	return 0
 }
 
 // procs lists the processes other than this one.
@@ -112,20 +132,45 @@ func procs() []*proc {
 	return ps
 }
 
-// endLeftovers kills what the program with the given marker, whose process group was pgid, left behind: the
-// processes still in its group, zombies included, and those whose environment holds the marker. It reaps those
-// that are (or become) children of the runner, and returns when none is left, or after endGrace.
-func endLeftovers(marker string, pgid int) {
+// endLeftovers kills what the process with the given marker, whose process group was pgid and which started at
+// started, left behind: the processes still in its group, zombies included, those whose environment holds the
+// marker, and the orphans that came to the runner that it alone may have left (see orphanOf). It reaps those
+// that are (or become) children of the runner, and returns when none is left, or after endGrace. Call it once
+// the process has been reaped and is no longer among children.live.
+func endLeftovers(marker string, pgid int, started uint64) {
 	entry := MarkerVar + "=" + marker + "\x00"
+	self, ownGroup := os.Getpid(), syscall.Getpgrp()
 	end(func(ps []*proc) func(*proc) bool {
 		var ours map[int]bool // nil: any process may be one the program left (the runner is no subreaper)
 		if isSubreaper {
-			ours = descendants(ps, os.Getpid())
+			ours = descendants(ps, self)
 		}
 		return func(p *proc) bool {
-			return p.pid != pgid && (p.pgid == pgid || (ours == nil || ours[p.pid]) && p.hasEnv(entry))
+			if p.pid == pgid {
+				return false
+			}
+			if p.pgid == pgid || (ours == nil || ours[p.pid]) && p.hasEnv(entry) {
+				return true
+			}
+			return isSubreaper && p.ppid == self && p.pgid != ownGroup && orphanOf(p, started)
 		}
 	}, true)
+}
+
+// orphanOf reports whether p, a child of the runner outside its process group, is an orphan that the process
+// that started at started, and has ended, alone may have left: it started no earlier than that process, and
+// after every process the supervisor still waits for (so it is none of them either). One that started earlier
+// is no descendant of it: an orphan of a child the runner started itself, say. Call it with children.mu held.
+func orphanOf(p *proc, started uint64) bool {
+	if p.start < started {
+		return false
+	}
+	for _, s := range children.live {
+		if s <= p.start {
+			return false // it may be that one's, or that one: it is left for when that one ends
+		}
+	}
+	return true
 }
 
 // descendants returns the pids in ps that descend from the process root.
@@ -174,48 +219,20 @@ func end(matcher func(ps []*proc) func(*proc) bool, reap bool) {
 	}()
 	deadline := time.Now().Add(endGrace)
 	for {
-		found := false
-		ps := procs()
-		match := matcher(ps)
-		for _, p := range ps {
-			if _, ok := killed[p.pid]; ok || !match(p) {
-				continue
-			}
-			fd, err := unix.PidfdOpen(p.pid, 0)
-			if errors.Is(err, unix.ENOSYS) { // Linux before 5.3: kill by pid, reap nothing
-				if !p.zombie {
-					unix.Kill(p.pid, unix.SIGKILL)
-					found = true
-				}
-				continue
-			}
-			if err != nil {
-				continue // gone already
-			}
-			// The pid may have been reused between the scan and PidfdOpen: look again through the pidfd's pid,
-			// which now cannot be reused while we hold it and the process is not reaped.
-			if q, err := readProc(p.pid); err != nil || !match(q) {
-				unix.Close(fd)
-				continue
-			}
-			unix.PidfdSendSignal(fd, unix.SIGKILL, nil, 0)
-			if !reap && p.zombie {
-				unix.Close(fd)
-				continue
-			}
-			killed[p.pid] = fd
-			found = true
-		}
+		found := killMatching(matcher, killed, reap)
+		reaped := false
 		for pid, fd := range killed {
 			if settled(fd, reap) {
 				unix.Close(fd)
 				delete(killed, pid)
+				reaped = true
 			}
 		}
-		if !found && len(killed) == 0 || time.Now().After(deadline) {
+		// Once a process is reaped, its children have come to the runner: look again before returning.
+		if !found && !reaped && len(killed) == 0 || time.Now().After(deadline) {
 			return
 		}
-		if !found {
+		if !found && !reaped {
 			time.Sleep(5 * time.Millisecond)
 		}
 	}
@@ -239,4 +256,45 @@ func settled(pidfd int, reap bool) bool {
 		return errors.Is(unix.PidfdSendSignal(pidfd, 0, nil, 0), unix.ESRCH)
 	}
 	return false
+}
+
+// killMatching kills with SIGKILL each process that the matcher, given the processes there are now, accepts and
+// that is not in killed yet, adds it to killed with a pidfd to it, and reports whether it found any. No process
+// starts under supervision meanwhile: one just forked, not yet among children.live, would look like an orphan.
+func killMatching(matcher func(ps []*proc) func(*proc) bool, killed map[int]int, reap bool) bool {
+	found := false
+	children.mu.Lock()
+	defer children.mu.Unlock()
+	ps := procs()
+	match := matcher(ps)
+	for _, p := range ps {
+		if _, ok := killed[p.pid]; ok || !match(p) {
+			continue
+		}
+		fd, err := unix.PidfdOpen(p.pid, 0)
+		if errors.Is(err, unix.ENOSYS) { // Linux before 5.3: kill by pid, reap nothing
+			if !p.zombie {
+				unix.Kill(p.pid, unix.SIGKILL)
+				found = true
+			}
+			continue
+		}
+		if err != nil {
+			continue // gone already
+		}
+		// The pid may have been reused between the scan and PidfdOpen: look again through the pidfd's pid,
+		// which now cannot be reused while we hold it and the process is not reaped.
+		if q, err := readProc(p.pid); err != nil || !match(q) {
+			unix.Close(fd)
+			continue
+		}
+		unix.PidfdSendSignal(fd, unix.SIGKILL, nil, 0)
+		if !reap && p.zombie {
+			unix.Close(fd)
+			continue
+		}
+		killed[p.pid] = fd
+		found = true
+	}
+	return found
 }

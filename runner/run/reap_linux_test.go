@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"runtime"
@@ -132,7 +133,7 @@ func TestLeftoversSparesOthers(t *testing.T) {
 
 	res := sh(t, context.Background(), "setsid sleep 300 & echo $!", Options{})
 	waitReaped(t, pids(t, res.Output)[0])
-	endLeftovers(marker, 1<<30) // no such group
+	endLeftovers(marker, 1<<30, math.MaxUint64) // no such group; started after every orphan
 	waitReaped(t, orphans[0])
 
 	if q, err := readProc(orphans[1]); err != nil || q.zombie {

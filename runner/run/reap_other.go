@@ -4,13 +4,15 @@ package run
 
 import "syscall"
 
-// Elsewhere than on Linux there is no subreaper, no Pdeathsig and no /proc: a program's process group is all
-// that is ended with it.
+// Elsewhere than on Linux there is no subreaper, no Pdeathsig and no /proc: a process's group is all that is
+// ended with it.
 
 func becomeSubreaper() {}
 
 func sysProcAttr() *syscall.SysProcAttr { return &syscall.SysProcAttr{Setpgid: true} }
 
-func endLeftovers(marker string, pgid int) {}
+func endLeftovers(marker string, pgid int, started uint64) {}
+
+func startTime(pid int) uint64 { return 0 }
 
 func endMarked(prefixes []string) {}

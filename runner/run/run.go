@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -59,7 +58,7 @@ func Run(ctx context.Context, path string, args []string, opt Options) (*Result,
 // Process is a running program.
 type Process struct {
 	cmd    *exec.Cmd
-	marker string             // the value of MarkerVar in its environment
+	sup    *supervised
 	ctx    context.Context    // the caller's
 	cancel context.CancelFunc // cancels the program's context, a child of ctx: when the timeout fires, or it ended
 	// timedOut is set when the timeout fired. The timeout counts from the moment the program started, so that
@@ -71,18 +70,18 @@ type Process struct {
 	done     chan struct{} // closed when the program has ended and its output is read
 	res      *Result
 	err      error
+	stopping atomic.Bool // Stop was called before the program ended
 }
 
 // Start starts the program at path with args in a process group of its own, with standard input at end of
-// file. When the program ends, so does every process it started that stayed in its group or kept its
-// environment; if the runner dies, the program is killed.
+// file. When the program ends, so does every process it started that stayed in its group, kept its environment
+// or came to the runner as an orphan (see endLeftovers); if the runner dies, the program is killed.
 func Start(ctx context.Context, path string, args []string, opt Options) (*Process, error) {
 	if opt.Cap <= 0 {
 		opt.Cap = DefaultCap
 	}
-	becomeSubreaper()
 	runCtx, cancel := context.WithCancel(ctx)
-	p := &Process{ctx: ctx, cancel: cancel, opt: opt, done: make(chan struct{}), marker: nextMarker()}
+	p := &Process{ctx: ctx, cancel: cancel, opt: opt, done: make(chan struct{})}
 	pr, pw, err := os.Pipe()
 	if err != nil {
 		p.cancel()
@@ -90,11 +89,11 @@ func Start(ctx context.Context, path string, args []string, opt Options) (*Proce
 	}
 	cmd := exec.CommandContext(runCtx, path, args...)
 	cmd.Dir = opt.Dir
-	cmd.Env = withMarker(opt.Env, p.marker)
+	cmd.Env = opt.Env
 	cmd.Stdout, cmd.Stderr = pw, pw // one pipe: the order of arrival is kept; Stdin stays nil: /dev/null
-	cmd.SysProcAttr = sysProcAttr()
+	// A timeout or the caller's context kills the group at once; Stop interrupts it first.
 	cmd.Cancel = func() error { return signalGroup(cmd.Process.Pid, syscall.SIGKILL) }
-	p.cmd = cmd
+	p.cmd, p.sup = cmd, supervise(cmd)
 	p.capture = &capture{cap: opt.Cap, live: opt.Live}
 	started := make(chan error, 1)
 	go p.run(pr, pw, started)
@@ -120,19 +119,13 @@ func withMarker(env []string, marker string) []string {
 	return append(out, MarkerVar+"="+marker)
 }
 
-// run starts the program, waits for it and settles the result, on an OS thread of its own. The kernel sends
-// Pdeathsig when the *thread* that forked the program ends, not the runner (golang/go#27505), and the Go
-// runtime ends a thread when a goroutine locked to it exits without unlocking. Locking only around cmd.Start
-// would let another goroutine run on this thread afterwards, lock it and exit, killing the program. Holding
-// the lock from the fork until the program has ended keeps every other goroutine off the thread, so the
-// thread outlives the program; it goes back to the scheduler once the program is gone.
+// run starts the program, waits for it and settles the result, on a goroutine of its own, which the
+// supervisor keeps on its OS thread while the program runs (see (*supervised).start).
 func (p *Process) run(pr, pw *os.File, started chan<- error) {
-	runtime.LockOSThread()
 	p.start = time.Now()
-	err := p.cmd.Start()
+	err := p.sup.start()
 	pw.Close()
 	if err != nil {
-		runtime.UnlockOSThread()
 		started <- err
 		return
 	}
@@ -149,21 +142,21 @@ func (p *Process) run(pr, pw *os.File, started chan<- error) {
 		p.capture.readFrom(pr)
 	}()
 	started <- nil
-	waitErr := p.cmd.Wait()
-	runtime.UnlockOSThread()
-	p.settle(waitErr, pr, read)
+	var stopped bool
+	waitErr := p.sup.wait(func() { stopped = p.stopping.Load() }) // it has ended, and so has what it left
+	p.settle(waitErr, stopped, pr, read)
 }
 
-// settle kills what the ended program left behind, finishes reading its output and settles the result.
-func (p *Process) settle(waitErr error, pr *os.File, read <-chan struct{}) {
+// settle finishes reading the output of the ended program and settles the result; stopped says that Stop was
+// called before it ended.
+func (p *Process) settle(waitErr error, stopped bool, pr *os.File, read <-chan struct{}) {
 	defer close(p.done)
 	defer p.cancel()
 	defer pr.Close()
-	res := &Result{Duration: time.Since(p.start)}
-	signalGroup(p.cmd.Process.Pid, syscall.SIGKILL) // children left behind by the program go with it,
-	endLeftovers(p.marker, p.cmd.Process.Pid)       // and so do those that left its group
-	// The output is read until every writer has closed the pipe. A process that escaped both the group and the
-	// marker may hold it open for ever: give up on it after drainGrace.
+	res := &Result{Duration: time.Since(p.start), Stopped: stopped}
+	// The output is read until every writer has closed the pipe. A process that escaped the supervisor, or that
+	// another program still running may have left (see reap_linux.go), may hold it open for ever: give up on it
+	// after drainGrace.
 	select {
 	case <-read:
 	case <-time.After(drainGrace):
@@ -215,26 +208,14 @@ func (p *Process) Stop(grace time.Duration) (*Result, error) {
 		return p.res, p.err
 	default:
 	}
+	p.stopping.Store(true) // before the signal: the result settled after it says Stopped
 	signalGroup(p.Pid(), syscall.SIGINT)
 	select {
 	case <-p.done:
 	case <-time.After(grace):
 		signalGroup(p.Pid(), syscall.SIGKILL)
 	}
-	res, err := p.Wait()
-	if res != nil {
-		res.Stopped = true
-	}
-	return res, err
-}
-
-// signalGroup sends sig to the process group led by pid.
-func signalGroup(pid int, sig syscall.Signal) error {
-	err := syscall.Kill(-pid, sig)
-	if errors.Is(err, syscall.ESRCH) {
-		return os.ErrProcessDone
-	}
-	return err
+	return p.Wait()
 }
 
 // capture keeps the first cap bytes read and counts the rest.

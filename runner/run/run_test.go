@@ -14,8 +14,12 @@ import (
 	"time"
 )
 
-// TestMain removes the runner's temporary directory that Start makes.
+// TestMain removes the runner's temporary directory that the tests make. When helperVar is set, the test
+// binary is a runner of a test's instead (see helper).
 func TestMain(m *testing.M) {
+	if name := os.Getenv(helperVar); name != "" {
+		os.Exit(helper(name))
+	}
 	code := m.Run()
 	Cleanup()
 	os.Exit(code)
@@ -209,9 +213,17 @@ func TestRunStdinAtEOF(t *testing.T) {
 	}
 }
 
-// TestRunDrainGivesUp: a process that escaped both the group and the marker (it cleared its environment) and
+// TestRunDrainGivesUp: a process that escaped both the group and the marker (it cleared its environment), that
+// is not ended with the program (another program, still running, started before it and may have left it), and
 // keeps the output pipe open does not keep Run waiting: the drain gives up, and what was printed is kept.
 func TestRunDrainGivesUp(t *testing.T) {
+	other, err := Start(context.Background(), "/bin/sh", []string{"-c", "echo up; exec sleep 300"}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stopWithin(t, other, time.Second)
+	waitOutput(t, other, "up\n")
+	time.Sleep(50 * time.Millisecond) // start times are in clock ticks: the holder starts in a later one
 	dir := t.TempDir()
 	pidFile := filepath.Join(dir, "pid")
 	// The holder writes its pid once it runs with an empty environment.
@@ -235,7 +247,7 @@ func TestRunDrainGivesUp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// It escaped us, so the test ends it; it is this process's orphan (the runner is a subreaper): reap it.
+	// It escaped this program; the test ends it. It is this process's orphan (the runner is a subreaper): reap it.
 	syscall.Kill(pid, syscall.SIGKILL)
 	syscall.Wait4(pid, nil, 0, nil)
 	if res == nil {

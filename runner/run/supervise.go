@@ -1,0 +1,90 @@
+package run
+
+import (
+	"os"
+	"os/exec"
+	"runtime"
+	"sync"
+	"syscall"
+)
+
+// The supervisor: every process the runner starts, a cell's program (Start) or a command that is not one, such
+// as the go command that builds it (Command), goes through start and wait. It runs in a process group of its
+// own, which is killed when it ends, with MarkerVar in its environment, with Pdeathsig, and what it leaves
+// behind is ended and reaped when it ends (endLeftovers).
+
+// children are the processes the supervisor started and has not reaped yet, by pid, with their start times
+// (clock ticks since boot; 0 when unknown). A child of the runner that is not among them, outside the runner's
+// own process group, is an orphan that came to it as its subreaper: an escaped descendant of one of them.
+var children struct {
+	mu sync.Mutex // held while a child starts and while the runner's children are looked at
+	// live is the processes started and not reaped yet.
+	live map[int]uint64
+}
+
+// supervised is a process under supervision.
+type supervised struct {
+	cmd     *exec.Cmd
+	marker  string // the value of MarkerVar in its environment
+	started uint64 // its start time, clock ticks since boot
+}
+
+// supervise prepares cmd to run under supervision: in a process group of its own, killed if the thread that
+// starts it ends, with a new marker in its environment (cmd.Env, or the runner's when nil).
+func supervise(cmd *exec.Cmd) *supervised {
+	s := &supervised{cmd: cmd, marker: nextMarker()}
+	cmd.Env = withMarker(cmd.Env, s.marker)
+	cmd.SysProcAttr = sysProcAttr()
+	return s
+}
+
+// start starts the process, on the calling goroutine's OS thread, which it locks until wait: the kernel sends
+// Pdeathsig when the *thread* that forked the process ends, not the runner (golang/go#27505), and the Go
+// runtime ends a thread when a goroutine locked to it exits without unlocking. Locking only around cmd.Start
+// would let another goroutine run on this thread afterwards, lock it and exit, killing the process. Holding
+// the lock from the fork until the process has ended keeps every other goroutine off the thread, so the thread
+// outlives the process. The goroutine that calls start must call wait when start succeeds.
+func (s *supervised) start() error {
+	becomeSubreaper()
+	runtime.LockOSThread()
+	children.mu.Lock()
+	err := s.cmd.Start()
+	if err == nil {
+		s.started = startTime(s.cmd.Process.Pid)
+		if children.live == nil {
+			children.live = map[int]uint64{}
+		}
+		children.live[s.cmd.Process.Pid] = s.started
+	}
+	children.mu.Unlock()
+	if err != nil {
+		runtime.UnlockOSThread()
+	}
+	return err
+}
+
+// wait waits for the process, calls exited (if not nil), then kills its process group and ends what it left
+// behind, and returns what cmd.Wait returned.
+func (s *supervised) wait(exited func()) error {
+	err := s.cmd.Wait()
+	runtime.UnlockOSThread()
+	if exited != nil {
+		exited()
+	}
+	pid := s.cmd.Process.Pid
+	children.mu.Lock()
+	delete(children.live, pid)
+	children.mu.Unlock()
+	signalGroup(pid, syscall.SIGKILL)      // children left behind go with it,
+	endLeftovers(s.marker, pid, s.started) // and so do those that left its group
+	return err
+}
+
+// signalGroup sends sig to the process group led by pid.
+func signalGroup(pid int, sig syscall.Signal) error {
+	err := syscall.Kill(-pid, sig)
+	if err == syscall.ESRCH {
+		return os.ErrProcessDone
+	}
+	return err
+}
