@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"maps"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -164,12 +163,9 @@ func (b *Builder) buildBatch(ctx context.Context, bt *batch, out, work string) (
 	for _, rel := range slices.Sorted(maps.Keys(pkgs)) {
 		args = append(args, "./"+rel)
 	}
-	cmd := exec.CommandContext(ctx, b.goCommand(), args...)
-	cmd.Dir = dir
 	var msgs bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &msgs, &msgs
 	start := time.Now()
-	err := cmd.Run()
+	err := b.goCmd(ctx, dir, args, &msgs, &msgs)
 	r := &batchResult{took: time.Since(start)}
 	if ctx.Err() != nil {
 		return nil, ctx.Err()

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"go/parser"
 	"go/token"
+	"io"
 	"maps"
 	"os"
 	"os/exec"
@@ -20,6 +21,7 @@ import (
 
 	"classnotes/runner/cache"
 	"classnotes/runner/plan"
+	"classnotes/runner/run"
 )
 
 // Flags are the go build flags of every program; fingerprints cover them.
@@ -67,10 +69,9 @@ func (b *Builder) checkStd(ctx context.Context, progs []*plan.Program) <-chan st
 		defer close(done)
 		args := append(append([]string{"list", "-e"}, Flags...), "-f", "{{if and .Standard .Stale}}stale{{end}}")
 		args = append(args, stdImports(progs)...)
-		cmd := exec.CommandContext(ctx, b.goCommand(), args...)
-		cmd.Dir = b.Dir // outside any module: only the standard library is asked about
-		out, err := cmd.Output()
-		if err == nil && strings.Contains(string(out), "stale") {
+		var out bytes.Buffer
+		err := b.goCmd(ctx, b.Dir, args, &out, nil) // in b.Dir, outside any module: only the standard library is asked about
+		if err == nil && strings.Contains(out.String(), "stale") {
 			b.Notice(StdNotice)
 		}
 	}()
@@ -281,12 +282,9 @@ func (b *Builder) build(ctx context.Context, p *plan.Program, dir string) (*Resu
 		}
 	}
 	cmdArgs := append(append([]string{"build"}, Flags...), append([]string{"-o", bin}, args...)...)
-	cmd := exec.CommandContext(ctx, b.goCommand(), cmdArgs...)
-	cmd.Dir = workDir
 	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
 	start := time.Now()
-	err := cmd.Run()
+	err := b.goCmd(ctx, workDir, cmdArgs, &out, &out)
 	r := &Result{Duration: time.Since(start)}
 	switch {
 	case ctx.Err() != nil:
@@ -311,13 +309,12 @@ func (b *Builder) goFlags(ctx context.Context, progs []*plan.Program) string {
 	if !slices.ContainsFunc(progs, (*plan.Program).IsInline) {
 		return ""
 	}
-	cmd := exec.CommandContext(ctx, b.goCommand(), "env", "GOFLAGS")
-	cmd.Dir = b.Dir // outside any module, whose go line could make the go command look for another toolchain
-	out, err := cmd.Output()
-	if err != nil {
+	// In b.Dir, outside any module, whose go line could make the go command look for another toolchain.
+	var out bytes.Buffer
+	if err := b.goCmd(ctx, b.Dir, []string{"env", "GOFLAGS"}, &out, nil); err != nil {
 		return "-gcflags" // unknown: as if it set some, so that no inline cell is batched
 	}
-	return string(out)
+	return out.String()
 }
 
 func (b *Builder) goCommand() string {
@@ -325,6 +322,22 @@ func (b *Builder) goCommand() string {
 		return b.Go
 	}
 	return "go"
+}
+
+// goCmd runs the go command with args in dir, its standard output and error going to stdout and stderr (nil:
+// discarded), as a process of the runner's (run.Command): in a process group of its own, interrupted when ctx
+// ends and killed after a grace period, with whatever it started. Its GOTMPDIR, where it makes its work
+// directory, is a directory of its own in the runner's temporary directory, removed when it has ended: so a go
+// command killed before it removed its work directory leaves nothing behind, and if the runner itself is
+// killed, the next runner removes it (run.RemoveStale).
+func (b *Builder) goCmd(ctx context.Context, dir string, args []string, stdout, stderr io.Writer) error {
+	tmp, err := run.TempDir("gotmp-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	env := append(os.Environ(), "GOTMPDIR="+tmp)
+	return run.Command(ctx, b.goCommand(), args, run.CommandOptions{Dir: dir, Env: env, Stdout: stdout, Stderr: stderr})
 }
 
 func isExit(err error) bool {

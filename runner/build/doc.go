@@ -1,6 +1,9 @@
 // Package build compiles cell programs into executables with the go command, several at a time. A program that
 // does not compile is a result, with the compiler's messages made to name the snippet's own files; the error
-// return is only for the build infrastructure. It never runs the programs it builds.
+// return is only for the build infrastructure. It never runs the programs it builds, and never starts a process
+// itself: every go command it needs runs through package run's supervisor (run.Command), like the programs, so
+// a cancelled build is interrupted, then killed with the compiler and linker it started, and its work
+// directory, under a GOTMPDIR in the runner's own temporary directory, goes with it.
 //
 // Every program is built with -trimpath (file names in panics do not depend on where the lesson lives),
 // -buildvcs=false, and -ldflags=-s -w: no symbol table and no DWARF, which debuggers use and programs do not.
