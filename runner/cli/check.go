@@ -172,7 +172,8 @@ func (a *App) writeReport(path string, report *checkReport) error {
 	if err != nil {
 		return err
 	}
-	return files.WriteAtomic(abs, append(b, '\n'), 0o644)
+	_, err = files.Write(abs, append(b, '\n'), files.Options{Perm: 0o644, Overwrite: true})
+	return err
 }
 
 // useColour reports whether output to w may be coloured: w is a terminal and NO_COLOR is not set.

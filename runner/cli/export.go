@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -39,16 +38,20 @@ func (a *App) export(ctx context.Context, fs *pflag.FlagSet, args []string) int 
 		a.errorf("export: %v", err)
 		return exitBadInput
 	}
-	links := map[string]string{}
-	for _, l := range lessons {
-		base := filepath.Base(l.Name)
-		links[base] = strings.TrimSuffix(base, ".md") + ".ipynb"
+	names := make([]string, len(lessons))
+	for i, l := range lessons {
+		names[i] = l.Name
+	}
+	links, err := site.PageNames(names, ".ipynb")
+	if err != nil {
+		a.errorf("export: %v", err) // before any notebook is written
+		return exitBadInput
 	}
 	for _, l := range lessons {
 		b, err := jupyter.Export(exportLesson(l, c, links))
 		if err == nil {
 			name := filepath.Join(dir, links[filepath.Base(l.Name)])
-			if err = files.WriteAtomic(name, b, 0o644); err == nil {
+			if _, err = files.Write(name, b, files.Options{Perm: 0o644, Overwrite: true}); err == nil {
 				fmt.Fprintf(a.Stdout, "%s → %s\n", l.Name, filepath.Join(out, filepath.Base(name)))
 			}
 		}

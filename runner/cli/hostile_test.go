@@ -117,7 +117,7 @@ func TestNotRegularLessons(t *testing.T) {
 	for _, want := range []string{
 		"lessons/pipe.md: not a regular file (a named pipe); not read",
 		"lessons/zero.md: not a regular file (a character device); not read",
-		"lessons/big.md: 67108865 bytes, larger than the 64 MiB a lesson may be; not read",
+		"lessons/big.md: 67108865 bytes, larger than the 64 MiB the runner reads (a lesson or a notebook); not read",
 	} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr:\n%s\nwant it to contain %q", stderr, want)

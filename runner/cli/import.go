@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	iofs "io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -31,12 +30,12 @@ func (a *App) importNotebook(ctx context.Context, fs *pflag.FlagSet, args []stri
 		a.errorf("import: %v", err)
 		return exitBadInput
 	}
-	data, err := os.ReadFile(path)
+	nb, err := files.ReadFile(path) // a regular file only, never a pipe that blocks or a device without end
 	if err != nil {
 		a.errorf("import: %v", err)
 		return exitBadInput
 	}
-	sk, err := jupyter.Import(args[0], data)
+	sk, err := jupyter.Import(args[0], nb.Bytes)
 	if err != nil {
 		fmt.Fprintln(a.Stderr, err)
 		return exitBadInput
@@ -50,14 +49,17 @@ func (a *App) importNotebook(ctx context.Context, fs *pflag.FlagSet, args []stri
 		a.errorf("import: %v", err)
 		return exitBadInput
 	}
-	if force, _ := fs.GetBool("force"); !force {
-		if _, err := os.Stat(dest); err == nil || !errors.Is(err, iofs.ErrNotExist) {
-			a.errorf("import: %s exists; --force overwrites it", out)
-			return exitBadInput
-		}
+	if info, err := os.Stat(dest); err == nil && os.SameFile(info, nb.Info) {
+		a.errorf("import: %s is the notebook itself; not overwritten", out)
+		return exitBadInput
 	}
-	if err := files.WriteAtomic(dest, sk.Lesson, 0o644); err != nil {
-		a.errorf("import: %v", err)
+	force, _ := fs.GetBool("force")
+	if _, err := files.Write(dest, sk.Lesson, files.Options{Perm: 0o644, Overwrite: force}); err != nil {
+		if errors.Is(err, files.ErrExists) {
+			a.errorf("import: %s exists; --force overwrites it", out)
+		} else {
+			a.errorf("import: %v", err)
+		}
 		return exitBadInput
 	}
 	for _, d := range sk.Dropped {

@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"classnotes/runner/files"
 	"classnotes/runner/lesson"
@@ -30,7 +29,7 @@ type siteWriter struct {
 const manifestName = ".classnotes-pages.json"
 
 // newSiteWriter prepares the site in dir for lessons. Two lessons with the same file name would get the same
-// page; that is an error.
+// page, and a lesson named index.md would lose its page to the index: both are errors (site.PageNames).
 func (a *App) newSiteWriter(dir string, lessons []*notebook.Lesson) (*siteWriter, error) {
 	abs, err := a.abs(dir)
 	if err != nil {
@@ -39,23 +38,20 @@ func (a *App) newSiteWriter(dir string, lessons []*notebook.Lesson) (*siteWriter
 	if err := os.MkdirAll(abs, 0o755); err != nil {
 		return nil, fmt.Errorf("html: %w", err)
 	}
-	s := &siteWriter{dir: abs, pages: map[string]string{}, kept: map[string]string{}}
-	if b, err := os.ReadFile(filepath.Join(abs, manifestName)); err == nil {
-		json.Unmarshal(b, &s.kept) // a damaged manifest only means every page is drawn again
+	names := make([]string, len(lessons))
+	for i, l := range lessons {
+		names[i] = l.Name
 	}
-	from := map[string]string{}
-	for _, l := range lessons {
-		base := filepath.Base(l.Name)
-		if other, ok := from[base]; ok {
-			return nil, fmt.Errorf("html: %s and %s would both be %s; render them into different --html directories", other, l.Name, pageName(base))
-		}
-		from[base] = l.Name
-		s.pages[base] = pageName(base)
+	pages, err := site.PageNames(names, ".html")
+	if err != nil {
+		return nil, fmt.Errorf("html: %w", err)
+	}
+	s := &siteWriter{dir: abs, pages: pages, kept: map[string]string{}}
+	if m, err := files.ReadFile(filepath.Join(abs, manifestName)); err == nil {
+		json.Unmarshal(m.Bytes, &s.kept) // a damaged manifest only means every page is drawn again
 	}
 	return s, nil
 }
-
-func pageName(base string) string { return strings.TrimSuffix(base, ".md") + ".html" }
 
 // writePage writes the page of lesson l, whose source is now src, showing how its cells went.
 func (s *siteWriter) writePage(l *notebook.Lesson, src []byte, results []*notebook.Result) error {
@@ -100,7 +96,7 @@ func (s *siteWriter) write(name, fp string, draw func(io.Writer) error) error {
 	if err := draw(&b); err != nil {
 		return err
 	}
-	if err := files.WriteAtomic(path, b.Bytes(), 0o644); err != nil {
+	if _, err := files.Write(path, b.Bytes(), files.Options{Perm: 0o644, Overwrite: true}); err != nil {
 		return err
 	}
 	s.kept[name] = fp
@@ -110,7 +106,7 @@ func (s *siteWriter) write(name, fp string, draw func(io.Writer) error) error {
 
 // writeIndex writes the index, when it changed, and the manifest of fingerprints, when a page was drawn.
 func (s *siteWriter) writeIndex() error {
-	err := s.write("index.html", site.IndexFingerprint(s.entries), func(w io.Writer) error { return site.WriteIndex(w, s.entries) })
+	err := s.write(site.IndexPage, site.IndexFingerprint(s.entries), func(w io.Writer) error { return site.WriteIndex(w, s.entries) })
 	if err != nil || s.drawn == 0 {
 		return err
 	}
@@ -118,5 +114,6 @@ func (s *siteWriter) writeIndex() error {
 	if err != nil {
 		return err
 	}
-	return files.WriteAtomic(filepath.Join(s.dir, manifestName), append(b, '\n'), 0o644)
+	_, err = files.Write(filepath.Join(s.dir, manifestName), append(b, '\n'), files.Options{Perm: 0o644, Overwrite: true})
+	return err
 }

@@ -8,8 +8,9 @@ import (
 
 // WriteAtomic writes data to path: into a temporary file beside it, then renamed over it, with mode perm. When
 // anything fails, path is left as it was and the temporary file is removed. It does not wait for the disk
-// (no fsync): after a power cut the file may be empty, which the runner's own files survive (the cache checks
-// its entries, the site and the report are made again), and a lesson is never written this way.
+// (no fsync): after a power cut the file may be empty, which the cache survives (it checks its entries). It
+// is only for files in the runner's private directories, which no user edits: every other file is written by
+// Write or Original.Replace.
 func WriteAtomic(path string, data []byte, perm fs.FileMode) error {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {

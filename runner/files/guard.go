@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -60,14 +61,14 @@ func ReadFile(path string) (*Original, error) {
 		return nil, &fs.PathError{Op: "read", Path: path, Err: fmt.Errorf("%w (%s); not read", errNotRegular, fileKind(info.Mode()))}
 	}
 	if info.Size() > MaxSize {
-		return nil, &fs.PathError{Op: "read", Path: path, Err: fmt.Errorf("%d bytes, larger than the %d MiB a lesson may be; not read", info.Size(), MaxSize>>20)}
+		return nil, &fs.PathError{Op: "read", Path: path, Err: fmt.Errorf("%d bytes, larger than the %d MiB the runner reads (a lesson or a notebook); not read", info.Size(), MaxSize>>20)}
 	}
 	b, err := readAll(io.LimitReader(f, MaxSize+1), info.Size())
 	if err != nil {
 		return nil, err
 	}
 	if len(b) > MaxSize {
-		return nil, &fs.PathError{Op: "read", Path: path, Err: fmt.Errorf("grew past the %d MiB a lesson may be while it was read; not read", MaxSize>>20)}
+		return nil, &fs.PathError{Op: "read", Path: path, Err: fmt.Errorf("grew past the %d MiB the runner reads while it was read; not read", MaxSize>>20)}
 	}
 	return &Original{Path: path, Bytes: b, Info: info}, nil
 }
@@ -102,6 +103,8 @@ func fileKind(m fs.FileMode) string {
 func (o *Original) Replace(new []byte) (written bool, err error) {
 	real, err := filepath.EvalSymlinks(o.Path)
 	if err == nil {
+		unlock := lockPath(real)
+		defer unlock()
 		removeStale(real, time.Now())
 	}
 	if bytes.Equal(o.Bytes, new) {
@@ -137,9 +140,28 @@ func (o *Original) Replace(new []byte) (written bool, err error) {
 	return true, nil
 }
 
+// pathLocks holds a mutex for each file Replace has replaced in this process, by its real path.
+var pathLocks sync.Map // string → *sync.Mutex
+
+// lockPath locks the file at the real path real for this process and returns its unlock. Two replacements of
+// one file (two Accepts of two runs of one lesson in the classroom server) then never interleave: the second
+// checks the file after the first has renamed its own over it, finds it changed and refuses, instead of
+// passing its check a moment before the first renames and then renaming over the first's text, both saying
+// they wrote. Between processes the window described at rename remains.
+func lockPath(real string) (unlock func()) {
+	m, _ := pathLocks.LoadOrStore(real, new(sync.Mutex))
+	mu := m.(*sync.Mutex)
+	mu.Lock()
+	return mu.Unlock
+}
+
 // beforeRename, when not nil, is called once the temporary file is on disk, before the last check of the
 // file; tests change the file there.
 var beforeRename func()
+
+// checked, when not nil, is called once the file passed its last check, right before the rename; tests hold
+// a replacement there while another runs.
+var checked func()
 
 // afterRead, when not nil, is called by unchanged between reading the file and its last lstat; tests change the
 // file there.
@@ -173,6 +195,9 @@ func (o *Original) rename(tmp, real string, info fs.FileInfo) error {
 	}
 	if !sameAttrs(info, now) {
 		return ErrChanged
+	}
+	if checked != nil {
+		checked()
 	}
 	return os.Rename(tmp, real)
 }

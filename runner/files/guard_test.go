@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -524,4 +525,51 @@ func TestReadFileNotRegular(t *testing.T) {
 			t.Fatalf("ReadFile(%s) blocks", path)
 		}
 	}
+}
+
+// TestReplaceTwoAtOnce replaces one file from two Originals of it at once, as two Accepts of two runs of one
+// lesson do, and holds the first between its last check and its rename while the second runs: exactly one may
+// say it wrote, and the file holds what that one wrote.
+func TestReplaceTwoAtOnce(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "lesson.md")
+	setupFile(t, path, "old\n", 0o644)
+	first, err := ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type outcome struct {
+		written bool
+		err     error
+	}
+	secondDone := make(chan outcome, 1)
+	var once sync.Once
+	checked = func() {
+		once.Do(func() { // the first replacement, past its check: the second runs now
+			go func() {
+				w, err := second.Replace([]byte("second\n"))
+				secondDone <- outcome{w, err}
+			}()
+			select {
+			case <-secondDone: // it did not wait: it may have renamed its file already
+				secondDone <- outcome{true, errors.New("finished while the first was between its check and its rename")}
+			case <-time.After(200 * time.Millisecond):
+			}
+		})
+	}
+	t.Cleanup(func() { checked = nil })
+	written, err := first.Replace([]byte("first\n"))
+	if !written || err != nil {
+		t.Fatalf("first Replace = %v, %v", written, err)
+	}
+	got := <-secondDone
+	if got.written || !errors.Is(got.err, ErrChanged) {
+		t.Errorf("second Replace = %v, %v; want not written, ErrChanged", got.written, got.err)
+	}
+	checkFile(t, path, "first\n", 0o644, true)
+	noLeftovers(t, dir)
 }

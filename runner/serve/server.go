@@ -14,6 +14,7 @@ import (
 	"sync"
 
 	"classnotes/runner/notebook"
+	"classnotes/runner/site"
 )
 
 // Config is what a Server serves, and to whom.
@@ -76,22 +77,23 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{cfg: cfg, token: token, hub: newHub(), lessons: map[string]*served{},
 		runs: map[string]*runState{}, active: map[string]*runState{}, ctx: ctx, cancel: cancel}
 	s.hosts = allowedHosts(cfg)
-	pages := map[string]string{}
-	for _, f := range cfg.Files {
+	keys := make([]string, len(cfg.Files))
+	for i, f := range cfg.Files {
 		rel, err := filepath.Rel(cfg.Root, f)
 		if err != nil || strings.HasPrefix(rel, "..") {
 			cancel()
 			return nil, fmt.Errorf("serve: %s is not under %s", f, cfg.Root)
 		}
-		key := filepath.ToSlash(rel)
-		page := strings.TrimSuffix(path.Base(key), ".md") + ".html"
-		if other, ok := pages[page]; ok {
-			cancel()
-			return nil, fmt.Errorf("serve: %s and %s would both be %s", other, key, page)
-		}
-		pages[page] = key
-		sv := &served{key: key, file: f, page: page}
-		sv.lesson, sv.err = cfg.Engine.Load(key, f)
+		keys[i] = filepath.ToSlash(rel)
+	}
+	pages, err := site.PageNames(keys, ".html")
+	if err != nil {
+		cancel()
+		return nil, fmt.Errorf("serve: %w", err)
+	}
+	for i, key := range keys {
+		sv := &served{key: key, file: cfg.Files[i], page: pages[path.Base(key)]}
+		sv.lesson, sv.err = cfg.Engine.Load(key, cfg.Files[i])
 		s.lessons[key] = sv
 		s.order = append(s.order, key)
 	}

@@ -16,12 +16,13 @@ type pageData struct {
 	Script string // for a served page
 }
 
-// funcs mark the stylesheet, the rendered Markdown and the served page's script as trusted: all are made by
-// this package, and program output in them is already escaped.
+// funcs mark the stylesheet, the rendered Markdown and the served page's script as trusted (all are made by
+// this package, and program output in them is already escaped), and make a page's name a relative URL.
 var funcs = template.FuncMap{
 	"css":  func(s string) template.CSS { return template.CSS(s) },
 	"html": func(s string) template.HTML { return template.HTML(s) },
 	"js":   func(s string) template.JS { return template.JS(s) },
+	"href": Href,
 }
 
 var (
@@ -73,7 +74,7 @@ const indexSource = `<!DOCTYPE html>
 <table class="index">
 <thead><tr><th>Lesson</th><th>Cells</th><th>Last render</th></tr></thead>
 <tbody>
-{{range .Entries}}<tr><td><a href="{{.Page}}">{{.Title}}</a></td><td>{{.Cells}}</td><td><span class="badge {{if .Failed}}fail{{else}}ok{{end}}">{{.Outcome}}</span></td></tr>
+{{range .Entries}}<tr><td><a href="{{href .Page}}">{{.Title}}</a></td><td>{{.Cells}}</td><td><span class="badge {{if .Failed}}fail{{else}}ok{{end}}">{{.Outcome}}</span></td></tr>
 {{end}}</tbody>
 </table>
 </main>
