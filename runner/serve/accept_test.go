@@ -1,0 +1,75 @@
+package serve
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// TestAcceptTwoRunsAtOnce accepts cell 1 of one run and cell 2 of another run of the same lesson at once,
+// behind a barrier, 100 times: every accept that answers written must have its output on disk (two such
+// accepts both answered written while the file held only one output).
+func TestAcceptTwoRunsAtOnce(t *testing.T) {
+	unique := "package main\n\nimport (\n\t\"fmt\"\n\t\"time\"\n)\n\nfunc main() { fmt.Println(\"cell %d:\", time.Now().UnixNano()) }\n"
+	src := "# Two cells\n\n" + cell(1, "", fmt.Sprintf(unique, 1)) + "Out [1]:\n\n```text\nold\n```\n\n" +
+		cell(2, "", fmt.Sprintf(unique, 2)) + "Out [2]:\n\n```text\nold\n```\n"
+	f := newFixture(t, false, map[string]string{"a.md": src})
+	events := f.events(t)
+	path := filepath.Join(f.dir, "a.md")
+	const tries = 100
+	writtenBoth := 0
+	for try := range tries {
+		var runs [2]string
+		var outs [2]string
+		for i := range runs { // both runs start from the file as it is now
+			code, body := f.do(t, "POST", "/api/run", fmt.Sprintf(`{"lesson":"a.md","cell":%d}`, i+1), true)
+			var started struct{ Run string }
+			if code != http.StatusAccepted || json.Unmarshal([]byte(body), &started) != nil {
+				t.Fatalf("try %d: run In [%d]: %d %s", try, i+1, code, body)
+			}
+			runs[i] = started.Run
+			_, outs[i] = until(t, events, i+1, "end")
+		}
+		var wg sync.WaitGroup
+		barrier := make(chan struct{})
+		var codes [2]int
+		var bodies [2]string
+		for i := range runs {
+			wg.Go(func() {
+				<-barrier
+				codes[i], bodies[i] = f.do(t, "POST", "/api/accept", fmt.Sprintf(`{"lesson":"a.md","cell":%d,"run":%q}`, i+1, runs[i]), true)
+			})
+		}
+		close(barrier)
+		wg.Wait()
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		written := 0
+		for i := range runs {
+			switch {
+			case codes[i] == http.StatusOK && strings.Contains(bodies[i], `"written":true`):
+				written++
+				if !strings.Contains(string(b), outs[i]) {
+					t.Errorf("try %d: accept of In [%d] answered %s, but its output %q is not in the lesson:\n%s", try, i+1, bodies[i], outs[i], b)
+				}
+			case codes[i] == http.StatusConflict && strings.Contains(bodies[i], "changed on disk"):
+			default:
+				t.Errorf("try %d: accept of In [%d]: %d %s", try, i+1, codes[i], bodies[i])
+			}
+		}
+		if written == 0 {
+			t.Errorf("try %d: neither accept wrote: %q", try, bodies)
+		}
+		if written == 2 {
+			writtenBoth++
+		}
+	}
+	t.Logf("%d tries, %d with both accepts written one after the other", tries, writtenBoth)
+}
