@@ -30,6 +30,7 @@ fuzz:
 	$(GO) test ./runner/lesson -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
 	$(GO) test ./runner/splice -run '^$$' -fuzz FuzzSplice -fuzztime $(FUZZTIME)
 	$(GO) test ./runner/splice -run '^$$' -fuzz FuzzRender -fuzztime $(FUZZTIME)
+	$(GO) test ./runner/jupyter -run '^$$' -fuzz FuzzImport -fuzztime $(FUZZTIME)
 
 # Speed, measured side by side with go run and go build in one run (no test asserts a time).
 bench:

@@ -3,11 +3,11 @@ package serve
 import (
 	"context"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/fsnotify/fsnotify"
 
+	"classnotes/runner/lesson"
 	"classnotes/runner/notebook"
 )
 
@@ -40,7 +40,7 @@ func (s *Server) Watch(ctx context.Context) error {
 			if !ok {
 				return nil
 			}
-			if ignored(ev.Name) || ev.Op == fsnotify.Chmod {
+			if lesson.EditorFile(ev.Name) || ev.Op == fsnotify.Chmod {
 				continue
 			}
 			changed[ev.Name] = true
@@ -52,14 +52,6 @@ func (s *Server) Watch(ctx context.Context) error {
 			s.watchDirs(w, watched) // a lesson may now use another snippet
 		}
 	}
-}
-
-// ignored reports whether a changed file is an editor's temporary or backup file.
-func ignored(path string) bool {
-	base := filepath.Base(path)
-	return strings.HasPrefix(base, ".") || strings.HasPrefix(base, "#") || strings.HasSuffix(base, "~") ||
-		strings.HasSuffix(base, ".swp") || strings.HasSuffix(base, ".swx") || strings.HasSuffix(base, ".tmp") ||
-		base == "4913" // vim's probe of a directory's writability
 }
 
 // affected reports whether a changed file matters to the lesson: it is the lesson file itself, or a file in
