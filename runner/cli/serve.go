@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"classnotes/runner/plan"
+	"classnotes/runner/run"
 	"classnotes/runner/serve"
 )
 
@@ -101,7 +102,7 @@ func (a *App) serveLessons(ctx context.Context, fs *pflag.FlagSet, args []string
 		a.errorf("serve: %v", err)
 	}
 	hs.Close()
-	a.errorf("interrupted; server stopped, every program it started ended")
+	a.errorf("interrupted; server stopped, %s", leftBehind())
 	return exitSignal
 }
 
@@ -117,4 +118,16 @@ func commonDir(files []string) string {
 		}
 	}
 	return dir
+}
+
+// leftBehind says what is known of the programs a stopped server started: only what run.Remaining checked.
+func leftBehind() string {
+	pids, ok := run.Remaining()
+	switch {
+	case len(pids) > 0:
+		return fmt.Sprintf("but processes its programs started are still running and could not be ended: %v", pids)
+	case !ok:
+		return "the programs it started stopped (processes they started outside their own process group cannot be checked here)"
+	}
+	return "every program it started ended, and no process they started is left"
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -94,4 +95,52 @@ func TestServePortInUse(t *testing.T) {
 	if code != exitBadInput || stdout != "" || !strings.Contains(stderr, "runner: serve: listen tcp "+addr+": bind: address already in use") {
 		t.Errorf("exit %d, stdout %q, stderr:\n%s", code, stdout, stderr)
 	}
+}
+
+// TestServeEndsUnmarked: a server cell that leaves a process in a session of its own and without the
+// runner's marker in its environment (setsid env -i) has it ended by serve's Ctrl-C, and serve says only what
+// it checked: that no process is left (it said "every program it started ended" while the process lived on).
+func TestServeEndsUnmarked(t *testing.T) {
+	dir := t.TempDir()
+	pidFile := filepath.Join(dir, "escaped.pid")
+	script := fmt.Sprintf("setsid env -i sleep 612 & printf %%s $! > %s.tmp && mv %[1]s.tmp %[1]s; echo escaped; sleep 600", pidFile)
+	src := strings.Replace(shellCell(1, script), "```go\n", "```go background ready=out:escaped\n", 1)
+	writeFile(t, filepath.Join(dir, "lessons", "l.md"), src)
+	r := startRunner(t, dir, os.Getenv, "serve", "--addr", "127.0.0.1:0")
+	first := regexp.MustCompile(`^serving 1 lesson at (http://127\.0\.0\.1:\d+)/\?token=(\w+)\n`)
+	var m []string
+	for deadline := time.Now().Add(time.Minute); m == nil; time.Sleep(20 * time.Millisecond) {
+		if m = first.FindStringSubmatch(r.stdout.String()); m == nil && time.Now().After(deadline) {
+			t.Fatalf("first line %q; stderr:\n%s", r.stdout.String(), r.stderr.String())
+		}
+	}
+	req, _ := http.NewRequest("POST", m[1]+"/api/run", strings.NewReader(`{"lesson":"l.md","cell":1}`))
+	req.Header.Set("Authorization", "Bearer "+m[2])
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("run: %s", resp.Status)
+	}
+	ctx, stop := context.WithTimeout(context.Background(), time.Minute)
+	defer stop()
+	if !waitFile(ctx, pidFile) {
+		t.Fatalf("the cell never wrote %s; stderr:\n%s", pidFile, r.stderr.String())
+	}
+	escaped := pidIn(t, pidFile)
+	r.cancel()
+	select {
+	case code := <-r.exit:
+		if code != exitSignal {
+			t.Errorf("exit %d, stderr:\n%s", code, r.stderr.String())
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("serve did not end after Ctrl-C")
+	}
+	if !strings.Contains(r.stderr.String(), "every program it started ended, and no process they started is left") {
+		t.Errorf("stderr:\n%s", r.stderr.String())
+	}
+	waitReaped(t, escaped)
 }

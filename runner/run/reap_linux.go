@@ -298,3 +298,24 @@ func killMatching(matcher func(ps []*proc) func(*proc) bool, killed map[int]int,
 	}
 	return found
 }
+
+// Remaining returns the processes still alive that the runner's programs and commands left, as far as the
+// runner can see them: its descendants outside its own process group (as a subreaper, every orphan of its
+// programs comes to it) and every process whose environment holds this runner's marker. Zombies are not
+// counted: they have ended. ok is false when the runner cannot tell, not being a subreaper (it then sees only
+// the marked ones). A front end calls it after everything was stopped, to say no more than it checked.
+func Remaining() (pids []int, ok bool) {
+	self, ownGroup := os.Getpid(), syscall.Getpgrp()
+	prefix := MarkerVar + "=" + sessionID + "/"
+	ps := procs()
+	ours := descendants(ps, self)
+	for _, p := range ps {
+		if p.zombie {
+			continue
+		}
+		if ours[p.pid] && p.pgid != ownGroup || p.hasEnv(prefix) {
+			pids = append(pids, p.pid)
+		}
+	}
+	return pids, isSubreaper
+}

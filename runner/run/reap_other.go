@@ -16,3 +16,6 @@ func endLeftovers(marker string, pgid int, started uint64) {}
 func startTime(pid int) uint64 { return 0 }
 
 func endMarked(prefixes []string) {}
+
+// Remaining cannot tell here which processes the runner's programs left: it says so.
+func Remaining() (pids []int, ok bool) { return nil, false }
