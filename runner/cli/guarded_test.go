@@ -290,3 +290,39 @@ func TestCheckJSONOverFifo(t *testing.T) {
 	}
 	sameNode(t, fifo, before)
 }
+
+// TestSitePageRefused: a named pipe or a read-only file where render draws a page is refused and left as it
+// was; the lesson is still rendered and the other pages drawn.
+func TestSitePageRefused(t *testing.T) {
+	for _, kind := range []string{"fifo", "read-only"} {
+		t.Run(kind, func(t *testing.T) {
+			dir := t.TempDir()
+			writeFile(t, filepath.Join(dir, "a.md"), "# A\n")
+			writeFile(t, filepath.Join(dir, "b.md"), "# B\n")
+			page := filepath.Join(dir, "site", "a.html")
+			if kind == "fifo" {
+				if err := os.MkdirAll(filepath.Dir(page), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := syscall.Mkfifo(page, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				writeFile(t, page, "mine\n")
+				if err := os.Chmod(page, 0o444); err != nil {
+					t.Fatal(err)
+				}
+			}
+			before := lstat(t, page)
+			code, stdout, stderr := runner(t, context.Background(), dir, "render", "--html", "site", "a.md", "b.md")
+			want := map[string]string{"fifo": "named pipe", "read-only": "read-only"}[kind]
+			if code == exitOK || !strings.Contains(stderr, "a.html") || !strings.Contains(stderr, want) {
+				t.Errorf("render: exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
+			}
+			sameNode(t, page, before)
+			if !strings.HasPrefix(readFile(t, filepath.Join(dir, "site", "b.html")), "<!DOCTYPE html>") {
+				t.Error("b.html was not drawn")
+			}
+		})
+	}
+}
