@@ -33,13 +33,7 @@ func TestServe(t *testing.T) {
 		return os.Getenv(k)
 	}
 	r := startRunner(t, dir, getenv, "serve", "--addr", "127.0.0.1:0")
-	first := regexp.MustCompile(`^serving 1 lesson at http://127\.0\.0\.1:(\d+)/\?token=s3cret\n`)
-	var m []string
-	for deadline := time.Now().Add(time.Minute); m == nil; time.Sleep(20 * time.Millisecond) {
-		if m = first.FindStringSubmatch(r.stdout.String()); m == nil && time.Now().After(deadline) {
-			t.Fatalf("first line %q; stderr:\n%s", r.stdout.String(), r.stderr.String())
-		}
-	}
+	m := firstLine(t, r, regexp.MustCompile(`^serving 1 lesson at http://127\.0\.0\.1:(\d+)/\?token=s3cret\n`))
 	base := "http://127.0.0.1:" + m[1]
 	post := func(path, body string) (int, string) {
 		req, _ := http.NewRequest("POST", base+path, strings.NewReader(body))
@@ -107,13 +101,7 @@ func TestServeEndsUnmarked(t *testing.T) {
 	src := strings.Replace(shellCell(1, script), "```go\n", "```go background ready=out:escaped\n", 1)
 	writeFile(t, filepath.Join(dir, "lessons", "l.md"), src)
 	r := startRunner(t, dir, os.Getenv, "serve", "--addr", "127.0.0.1:0")
-	first := regexp.MustCompile(`^serving 1 lesson at (http://127\.0\.0\.1:\d+)/\?token=(\w+)\n`)
-	var m []string
-	for deadline := time.Now().Add(time.Minute); m == nil; time.Sleep(20 * time.Millisecond) {
-		if m = first.FindStringSubmatch(r.stdout.String()); m == nil && time.Now().After(deadline) {
-			t.Fatalf("first line %q; stderr:\n%s", r.stdout.String(), r.stderr.String())
-		}
-	}
+	m := firstLine(t, r, regexp.MustCompile(`^serving 1 lesson at (http://127\.0\.0\.1:\d+)/\?token=(\w+)\n`))
 	req, _ := http.NewRequest("POST", m[1]+"/api/run", strings.NewReader(`{"lesson":"l.md","cell":1}`))
 	req.Header.Set("Authorization", "Bearer "+m[2])
 	resp, err := http.DefaultClient.Do(req)
@@ -143,4 +131,17 @@ func TestServeEndsUnmarked(t *testing.T) {
 		t.Errorf("stderr:\n%s", r.stderr.String())
 	}
 	waitReaped(t, escaped)
+}
+
+// firstLine waits for the served runner r to print the line that first matches, and returns the match.
+func firstLine(t *testing.T, r runningApp, first *regexp.Regexp) []string {
+	t.Helper()
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(20 * time.Millisecond) {
+		if m := first.FindStringSubmatch(r.stdout.String()); m != nil {
+			return m
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("first line %q; stderr:\n%s", r.stdout.String(), r.stderr.String())
+		}
+	}
 }
