@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"time"
 )
 
 // ErrExists is returned by Write when something is at the path already (a file, a directory, a device, a
@@ -81,6 +82,7 @@ func create(path string, data []byte, perm fs.FileMode) error {
 	if dir == "" {
 		dir = "."
 	}
+	removeStale(path, time.Now()) // those of a runner killed while it made this file before
 	tmp, err := os.CreateTemp(dir, tempPrefix(base)+strconv.Itoa(os.Getpid())+".*"+tempSuffix)
 	if err != nil {
 		return err

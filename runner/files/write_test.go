@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -206,6 +207,20 @@ func TestWriteDiskFull(t *testing.T) {
 	}
 	if _, err := os.Lstat(path); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("%s exists after a failed write: %v", path, err)
+	}
+	noLeftovers(t, dir)
+}
+
+// TestWriteRemovesStale: the temporary file a runner killed while making the file left is removed by the next
+// Write of it.
+func TestWriteRemovesStale(t *testing.T) {
+	dir := t.TempDir()
+	stale := filepath.Join(dir, tempPrefix("out.md")+strconv.Itoa(deadPID(t))+".123"+tempSuffix)
+	if err := os.WriteFile(stale, []byte("half"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Write(filepath.Join(dir, "out.md"), []byte("new\n"), Options{Perm: 0o644}); err != nil {
+		t.Fatal(err)
 	}
 	noLeftovers(t, dir)
 }
