@@ -75,7 +75,8 @@ func (a *App) serveLessons(ctx context.Context, fs *pflag.FlagSet, args []string
 		fmt.Fprintf(a.Stderr, "runner: serve: --lan: anyone who can reach this machine on port %s can view the lessons and follow the runs; running, stopping and accepting need the token\n", port)
 	}
 	if open, _ := fs.GetBool("open"); open {
-		if err := exec.Command("xdg-open", url).Start(); err != nil {
+		// Not a program of a lesson: what it opens (a browser) must outlive every cell, and it is waited for.
+		if err := run.StartForeign(exec.Command("xdg-open", url)); err != nil {
 			a.errorf("serve: --open: %v; open %s yourself", err, url)
 		}
 	}
@@ -125,9 +126,9 @@ func leftBehind() string {
 	pids, ok := run.Remaining()
 	switch {
 	case len(pids) > 0:
-		return fmt.Sprintf("but processes its programs started are still running and could not be ended: %v", pids)
+		return fmt.Sprintf("but processes outside the runner's own process group are still running (left by its programs, or by the browser --open started): %v", pids)
 	case !ok:
 		return "the programs it started stopped (processes they started outside their own process group cannot be checked here)"
 	}
-	return "every program it started ended, and no process they started is left"
+	return "every program it started ended, and no process they started is left outside the runner's own process group"
 }

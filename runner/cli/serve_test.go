@@ -127,7 +127,7 @@ func TestServeEndsUnmarked(t *testing.T) {
 	case <-time.After(time.Minute):
 		t.Fatal("serve did not end after Ctrl-C")
 	}
-	if !strings.Contains(r.stderr.String(), "every program it started ended, and no process they started is left") {
+	if !strings.Contains(r.stderr.String(), "every program it started ended, and no process they started is left outside the runner's own process group") {
 		t.Errorf("stderr:\n%s", r.stderr.String())
 	}
 	waitReaped(t, escaped)

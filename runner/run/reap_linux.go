@@ -23,14 +23,19 @@ import (
 //
 // The runner is a child subreaper, so an orphaned descendant becomes the runner's child rather than init's, marker
 // or not. A child of the runner that the supervisor did not start and is not waiting for, and that is outside the
-// runner's own process group, is such an orphan: an escaped descendant of some process the supervisor started (a
-// child the runner starts itself with plain os/exec stays in the runner's group, and is left alone). When a process
+// runner's own process group, is taken for such an orphan: an escaped descendant of some process the supervisor
+// started. A child the runner starts for itself must therefore go through StartForeign: what starts while it
+// runs, or within a second after, is never taken for an orphan of a program (a browser outlives xdg-open); a
+// child started with plain os/exec that leaves the runner's group (setsid) would be. When a process
 // ends, such an orphan is killed with it if it could be its descendant and no other's: it started no earlier than
 // the process did, and every other process the supervisor still waits for started after it. Otherwise it is left to
 // the last of those that could have left it, and killed when that one ends. Start times are known to a clock tick
 // (10 ms): a process started in the same tick counts as started no earlier and no later. Then its own children come
 // to the runner and go the same way. Those we kill are reaped here, each by its own pidfd: never wait(-1), which
 // would take the status of a process os/exec is waiting for.
+//
+// A runner that is PID 1 (in a container) is the parent of every orphan of the container, and would take a
+// daemon started there by another command (docker exec) for a program's.
 //
 // What still escapes: a descendant that leaves the process group, drops the marker and joins the runner's own
 // process group (setpgid to it: the runner's session is the programs' too); one that changes to a user whose
@@ -107,6 +112,16 @@ func readProc(pid int) (*proc, error) {
 	return p, nil
 }
 
+// nowTicks returns the time now in the clock ticks since boot that /proc gives start times in (USER_HZ: 100
+// a second).
+func nowTicks() uint64 {
+	var ts unix.Timespec
+	if unix.ClockGettime(unix.CLOCK_BOOTTIME, &ts) != nil {
+		return ^uint64(0) // unknown: every later orphan may be a foreign child's
+	}
+	return uint64(ts.Sec)*100 + uint64(ts.Nsec)/10_000_000
+}
+
 // startTime returns when process pid started, in clock ticks since boot; 0 when /proc does not say.
 func startTime(pid int) uint64 {
 	if p, err := readProc(pid); err == nil {
@@ -162,7 +177,7 @@ func endLeftovers(marker string, pgid int, started uint64) {
 // after every process the supervisor still waits for (so it is none of them either). One that started earlier
 // is no descendant of it: an orphan of a child the runner started itself, say. Call it with children.mu held.
 func orphanOf(p *proc, started uint64) bool {
-	if p.start < started {
+	if p.start < started || foreignAt(p.start) {
 		return false
 	}
 	for _, s := range children.live {

@@ -20,6 +20,52 @@ var children struct {
 	mu sync.Mutex // held while a child starts and while the runner's children are looked at
 	// live is the processes started and not reaped yet.
 	live map[int]uint64
+	// foreign are the times (clock ticks since boot) during which a child the runner started for itself
+	// (StartForeign) ran, with a margin: an orphan that started then may be its, and is never taken for a
+	// supervised process's.
+	foreign []window
+}
+
+// window is a span of clock ticks since boot, both ends included.
+type window struct{ from, to uint64 }
+
+// foreignMargin is how long after a foreign child ended an orphan that started may still be its (a browser
+// that xdg-open started as it exited): a second, in clock ticks.
+const foreignMargin = 100
+
+// StartForeign starts cmd, a program the runner starts for itself and does not supervise (the browser that
+// serve --open asks xdg-open for), and waits for it in the background. It is not ended with anything, and
+// the orphans that come to the runner while it runs, or within a second after it ended, are left alone: they
+// may be its (a browser outlives xdg-open), not a cell's.
+func StartForeign(cmd *exec.Cmd) error {
+	becomeSubreaper()
+	children.mu.Lock()
+	err := cmd.Start()
+	i := len(children.foreign)
+	if err == nil {
+		children.foreign = append(children.foreign, window{from: startTime(cmd.Process.Pid), to: ^uint64(0)})
+	}
+	children.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	go func() {
+		cmd.Wait()
+		children.mu.Lock()
+		children.foreign[i].to = nowTicks() + foreignMargin
+		children.mu.Unlock()
+	}()
+	return nil
+}
+
+// foreignAt reports whether a foreign child ran at tick t. Call it with children.mu held.
+func foreignAt(t uint64) bool {
+	for _, w := range children.foreign {
+		if w.from <= t && t <= w.to {
+			return true
+		}
+	}
+	return false
 }
 
 // supervised is a process under supervision.
