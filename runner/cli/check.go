@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -59,6 +60,12 @@ func (a *App) check(ctx context.Context, fs *pflag.FlagSet, args []string) int {
 		return a.checkStale(e, args)
 	}
 	lessons, allLoaded := a.loadAll(e, args)
+	if jsonFile != "" {
+		if err := a.reportNotLesson(jsonFile, lessons); err != nil {
+			a.errorf("check: --json: %v", err)
+			return exitBadInput
+		}
+	}
 	if a.warnNoCells("check", lessons) {
 		allLoaded = false // nothing was checked: that is no success
 	}
@@ -161,6 +168,28 @@ func (a *App) checkCell(l *notebook.Lesson, r *notebook.Result) cellReport {
 		a.printDiff(a.Stdout, cr.Diff)
 	}
 	return cr
+}
+
+// reportNotLesson refuses a report path that names a lesson: "check --json lessons/a.md" reads a.md as the
+// report's name, and would replace the lesson with the report.
+func (a *App) reportNotLesson(path string, lessons []*notebook.Lesson) error {
+	abs, err := a.abs(path)
+	if err != nil {
+		return err
+	}
+	if strings.HasSuffix(abs, ".md") {
+		return fmt.Errorf("%s: a report is not written over a Markdown file (a lesson?); name a .json file", path)
+	}
+	info, err := os.Stat(abs)
+	if err != nil {
+		return nil // nothing there yet, or the write will say what is wrong
+	}
+	for _, l := range lessons {
+		if li, err := os.Stat(l.Plan.File); err == nil && os.SameFile(info, li) {
+			return fmt.Errorf("%s is the lesson %s; not overwritten with the report", path, l.Name)
+		}
+	}
+	return nil
 }
 
 func (a *App) writeReport(path string, report *checkReport) error {

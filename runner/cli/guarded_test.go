@@ -326,3 +326,23 @@ func TestSitePageRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckJSONNotOverLesson: "check --json lessons/a.md" reads a.md as the report's name; the lesson is not
+// replaced by the report (it was), whether named as a lesson or through another name.
+func TestCheckJSONNotOverLesson(t *testing.T) {
+	dir := t.TempDir()
+	src := "# A\n\n" + cell(1, "", mainWith("fmt", `fmt.Println("hi")`))
+	writeFile(t, filepath.Join(dir, "lessons", "a.md"), src)
+	if err := os.Symlink(filepath.Join("lessons", "a.md"), filepath.Join(dir, "report.json")); err != nil {
+		t.Fatal(err)
+	}
+	for _, report := range []string{"lessons/a.md", "report.json"} {
+		code, _, stderr := runner(t, context.Background(), dir, "check", "--json", report, "lessons")
+		if code != exitBadInput || !strings.Contains(stderr, "check: --json: "+report) {
+			t.Errorf("check --json %s: exit %d %s", report, code, stderr)
+		}
+		if got := readFile(t, filepath.Join(dir, "lessons", "a.md")); got != src {
+			t.Fatalf("the lesson was overwritten by check --json %s:\n%s", report, got)
+		}
+	}
+}
