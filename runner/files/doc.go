@@ -7,5 +7,7 @@
 //
 // ReadFile and Original.Replace guard a file the runner read and rewrites (a lesson); Write creates a new file
 // without ever clobbering one that appeared meanwhile, or, when asked to overwrite, replaces an existing file
-// through the same guard. WriteAtomic is only for the runner's private directories (the cache).
+// through the same guard. One exception to "never a part": on a file system without hard links (FAT, some
+// network and FUSE file systems) a new file is written in place, made with O_EXCL so that it replaces nothing,
+// and a runner killed while writing it leaves it partly written. WriteAtomic is only for the runner's private directories (the cache).
 package files

@@ -16,7 +16,7 @@ import (
 )
 
 // ErrChanged is returned by Replace when the file on disk is no longer the one that was read.
-var ErrChanged = errors.New("the file changed on disk while its cells ran; not overwritten, the edit on disk is kept")
+var ErrChanged = errors.New("the file changed on disk since it was read; not overwritten, what is on disk is kept")
 
 // ErrReadOnly is returned by Replace when the file is read-only: its user may not write it, or no write bit is
 // set in its mode. Root may write any file, but, as an editor asks before it overwrites a read-only file, the

@@ -44,7 +44,7 @@ func Write(path string, data []byte, opt Options) (written bool, err error) {
 		return false, err
 	}
 	if err := create(path, data, opt.Perm); err != nil {
-		if errors.Is(err, fs.ErrExist) && opt.Overwrite { // made meanwhile: replace it as any existing file
+		if errors.Is(err, ErrExists) && opt.Overwrite { // made meanwhile: replace it as any existing file
 			return replace(path, data)
 		}
 		return false, err
@@ -76,7 +76,7 @@ func isPathError(err error) bool {
 }
 
 // create makes the file at path, which does not exist, holding data, with mode perm. It fails with an error
-// matching fs.ErrExist when something appeared at path meanwhile, and leaves nothing behind when it fails.
+// matching ErrExists when something appeared at path meanwhile, and leaves nothing behind when it fails.
 func create(path string, data []byte, perm fs.FileMode) error {
 	dir, base := filepath.Split(path)
 	if dir == "" {

@@ -224,3 +224,28 @@ func TestWriteRemovesStale(t *testing.T) {
 	}
 	noLeftovers(t, dir)
 }
+
+// TestWriteAppearsMeanwhileOverwrite: with Overwrite, a file that appears between Write's look and its link is
+// replaced through the guard, as if it had been there (Write failed with ErrExists).
+func TestWriteAppearsMeanwhileOverwrite(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out.md")
+	linkTemp = func(old, new string) error {
+		if err := os.WriteFile(new, []byte("theirs\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return os.Link(old, new)
+	}
+	t.Cleanup(func() { linkTemp = os.Link })
+	if written, err := Write(path, []byte("ours\n"), Options{Perm: 0o644, Overwrite: true}); !written || err != nil {
+		t.Fatalf("Write = %v, %v; want written", written, err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info := stat(t, path); string(b) != "ours\n" || info.Mode() != 0o600 {
+		t.Errorf("%s = %q mode %v; want ours, with the mode of the file that appeared (0600)", path, b, info.Mode())
+	}
+	noLeftovers(t, dir)
+}

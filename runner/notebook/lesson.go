@@ -155,7 +155,10 @@ func (e *Engine) WriteBack(l *Lesson, results []*Result) ([]byte, bool, error) {
 		return nil, false, fmt.Errorf("%s: %w", l.Name, err)
 	}
 	written, err := l.orig.Replace(out)
-	if errors.Is(err, files.ErrChanged) || errors.Is(err, files.ErrReadOnly) || errors.Is(err, files.ErrHardLinked) {
+	if errors.Is(err, files.ErrChanged) {
+		return nil, false, fmt.Errorf("%s: %w", l.Name, editedError{})
+	}
+	if errors.Is(err, files.ErrReadOnly) || errors.Is(err, files.ErrHardLinked) {
 		return nil, false, fmt.Errorf("%s: %w", l.Name, err)
 	}
 	if err != nil {
@@ -175,3 +178,12 @@ func (e *Engine) RunAlone(ctx context.Context, l *Lesson, prog *plan.Program, ob
 	}
 	return r, x.run(ctx, []*Result{r})
 }
+
+// editedError is files.ErrChanged said of a lesson whose cells ran: the author edited it meanwhile.
+type editedError struct{}
+
+func (editedError) Error() string {
+	return "the file changed on disk while its cells ran; not overwritten, the edit on disk is kept"
+}
+
+func (editedError) Unwrap() error { return files.ErrChanged }
