@@ -42,7 +42,7 @@ func (a *App) newSiteWriter(dir string, lessons []*notebook.Lesson) (*siteWriter
 	for i, l := range lessons {
 		names[i] = l.Name
 	}
-	pages, err := site.PageNames(names, ".html")
+	pages, err := site.PageNames(names, ".html", site.IndexPage)
 	if err != nil {
 		return nil, fmt.Errorf("html: %w", err)
 	}

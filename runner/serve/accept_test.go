@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"classnotes/runner/internal/lessontest"
 )
 
 // TestAcceptTwoRunsAtOnce accepts cell 1 of one run and cell 2 of another run of the same lesson at once,
@@ -72,4 +74,23 @@ func TestAcceptTwoRunsAtOnce(t *testing.T) {
 		}
 	}
 	t.Logf("%d tries, %d with both accepts written one after the other", tries, writtenBoth)
+}
+
+// TestServeIndexLesson: a lesson named index.md is served at /index.html (serve's index is /, not a file), and
+// two lessons with one name are refused.
+func TestServeIndexLesson(t *testing.T) {
+	f := newFixture(t, false, map[string]string{"index.md": "# Start here\n", "a.md": "# A\n"})
+	if code, body := f.do(t, "GET", "/index.html", "", true); code != http.StatusOK || !strings.Contains(body, "Start here") {
+		t.Errorf("GET /index.html: %d %s", code, body)
+	}
+	dir := t.TempDir()
+	var files []string
+	for _, name := range []string{"s1/x.md", "s2/x.md"} {
+		path := filepath.Join(dir, name)
+		lessontest.Write(t, path, "# X\n")
+		files = append(files, path)
+	}
+	if _, err := New(Config{Engine: newEngine(t), Root: dir, Files: files, Token: token}); err == nil || !strings.Contains(err.Error(), "would both be x.html") {
+		t.Errorf("New with two x.md: %v", err)
+	}
 }

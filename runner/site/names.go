@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -14,9 +15,9 @@ const IndexPage = "index.html"
 // extension ext (".html" for the site and the served pages, ".ipynb" for exported notebooks): the lesson's base
 // name with ext in place of .md. It returns a map from the lesson's base name to its page's name, the map that
 // Page.Links and the notebooks' links take. Two lessons with one base name would share a page, and a lesson
-// whose page would be the site's index (index.md) would lose its page to the index: both are errors, naming
-// the lessons.
-func PageNames(lessons []string, ext string) (map[string]string, error) {
+// whose page would have a reserved name (IndexPage, in a static site, where the index is that file) would
+// lose its page: both are errors, naming the lessons.
+func PageNames(lessons []string, ext string, reserved ...string) (map[string]string, error) {
 	pages := map[string]string{}
 	from := map[string]string{}
 	for _, l := range lessons {
@@ -25,7 +26,7 @@ func PageNames(lessons []string, ext string) (map[string]string, error) {
 		if other, ok := from[page]; ok {
 			return nil, fmt.Errorf("%s and %s would both be %s; give them different names, or render them separately", other, l, page)
 		}
-		if page == IndexPage {
+		if slices.Contains(reserved, page) {
 			return nil, fmt.Errorf("%s would be %s, the site's index; rename the lesson", l, page)
 		}
 		from[page] = l
