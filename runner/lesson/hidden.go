@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode"
 
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/text"
@@ -25,17 +26,28 @@ import (
 // in any case and the colon optional. Emphasis and backslash escapes are removed before it is matched.
 var nearMarker = regexp.MustCompile(`^(?i:(in|out))[ \t]*\[[ \t]*((?:[-+]?[0-9][^\]\s]*)?)[ \t]*\][ \t]*:?$`)
 
-// markup is what readsAsMarker removes from a line before matching it: the characters of emphasis, the
-// backslash of escapes ("**In [1]:**", "In \[1\]:") and the invisible characters that text pasted from
-// elsewhere brings (a no-break space counts as a space). A code span ("`In [1]:`") is kept: it is how an
-// author writes a marker as text.
-var markup = strings.NewReplacer("*", "", "_", "", `\`, "", "\u00a0", " ", "\u200b", "", "\ufeff", "")
+// withoutMarkup returns line without what readsAsMarker ignores: the characters of emphasis, the backslash of
+// escapes ("**In [1]:**", "In \[1\]:") and the invisible characters that text pasted from elsewhere brings
+// (format characters such as a zero-width space or a byte-order mark are dropped; every space separator, a
+// no-break or an en space, counts as a space). A code span ("`In [1]:`") is kept: it is how an author writes
+// a marker as text.
+func withoutMarkup(line string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '*' || r == '_' || r == '\\' || unicode.Is(unicode.Cf, r):
+			return -1
+		case unicode.Is(unicode.Zs, r):
+			return ' '
+		}
+		return r
+	}, line)
+}
 
 // readsAsMarker reports whether line reads as a cell marker, well-formed or not, and returns its kind ("In" or
 // "Out") and the text between its brackets. A line standing alone is matched with nearMarker, any other with
 // looseMarker.
 func readsAsMarker(line string, alone bool) (kind, digits string, ok bool) {
-	s := strings.Trim(markup.Replace(line), " \t\r\n")
+	s := strings.Trim(withoutMarkup(line), " \t\r\n")
 	re := looseMarker
 	if alone {
 		re = nearMarker

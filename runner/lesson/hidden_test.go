@@ -93,6 +93,8 @@ func TestParseHiddenMarkers(t *testing.T) {
 		{name: "bold word", src: "**In** [1]:" + fence, want: []string{`t.md:1:1: malformed marker "**In** [1]:": write it as In [1]:`}},
 		{name: "escaped brackets", src: `In \[1\]:` + fence, want: []string{`t.md:1:1: malformed marker "In \\[1\\]:": write it as In [1]:`}},
 		{name: "no-break space", src: "In\u00a0[1]:" + fence, want: []string{`t.md:1:1: malformed marker "In\u00a0[1]:": write it as In [1]:`}},
+		{name: "en space", src: "In\u2002[1]:" + fence, want: []string{`t.md:1:1: malformed marker "In\u2002[1]:": write it as In [1]:`}},
+		{name: "word joiner", src: "In\u2060 [1]:" + fence, want: []string{`t.md:1:1: malformed marker "In\u2060 [1]:": write it as In [1]:`}},
 		{name: "Jupyter's empty marker without colon", src: "In [ ]" + fence, want: []string{`t.md:1:1: In []: cell numbers are positive integers`}},
 		{name: "bad number in bold", src: "**Out [0]:**" + fence, want: []string{`t.md:1:1: Out [0]: cell numbers are positive integers`}},
 		{
