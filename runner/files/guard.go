@@ -283,8 +283,12 @@ func fill(f *os.File, data []byte, info fs.FileInfo) error {
 	if err := f.Chmod(info.Mode().Perm()); err != nil { // after chown, which may clear mode bits
 		return err
 	}
-	return f.Sync()
+	return syncTemp(f)
 }
+
+// syncTemp waits for the temporary file to reach the disk before it is renamed or linked into place, so that
+// after a power cut the file's name holds the old text or the new, never an empty file; tests watch it.
+var syncTemp = (*os.File).Sync
 
 // keepOwner gives f the owner and group of the file described by info, as far as the runner's user may: root
 // may give both; another user keeps the group if it is one of theirs, and otherwise the file becomes theirs, as

@@ -141,5 +141,5 @@ func write(f *os.File, data []byte, perm fs.FileMode) error {
 	if err := f.Chmod(perm); err != nil {
 		return err
 	}
-	return f.Sync()
+	return syncTemp(f)
 }

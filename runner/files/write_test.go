@@ -249,3 +249,29 @@ func TestWriteAppearsMeanwhileOverwrite(t *testing.T) {
 	}
 	noLeftovers(t, dir)
 }
+
+// TestSyncedBeforeRename: the temporary file reaches the disk before it takes the file's name, by rename
+// (Replace) or by link (Write of a new file); otherwise a power cut could leave the name on an empty file.
+func TestSyncedBeforeRename(t *testing.T) {
+	var steps []string
+	syncTemp = func(f *os.File) error {
+		steps = append(steps, "sync")
+		return f.Sync()
+	}
+	checked = func() { steps = append(steps, "rename") }
+	linkTemp = func(old, new string) error {
+		steps = append(steps, "link")
+		return os.Link(old, new)
+	}
+	t.Cleanup(func() { syncTemp, checked, linkTemp = (*os.File).Sync, nil, os.Link })
+	path := filepath.Join(t.TempDir(), "out.md")
+	if _, err := Write(path, []byte("new\n"), Options{Perm: 0o644}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Write(path, []byte("newer\n"), Options{Perm: 0o644, Overwrite: true}); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(steps, " "); got != "sync link sync rename" {
+		t.Errorf("steps %q, want %q", got, "sync link sync rename")
+	}
+}
