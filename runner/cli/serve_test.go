@@ -57,15 +57,7 @@ func TestServe(t *testing.T) {
 	if !waitFile(ctxWait, pidFile) {
 		t.Fatalf("the server cell never started; stderr:\n%s", r.stderr.String())
 	}
-	r.cancel()
-	select {
-	case code := <-r.exit:
-		if code != exitSignal {
-			t.Errorf("exit %d, stderr:\n%s", code, r.stderr.String())
-		}
-	case <-time.After(time.Minute):
-		t.Fatal("serve did not end after Ctrl-C")
-	}
+	interrupt(t, r)
 	waitGoneFile(t, pidFile)
 	portFree(t, port)
 	listen, _ := strconv.Atoi(m[1])
@@ -118,15 +110,7 @@ func TestServeEndsUnmarked(t *testing.T) {
 		t.Fatalf("the cell never wrote %s; stderr:\n%s", pidFile, r.stderr.String())
 	}
 	escaped := pidIn(t, pidFile)
-	r.cancel()
-	select {
-	case code := <-r.exit:
-		if code != exitSignal {
-			t.Errorf("exit %d, stderr:\n%s", code, r.stderr.String())
-		}
-	case <-time.After(time.Minute):
-		t.Fatal("serve did not end after Ctrl-C")
-	}
+	interrupt(t, r)
 	if !strings.Contains(r.stderr.String(), "every program it started ended, and no process they started is left outside the runner's own process group") {
 		t.Errorf("stderr:\n%s", r.stderr.String())
 	}
@@ -143,5 +127,19 @@ func firstLine(t *testing.T, r runningApp, first *regexp.Regexp) []string {
 		if time.Now().After(deadline) {
 			t.Fatalf("first line %q; stderr:\n%s", r.stdout.String(), r.stderr.String())
 		}
+	}
+}
+
+// interrupt presses Ctrl-C on the served runner r and checks that it ends with exit 130 within a minute.
+func interrupt(t *testing.T, r runningApp) {
+	t.Helper()
+	r.cancel()
+	select {
+	case code := <-r.exit:
+		if code != exitSignal {
+			t.Errorf("exit %d, stderr:\n%s", code, r.stderr.String())
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("serve did not end after Ctrl-C")
 	}
 }
