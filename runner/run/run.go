@@ -71,6 +71,9 @@ type Process struct {
 	res      *Result
 	err      error
 	stopping atomic.Bool // Stop was called before the program ended
+	// reaped is set once the program has been waited for: its pid may then be another process's, which Stop
+	// must not signal (its group was killed by the supervisor already).
+	reaped atomic.Bool
 }
 
 // Start starts the program at path with args in a process group of its own, with standard input at end of
@@ -143,7 +146,10 @@ func (p *Process) run(pr, pw *os.File, started chan<- error) {
 	}()
 	started <- nil
 	var stopped bool
-	waitErr := p.sup.wait(func() { stopped = p.stopping.Load() }) // it has ended, and so has what it left
+	waitErr := p.sup.wait(func() { // it has ended, and so has what it left
+		p.reaped.Store(true)
+		stopped = p.stopping.Load()
+	})
 	p.settle(waitErr, stopped, pr, read)
 }
 
@@ -209,13 +215,21 @@ func (p *Process) Stop(grace time.Duration) (*Result, error) {
 	default:
 	}
 	p.stopping.Store(true) // before the signal: the result settled after it says Stopped
-	signalGroup(p.Pid(), syscall.SIGINT)
+	p.signal(syscall.SIGINT)
 	select {
 	case <-p.done:
 	case <-time.After(grace):
-		signalGroup(p.Pid(), syscall.SIGKILL)
+		p.signal(syscall.SIGKILL)
 	}
 	return p.Wait()
+}
+
+// signal sends sig to the program's process group, unless the program has been reaped: its end, which
+// settles the result, may take a few seconds more (what it left is ended, its output drained).
+func (p *Process) signal(sig syscall.Signal) {
+	if !p.reaped.Load() {
+		signalGroup(p.Pid(), sig)
+	}
 }
 
 // capture keeps the first cap bytes read and counts the rest.

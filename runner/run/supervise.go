@@ -119,7 +119,9 @@ func (s *supervised) wait(exited func()) error {
 	}
 	pid := s.cmd.Process.Pid
 	children.mu.Lock()
-	delete(children.live, pid)
+	if children.live[pid] == s.started { // not a process started since under the same, reused, pid
+		delete(children.live, pid)
+	}
 	children.mu.Unlock()
 	signalGroup(pid, syscall.SIGKILL)      // children left behind go with it,
 	endLeftovers(s.marker, pid, s.started) // and so do those that left its group
