@@ -26,12 +26,16 @@ import (
 // in any case and the colon optional. Emphasis and backslash escapes are removed before it is matched.
 var nearMarker = regexp.MustCompile(`^(?i:(in|out))[ \t]*\[[ \t]*((?:[-+]?[0-9][^\]\s]*)?)[ \t]*\][ \t]*:?$`)
 
-// withoutMarkup returns line without what readsAsMarker ignores: the characters of emphasis, the backslash of
+// inlineHTML matches an HTML comment or tag within a line, which a reader of the rendered lesson does not see.
+var inlineHTML = regexp.MustCompile(`<!--.*?-->|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>`)
+
+// withoutMarkup returns line without what readsAsMarker ignores: inline HTML, the characters of emphasis, the backslash of
 // escapes ("**In [1]:**", "In \[1\]:") and the invisible characters that text pasted from elsewhere brings
 // (format characters such as a zero-width space or a byte-order mark are dropped; every space separator, a
 // no-break or an en space, counts as a space). A code span ("`In [1]:`") is kept: it is how an author writes
 // a marker as text.
 func withoutMarkup(line string) string {
+	line = inlineHTML.ReplaceAllString(line, "") // what a reader sees: "<span>In [1]:</span>", "In [1]: <!-- x -->"
 	return strings.Map(func(r rune) rune {
 		switch {
 		case r == '*' || r == '_' || r == '\\' || unicode.Is(unicode.Cf, r):

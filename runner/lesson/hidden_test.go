@@ -95,6 +95,9 @@ func TestParseHiddenMarkers(t *testing.T) {
 		{name: "no-break space", src: "In\u00a0[1]:" + fence, want: []string{`t.md:1:1: malformed marker "In\u00a0[1]:": write it as In [1]:`}},
 		{name: "en space", src: "In\u2002[1]:" + fence, want: []string{`t.md:1:1: malformed marker "In\u2002[1]:": write it as In [1]:`}},
 		{name: "word joiner", src: "In\u2060 [1]:" + fence, want: []string{`t.md:1:1: malformed marker "In\u2060 [1]:": write it as In [1]:`}},
+		{name: "inline comment", src: "In [1]: <!-- note -->" + fence, want: []string{`t.md:1:1: malformed marker "In [1]: <!-- note -->": write it as In [1]:`}},
+		{name: "inline tag", src: "<span>In [1]:</span>" + fence, want: []string{`t.md:1:1: malformed marker "<span>In [1]:</span>": write it as In [1]:`}},
+		{name: "line break tag", src: "In [1]:<br>" + fence, want: []string{`t.md:1:1: malformed marker "In [1]:<br>": write it as In [1]:`}},
 		{name: "Jupyter's empty marker without colon", src: "In [ ]" + fence, want: []string{`t.md:1:1: In []: cell numbers are positive integers`}},
 		{name: "bad number in bold", src: "**Out [0]:**" + fence, want: []string{`t.md:1:1: Out [0]: cell numbers are positive integers`}},
 		{
