@@ -91,7 +91,10 @@
 // indented code block) that matches any of the malformed forms above; a line of a longer paragraph only when
 // it starts with In or Out, capitalised, and ends with the colon, emphasis aside, so that hard-wrapped prose
 // ending a line with "in [1]" stays prose. A marker with more words on its line ("In [1]: prints the host name"), in a code span
-// (`In [1]:`), in a fenced block or in an ATX heading ("## In [1]:") is text, and the way to write one.
+// (`In [1]:`), in a fenced block or in an ATX heading ("## In [1]:") is text, and the way to write one. A line
+// is read as a reader of the rendered lesson sees it: emphasis, backslash escapes, inline HTML tags and comments
+// ("<span>In [1]:</span>", "In [1]: <!-- note -->") and invisible characters (zero-width, byte-order mark) are
+// left out, and any space character (no-break, en space) counts as a space.
 //
 // An HTML block whose end is missing (a "<!--" without "-->", a "<pre>" without "</pre>", "<?" without "?>")
 // runs to the end of the file and hides everything after it, cells included; at the top level it is an error
