@@ -90,7 +90,8 @@ func fileKind(m fs.FileMode) string {
 	return "mode " + m.String()
 }
 
-// Replace replaces the file with new. It does nothing when new equals the bytes read. It refuses with
+// Replace replaces the file with new. When new equals the bytes read it writes nothing, and still answers
+// ErrChanged if the file changed meanwhile, so that "nothing to write" never hides an edit. It refuses with
 // ErrChanged when the file on disk is not the one read (another file, or other contents, size or modification
 // time), with ErrReadOnly when it is read-only and with ErrHardLinked when it has other names. It writes new
 // into a temporary file in the same directory, with the file's permissions, owner and group (as far as the
@@ -107,15 +108,15 @@ func (o *Original) Replace(new []byte) (written bool, err error) {
 		defer unlock()
 		removeStale(real, time.Now())
 	}
-	if bytes.Equal(o.Bytes, new) {
-		return false, nil
-	}
 	if err != nil {
 		return false, err
 	}
 	info, err := o.unchanged(real)
 	if err != nil {
-		return false, err
+		return false, err // even when there is nothing to write: "not written" must not hide an edit
+	}
+	if bytes.Equal(o.Bytes, new) {
+		return false, nil
 	}
 	if err := writable(real, info); err != nil {
 		return false, err

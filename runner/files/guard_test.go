@@ -265,6 +265,39 @@ func TestReplaceEdited(t *testing.T) {
 	}
 }
 
+// TestReplaceNothingToWriteEdited: with nothing to write (the new bytes are the bytes read), an edit made
+// since the read is still reported, not answered "not written" as if the file were as read (a classroom
+// Accept said {"written": false} for a file saved since its run began).
+func TestReplaceNothingToWriteEdited(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		edit func(t *testing.T, path string)
+		want error
+	}{
+		{"appended", func(t *testing.T, path string) { setupFile(t, path, "old\nmore\n", 0o644) }, ErrChanged},
+		{"touched", func(t *testing.T, path string) {
+			if err := os.Chtimes(path, time.Now(), time.Now().Add(time.Second)); err != nil {
+				t.Fatal(err)
+			}
+		}, ErrChanged},
+		{"removed", func(t *testing.T, path string) {
+			if err := os.Remove(path); err != nil {
+				t.Fatal(err)
+			}
+		}, fs.ErrNotExist},
+		{"unchanged", func(t *testing.T, path string) {}, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			path, o := readOriginal(t, t.TempDir(), "old\n", 0o644)
+			tt.edit(t, path)
+			written, err := o.Replace([]byte("old\n"))
+			if written || !errors.Is(err, tt.want) || tt.want == nil && err != nil {
+				t.Errorf("written %v, err %v; want false, %v", written, err, tt.want)
+			}
+		})
+	}
+}
+
 // TestReplaceSavedDuringLastCheck: a save by rename while the last check reads the file is seen by the check's
 // final lstat, though the bytes read are the old ones.
 func TestReplaceSavedDuringLastCheck(t *testing.T) {

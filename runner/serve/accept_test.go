@@ -94,3 +94,40 @@ func TestServeIndexLesson(t *testing.T) {
 		t.Errorf("New with two x.md: %v", err)
 	}
 }
+
+// TestAcceptSavedSinceRun: an Accept of a run whose output the lesson already holds is still refused when the
+// file was saved since the run began (it answered 200 {"written":false}, as if the file were as the run read it).
+func TestAcceptSavedSinceRun(t *testing.T) {
+	f := newFixture(t, false, map[string]string{"a.md": "# A\n\n" + cell(1, "", hello("hi"))})
+	events := f.events(t)
+	path := filepath.Join(f.dir, "a.md")
+	runAndAccept := func(edit func()) (int, string) {
+		t.Helper()
+		code, body := f.do(t, "POST", "/api/run", `{"lesson":"a.md","cell":1}`, true)
+		var started struct{ Run string }
+		if code != http.StatusAccepted || json.Unmarshal([]byte(body), &started) != nil {
+			t.Fatalf("run: %d %s", code, body)
+		}
+		until(t, events, 1, "end")
+		edit()
+		return f.do(t, "POST", "/api/accept", fmt.Sprintf(`{"lesson":"a.md","cell":1,"run":%q}`, started.Run), true)
+	}
+	if code, body := runAndAccept(func() {}); code != http.StatusOK || !strings.Contains(body, `"written":true`) {
+		t.Fatalf("first accept: %d %s", code, body)
+	}
+	saved := ""
+	code, body := runAndAccept(func() {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		saved = string(b) + "\nA line the teacher added during the run.\n"
+		lessontest.Write(t, path, saved)
+	})
+	if code != http.StatusConflict || !strings.Contains(body, "changed on disk") {
+		t.Errorf("accept after the file was saved: %d %s; want 409, changed on disk", code, body)
+	}
+	if b, _ := os.ReadFile(path); string(b) != saved {
+		t.Errorf("the teacher's edit is gone:\n%s", b)
+	}
+}

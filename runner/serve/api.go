@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -23,8 +22,12 @@ import (
 // maxBody bounds a request body: a request names a lesson and a cell, nothing more.
 const maxBody = 4 << 10
 
-// keptRuns is how many ended runs are kept for Accept.
-const keptRuns = 200
+// keptRuns and keptBytes bound the ended runs kept for Accept: by number, and by the memory their outputs
+// and lessons hold (about runBytes). The oldest go first.
+const (
+	keptRuns  = 200
+	keptBytes = 32 << 20
+)
 
 // runState is one run: of a cell, or of a whole lesson (Run all).
 type runState struct {
@@ -37,6 +40,7 @@ type runState struct {
 
 	mu      sync.Mutex
 	results map[int]*notebook.Result // by cell, once done
+	size    int64                    // runBytes, once ended
 }
 
 // request is the body of every POST: which lesson, which cell, which run. Any other field, code above all,
@@ -156,15 +160,13 @@ func (s *Server) busy(lesson string, cell int) string {
 	return ""
 }
 
-// serversDown returns the background cells before prog whose ready= address has nothing listening.
+// serversDown returns the servers prog needs (the engine's rule, plan.Plan.Needs) whose ready= address has
+// nothing listening. A server without a tcp or udp probe cannot be asked, and is not offered.
 func serversDown(l *notebook.Lesson, prog *plan.Program) []int {
 	var down []int
-	for _, p := range l.Plan.Programs {
-		if p == prog || p.Cell.Code.Start > prog.Cell.Code.Start {
-			break
-		}
+	for _, p := range l.Plan.Needs(prog) {
 		probe := p.Cell.Attrs.Ready
-		if !p.Cell.Attrs.Background || probe == nil || probe.Kind == "out" {
+		if probe == nil || probe.Kind == "out" {
 			continue
 		}
 		if up, err := ready.InUse(probe); err == nil && !up {
@@ -174,17 +176,20 @@ func serversDown(l *notebook.Lesson, prog *plan.Program) []int {
 	return down
 }
 
-// execute runs rs and sends its events to every page.
+// execute runs rs and sends its events to every page. The end of the cell that ended last is held back until
+// the run has left the active set, so that a page that saw every end of a run can run it again at once.
 func (s *Server) execute(ctx context.Context, key string, rs *runState, l *notebook.Lesson, prog *plan.Program) {
 	defer s.wg.Done()
-	defer close(rs.done)
-	defer s.hub.forget(rs.id)
-	defer func() {
-		s.mu.Lock()
-		delete(s.active, activeKey(key, rs.cell))
-		s.forgetOld()
-		s.mu.Unlock()
-	}()
+	var heldMu sync.Mutex // background cells report from goroutines of their own
+	var held func()
+	release := func() {
+		heldMu.Lock()
+		defer heldMu.Unlock()
+		if held != nil {
+			held()
+			held = nil
+		}
+	}
 	obs := func(ev notebook.Event) {
 		if ev.Kind == notebook.Notice {
 			s.hub.send("notice", map[string]any{"lesson": key, "cell": rs.cell, "run": rs.id, "message": ev.Text})
@@ -193,6 +198,7 @@ func (s *Server) execute(ctx context.Context, key string, rs *runState, l *noteb
 		n := ev.Result.Cell().Number
 		switch ev.Kind {
 		case notebook.CellStarted:
+			release()
 			s.hub.started(key, n, rs.id)
 		case notebook.CellOutput:
 			s.hub.output(key, n, rs.id, ev.Output)
@@ -200,7 +206,11 @@ func (s *Server) execute(ctx context.Context, key string, rs *runState, l *noteb
 			rs.mu.Lock()
 			rs.results[n] = ev.Result
 			rs.mu.Unlock()
-			s.hub.ended(rs.id, n, endEvent(key, rs.id, ev.Lesson, ev.Result))
+			end := endEvent(key, rs.id, ev.Lesson, ev.Result)
+			release()
+			heldMu.Lock()
+			held = func() { s.hub.ended(rs.id, n, end) }
+			heldMu.Unlock()
 		}
 	}
 	var err error
@@ -209,12 +219,22 @@ func (s *Server) execute(ctx context.Context, key string, rs *runState, l *noteb
 	} else {
 		_, err = s.cfg.Engine.Check(ctx, l, obs)
 	}
-	if err != nil && !errors.Is(err, context.Canceled) {
+	stopped := ctx.Err() != nil
+	if err != nil && !stopped {
 		s.hub.send("error", map[string]any{"lesson": key, "cell": rs.cell, "run": rs.id, "message": err.Error()})
 	}
-	if ctx.Err() != nil {
+	s.mu.Lock()
+	delete(s.active, activeKey(key, rs.cell))
+	s.mu.Unlock()
+	release()
+	if stopped {
 		s.endStopped(key, rs)
 	}
+	s.hub.forget(rs.id)
+	s.mu.Lock()
+	s.keep(rs)
+	s.mu.Unlock()
+	close(rs.done)
 }
 
 // endStopped tells the pages which cells of a stopped run it cut short: the cell asked for, unless it ended
@@ -265,21 +285,35 @@ func verdictName(v notebook.Verdict) string {
 	return "not-compared"
 }
 
-// forgetOld drops the oldest ended runs beyond keptRuns. The caller holds s.mu.
-func (s *Server) forgetOld() {
-	if len(s.runs) <= keptRuns {
-		return
+// keep adds rs, which has ended, to the runs kept for Accept, and forgets the oldest ones beyond keptRuns or
+// keptBytes (the newest is always kept). The caller holds s.mu.
+func (s *Server) keep(rs *runState) {
+	rs.size = runBytes(rs)
+	s.kept = append(s.kept, rs)
+	s.keptSize += rs.size
+	for len(s.kept) > 1 && (len(s.kept) > keptRuns || s.keptSize > keptBytes) {
+		old := s.kept[0]
+		s.kept = s.kept[1:]
+		s.keptSize -= old.size
+		delete(s.runs, old.id)
 	}
-	for id, rs := range s.runs {
-		select {
-		case <-rs.done:
-			delete(s.runs, id)
-		default:
+}
+
+// runBytes estimates the memory an ended run holds: its outputs and the lesson it began with.
+func runBytes(rs *runState) int64 {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	n := int64(len(rs.lesson.Source().Source)) + 1<<10
+	for _, r := range rs.results {
+		n += int64(len(r.Text)) + 1<<10
+		if r.Run != nil {
+			n += int64(len(r.Run.Output))
 		}
-		if len(s.runs) <= keptRuns {
-			return
+		if r.Build != nil {
+			n += int64(len(r.Build.Messages))
 		}
 	}
+	return n
 }
 
 // stop stops a running cell, or Run all with cell 0.

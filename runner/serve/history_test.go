@@ -1,0 +1,118 @@
+package serve
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"classnotes/runner/internal/lessontest"
+	"classnotes/runner/notebook"
+	"classnotes/runner/run"
+)
+
+// TestRunAgainAfterEnd: a page that saw a run's end can run the cell again at once (24 of 260 tries were
+// refused "already running": the end was sent before the run left the active set). Run all likewise.
+func TestRunAgainAfterEnd(t *testing.T) {
+	f := newFixture(t, false, map[string]string{"a.md": "# A\n\n" + cell(1, "", hello("hi")) + cell(2, "", hello("there"))})
+	events := f.events(t)
+	for try := range 60 {
+		cellNo, last := try%3, try%3 // Run all (0), In [1], In [2]
+		if cellNo == 0 {
+			last = 2
+		}
+		code, body := f.do(t, "POST", "/api/run", fmt.Sprintf(`{"lesson":"a.md","cell":%d}`, cellNo), true)
+		if code != http.StatusAccepted {
+			t.Fatalf("try %d: run In [%d] right after the end of the last run: %d %s", try, cellNo, code, body)
+		}
+		until(t, events, last, "end")
+	}
+}
+
+// TestKeptRuns: the runs kept for Accept are the newest, up to keptRuns, and fewer when their outputs pass
+// keptBytes; the newest is kept whatever its size.
+func TestKeptRuns(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "a.md")
+	lessontest.Write(t, path, "# A\n\n"+cell(1, "", hello("hi")))
+	l, err := newEngine(t).Load("a.md", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ended := func(id string, outBytes int) *runState {
+		rs := &runState{id: id, key: "a.md", lesson: l, cell: 1, results: map[int]*notebook.Result{
+			1: {Program: l.Plan.Programs[0], Run: &run.Result{Output: make([]byte, outBytes)}, Text: strings.Repeat("x", outBytes)},
+		}}
+		return rs
+	}
+	s := &Server{runs: map[string]*runState{}}
+	add := func(rs *runState) {
+		s.runs[rs.id] = rs
+		s.keep(rs)
+	}
+	for i := range keptRuns + 37 {
+		add(ended(fmt.Sprint("small", i), 10))
+	}
+	if len(s.runs) != keptRuns {
+		t.Fatalf("%d runs kept; want %d", len(s.runs), keptRuns)
+	}
+	for i := 37; i < keptRuns+37; i++ {
+		if s.runs[fmt.Sprint("small", i)] == nil {
+			t.Fatalf("run %d of %d forgotten, though among the %d newest", i, keptRuns+37, keptRuns)
+		}
+	}
+	big := keptBytes / 8 // stored twice (Text and the program's output): about a quarter of the budget each
+	for i := range 6 {
+		add(ended(fmt.Sprint("big", i), big))
+	}
+	var total int64
+	for _, rs := range s.runs {
+		total += runBytes(rs)
+	}
+	if total > keptBytes || s.keptSize != total {
+		t.Errorf("kept %d bytes (counted %d); the bound is %d", total, s.keptSize, keptBytes)
+	}
+	for _, id := range []string{"big5", "big4", "big3"} {
+		if s.runs[id] == nil {
+			t.Errorf("%s forgotten; the newest runs go last", id)
+		}
+	}
+	if s.runs["big0"] != nil || s.runs["small236"] != nil {
+		t.Errorf("older runs kept beyond the bound: %d runs", len(s.runs))
+	}
+	huge := ended("huge", keptBytes)
+	add(huge)
+	if len(s.runs) != 1 || s.runs["huge"] == nil {
+		t.Errorf("after a run larger than the bound: %d runs kept, the newest kept %v", len(s.runs), s.runs["huge"] != nil)
+	}
+}
+
+// TestAcceptNewestAfterManyRuns: after more runs than are kept, the newest runs can still be accepted (after 236
+// runs, the 9th newest could not be: the runs forgotten were arbitrary ones).
+func TestAcceptNewestAfterManyRuns(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a cell 210 times")
+	}
+	f := newFixture(t, false, map[string]string{"a.md": "# A\n\n" + cell(1, "", hello("hi"))})
+	events := f.events(t)
+	var ids []string
+	for try := range keptRuns + 10 {
+		code, body := f.do(t, "POST", "/api/run", `{"lesson":"a.md","cell":1}`, true)
+		var started struct{ Run string }
+		if code != http.StatusAccepted || json.Unmarshal([]byte(body), &started) != nil {
+			t.Fatalf("try %d: %d %s", try, code, body)
+		}
+		until(t, events, 1, "end")
+		ids = append(ids, started.Run)
+	}
+	for i := len(ids) - 1; i >= len(ids)-keptRuns; i-- {
+		f.srv.mu.Lock()
+		rs := f.srv.runs[ids[i]]
+		f.srv.mu.Unlock()
+		if rs == nil {
+			t.Fatalf("run %d of %d forgotten, though among the %d newest", i+1, len(ids), keptRuns)
+		}
+	}
+}
