@@ -27,6 +27,7 @@ type Attrs struct {
 	Timeout    time.Duration // timeout=: 0 when not given
 	Background bool          // background: started and left running while the cells after it run
 	Ready      *Probe        // ready=: when a background cell is ready for the next cell; nil when not given
+	Needs      []int         // needs=: the numbers of the background cells this cell needs; nil when not given
 	Compare    string        // compare=: exact (default), ignore or unordered
 	Expect     string        // expect=: "error" when the cell is meant to fail; "" otherwise
 	Net        bool          // net: the cell needs the internet
@@ -108,6 +109,28 @@ var attributes = map[string]attribute{
 		a.Ready = p
 		return err
 	}},
+	"needs": {value: true, set: func(a *Attrs, v string) (err error) {
+		a.Needs, err = parseNeeds(v)
+		return err
+	}},
+}
+
+// parseNeeds parses the value of needs=: cell numbers separated by commas, each named once. Whether they name
+// background cells before this one only the whole lesson can tell (package plan checks it).
+func parseNeeds(v string) ([]int, error) {
+	var cells []int
+	for _, word := range strings.Split(v, ",") {
+		word = strings.TrimSpace(word)
+		n, err := strconv.Atoi(word)
+		if err != nil || n < 1 || strings.TrimLeft(word, "0123456789") != "" {
+			return nil, fmt.Errorf("needs=%s: %q is not a cell number; want the numbers of background cells before this one, separated by commas, such as needs=2,6", v, word)
+		}
+		if slices.Contains(cells, n) {
+			return nil, fmt.Errorf("needs=%s: In [%d] named twice", v, n)
+		}
+		cells = append(cells, n)
+	}
+	return cells, nil
 }
 
 // parseProbe parses the value of ready=: tcp:HOST:PORT, udp:HOST:PORT or out:REGEX. HOST is an IP address or

@@ -50,6 +50,13 @@
 //	                  ^ and $ match at the start and end of each line). HOST is
 //	                  an IP address or localhost. A server that is not ready in time, exits first, or whose
 //	                  address is already in use before it starts stops the lesson: later cells are not run.
+//	needs=N,...       the servers this cell needs: the numbers of background cells before it, separated by
+//	                  commas (needs=6, needs=2,6). A cell run on its own (runner run, Run on the classroom
+//	                  page) gets only the servers it needs: run starts them first, the page offers to start
+//	                  those that are down; and each server started gets the servers it needs in turn. Without
+//	                  needs=, a cell that is not background needs the nearest background cell before it of
+//	                  each probe kind (tcp, udp, out, and no ready= at all, a kind of its own), and a background
+//	                  cell needs none. render and check run every cell in order; needs= changes nothing there.
 //
 //	compare=MODE      how check compares the fresh output with the notes: exact (the default), unordered (as
 //	                  sorted lines, for a concurrent server) or ignore (run it, never compare).

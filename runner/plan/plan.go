@@ -54,8 +54,8 @@ type Options struct {
 	Toolchain Toolchain     // what fingerprints cover of the toolchain
 }
 
-// Make resolves the programs of lesson l, read from file. Problems with src= paths are reported together as
-// positioned errors.
+// Make resolves the programs of lesson l, read from file. Problems with src= paths and needs= cells are
+// reported together as positioned errors.
 func Make(l *lesson.Lesson, file string, opt Options) (*Plan, error) {
 	abs, err := filepath.Abs(file)
 	if err != nil {
@@ -85,8 +85,9 @@ func Make(l *lesson.Lesson, file string, opt Options) (*Plan, error) {
 		}
 		p.Programs = append(p.Programs, prog)
 	}
+	errs = append(errs, checkNeeds(l)...)
 	if len(errs) > 0 {
-		return p, errors.Join(errs...)
+		return p, lesson.SortErrors(errs...)
 	}
 	modules := moduleFiles{}
 	for _, prog := range p.Programs {
