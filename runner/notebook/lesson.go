@@ -89,9 +89,9 @@ func (e *Engine) Check(ctx context.Context, l *Lesson, obs Observer) ([]*Result,
 	return results, x.run(ctx, results)
 }
 
-// RunCells runs the cells progs of l, in the order given, preceded by the lesson's background cells that come
-// before the last of them and are not among them (a client needs its server; those results are Support).
-// With keep, the servers stay up after the last cell, until ctx is done or they have ended by themselves.
+// RunCells runs the cells progs of l, in the order given, preceded by the servers they need and that are not
+// among them (plan.Plan.Needs; those results are Support). With keep, the servers stay up after the last cell,
+// until ctx is done or they have ended by themselves.
 func (e *Engine) RunCells(ctx context.Context, l *Lesson, progs []*plan.Program, keep bool, obs Observer) ([]*Result, error) {
 	results := withServers(l.Plan, progs)
 	x := &execution{e: e, l: l, obs: obs}
@@ -101,20 +101,12 @@ func (e *Engine) RunCells(ctx context.Context, l *Lesson, progs []*plan.Program,
 	return results, x.run(ctx, results)
 }
 
-// withServers returns results for progs, preceded by the background cells of p that come before the last of
-// them and are not among them, in document order.
+// withServers returns results for progs, preceded by the servers they need and that are not among them, in
+// document order.
 func withServers(p *plan.Plan, progs []*plan.Program) []*Result {
-	chosen := map[*plan.Program]bool{}
-	last := 0
-	for _, prog := range progs {
-		chosen[prog] = true
-		last = max(last, prog.Cell.Code.Start)
-	}
 	var results []*Result
-	for _, prog := range p.Programs {
-		if prog.Cell.Attrs.Background && !chosen[prog] && prog.Cell.Code.Start < last {
-			results = append(results, &Result{Program: prog, Support: true})
-		}
+	for _, prog := range p.Needs(progs...) {
+		results = append(results, &Result{Program: prog, Support: true})
 	}
 	return append(results, newResults(progs)...)
 }
