@@ -17,7 +17,7 @@ import (
 const defaultPath = "lessons"
 
 // findLessons returns the lesson files named by paths, as the user would write them: files as given, directories
-// searched for *.md files (skipping hidden directories and editors' lock, backup and temporary files, such as
+// searched for *.md files (skipping hidden files and directories, whose names start with a dot, and editors' lock, backup and temporary files, such as
 // Emacs's ".#a.md", a dangling link while a.md is being edited), in sorted order.
 func (a *App) findLessons(paths []string) ([]string, error) {
 	if len(paths) == 0 {
@@ -47,7 +47,7 @@ func (a *App) findLessons(paths []string) ([]string, error) {
 			if d.IsDir() && path != abs && strings.HasPrefix(d.Name(), ".") {
 				return filepath.SkipDir
 			}
-			if !d.IsDir() && strings.HasSuffix(d.Name(), ".md") && !lesson.EditorFile(d.Name()) {
+			if !d.IsDir() && strings.HasSuffix(d.Name(), ".md") && !lesson.EditorFile(d.Name()) && !strings.HasPrefix(d.Name(), ".") {
 				rel, _ := filepath.Rel(abs, path)
 				found = append(found, filepath.Join(p, rel))
 			}

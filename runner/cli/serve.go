@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/http"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -54,7 +53,12 @@ func (a *App) serveLessons(ctx context.Context, fs *pflag.FlagSet, args []string
 		}
 		files = append(files, abs)
 	}
-	srv, err := serve.New(serve.Config{Engine: e, Root: commonDir(files), Files: files, Token: a.getenv("CLASSNOTES_TOKEN"), LAN: lan})
+	token := a.getenv("CLASSNOTES_TOKEN")
+	if err := serve.CheckToken(token); token != "" && err != nil {
+		a.errorf("serve: CLASSNOTES_TOKEN: %v", err)
+		return exitBadInput
+	}
+	srv, err := serve.New(serve.Config{Engine: e, Root: commonDir(files), Files: files, Token: token, LAN: lan})
 	if err != nil {
 		a.errorf("%v", err)
 		return exitBadInput
@@ -69,18 +73,20 @@ func (a *App) serveLessons(ctx context.Context, fs *pflag.FlagSet, args []string
 	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
 		host = "127.0.0.1" // the teacher's own browser
 	}
-	url := fmt.Sprintf("http://%s/?token=%s", net.JoinHostPort(host, port), srv.Token())
+	base := "http://" + net.JoinHostPort(host, port)
+	url := base + "/?token=" + srv.Token()
 	fmt.Fprintf(a.Stdout, "serving %s at %s\n", plural(srv.Lessons(), "lesson"), url)
 	if lan {
 		fmt.Fprintf(a.Stderr, "runner: serve: --lan: anyone who can reach this machine on port %s can view the lessons and follow the runs; running, stopping and accepting need the token\n", port)
 	}
 	if open, _ := fs.GetBool("open"); open {
 		// Not a program of a lesson: what it opens (a browser) must outlive every cell, and it is waited for.
-		if err := run.StartForeign(exec.Command("xdg-open", url)); err != nil {
+		// Its command line is readable by every user of the machine: it carries a one-time code, not the token.
+		if err := run.StartForeign(exec.Command("xdg-open", srv.OpenURL(base))); err != nil {
 			a.errorf("serve: --open: %v; open %s yourself", err, url)
 		}
 	}
-	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	hs := srv.HTTPServer()
 	watchCtx, stopWatch := context.WithCancel(ctx)
 	defer stopWatch()
 	go func() {
@@ -96,8 +102,8 @@ func (a *App) serveLessons(ctx context.Context, fs *pflag.FlagSet, args []string
 		return exitBadInput
 	case <-ctx.Done():
 	}
-	srv.Close() // ends the event streams and every program started
-	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	srv.Close() // ends every program started, tells the pages, and ends the event streams
+	shutdown, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
 	if err := hs.Shutdown(shutdown); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		a.errorf("serve: %v", err)

@@ -28,16 +28,16 @@ func TestServe(t *testing.T) {
 
 	getenv := func(k string) string {
 		if k == "CLASSNOTES_TOKEN" {
-			return "s3cret"
+			return "s3cret-for-the-cli-test"
 		}
 		return os.Getenv(k)
 	}
 	r := startRunner(t, dir, getenv, "serve", "--addr", "127.0.0.1:0")
-	m := firstLine(t, r, regexp.MustCompile(`^serving 1 lesson at http://127\.0\.0\.1:(\d+)/\?token=s3cret\n`))
+	m := firstLine(t, r, regexp.MustCompile(`^serving 1 lesson at http://127\.0\.0\.1:(\d+)/\?token=s3cret-for-the-cli-test\n`))
 	base := "http://127.0.0.1:" + m[1]
 	post := func(path, body string) (int, string) {
 		req, _ := http.NewRequest("POST", base+path, strings.NewReader(body))
-		req.Header.Set("Authorization", "Bearer s3cret")
+		req.Header.Set("Authorization", "Bearer s3cret-for-the-cli-test")
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)

@@ -108,16 +108,27 @@ func Start(ctx context.Context, path string, args []string, opt Options) (*Proce
 	return p, nil
 }
 
-// withMarker returns env (the runner's environment when nil) with MarkerVar set to marker.
+// withheld names the variables of the runner's environment that no program it starts sees (see Withhold).
+var withheld sync.Map
+
+// Withhold keeps the environment variable name from every program started from now on (cells, the go command,
+// helpers), whatever environment the caller gives it: a secret the runner was given (the classroom's token) is
+// the runner's alone.
+func Withhold(name string) { withheld.Store(name, true) }
+
+// withMarker returns env (the runner's environment when nil) with MarkerVar set to marker, and without the
+// withheld variables.
 func withMarker(env []string, marker string) []string {
 	if env == nil {
 		env = os.Environ()
 	}
 	out := make([]string, 0, len(env)+1)
 	for _, kv := range env {
-		if !strings.HasPrefix(kv, MarkerVar+"=") { // one inherited from a runner that runs this one
-			out = append(out, kv)
+		name, _, _ := strings.Cut(kv, "=")
+		if _, secret := withheld.Load(name); secret || name == MarkerVar { // or one inherited from a runner that runs this one
+			continue
 		}
+		out = append(out, kv)
 	}
 	return append(out, MarkerVar+"="+marker)
 }

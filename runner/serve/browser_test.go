@@ -58,12 +58,12 @@ func TestBrowserServe(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "lesson.md")
 	lessontest.Write(t, path, strings.ReplaceAll(browserLesson, "PORT", fmt.Sprint(lessontest.FreePort(t))))
-	cfg := Config{Engine: newEngine(t), Root: dir, Files: []string{path}, Token: "t0k3n"}
+	cfg := Config{Engine: newEngine(t), Root: dir, Files: []string{path}, Token: "t0k3n-for-the-browser"}
 	_, teacher := startServer(t, cfg)
 	var thrown sitetest.Exceptions
 	ctx := sitetest.Browser(t, 5*time.Minute, thrown.Listen)
 	b := sitetest.Tab{T: t, Ctx: ctx}
-	b.Do("open the token URL", chromedp.Navigate(teacher.URL+"/?token=t0k3n"))
+	b.Do("open the token URL", chromedp.Navigate(teacher.URL+"/?token=t0k3n-for-the-browser"))
 	if u := sitetest.Eval[string](b, `location.href`); u != teacher.URL+"/" {
 		t.Errorf("the token URL leads to %s", u)
 	}
@@ -184,7 +184,7 @@ func TestBrowserServe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set("Authorization", "Bearer t0k3n")
+	req.Header.Set("Authorization", "Bearer t0k3n-for-the-browser")
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -24,7 +25,7 @@ const flushEvery = 40 * time.Millisecond
 // follows from then on) rather than slowing the runs or the other pages.
 type hub struct {
 	mu      sync.Mutex
-	subs    map[chan []byte]bool
+	subs    map[*subscriber]bool
 	pending map[string]*pendingOutput // by pendingKey, output not sent yet
 	order   []string                  // pending keys in the order their output arrived
 	running map[string]*runningCell   // by pendingKey: the cells running now, for pages that open meanwhile
@@ -40,6 +41,13 @@ type runningCell struct {
 	sent   []byte
 }
 
+// subscriber is one page's stream: the events for it, and gone, closed when the hub drops it for not keeping
+// up (its writer is then cut off at once; when the hub closes, ch is closed and what it holds is still sent).
+type subscriber struct {
+	ch   chan []byte
+	gone chan struct{}
+}
+
 // pendingOutput is output of one cell's run waiting to be sent.
 type pendingOutput struct {
 	lesson string
@@ -50,19 +58,20 @@ type pendingOutput struct {
 }
 
 func newHub() *hub {
-	return &hub{subs: map[chan []byte]bool{}, pending: map[string]*pendingOutput{}, running: map[string]*runningCell{}}
+	return &hub{subs: map[*subscriber]bool{}, pending: map[string]*pendingOutput{}, running: map[string]*runningCell{}}
 }
 
-// subscribe returns a channel of encoded events for one page, and a function that ends the subscription.
-func (h *hub) subscribe() (<-chan []byte, func()) {
+// subscribe returns a subscriber for one page, and a function that ends the subscription.
+func (h *hub) subscribe() (*subscriber, func()) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	ch := make(chan []byte, 256)
+	sub := &subscriber{ch: ch, gone: make(chan struct{})}
 	if h.closed {
 		close(ch)
-		return ch, func() {}
+		return sub, func() {}
 	}
-	h.subs[ch] = true
+	h.subs[sub] = true
 	for _, rc := range h.running { // a page opened in the middle of runs catches up, as far as its buffer holds
 		msgs := [][]byte{encode("started", map[string]any{"lesson": rc.lesson, "cell": rc.cell, "run": rc.run})}
 		if len(rc.sent) > 0 {
@@ -75,11 +84,11 @@ func (h *hub) subscribe() (<-chan []byte, func()) {
 			}
 		}
 	}
-	return ch, func() {
+	return sub, func() {
 		h.mu.Lock()
 		defer h.mu.Unlock()
-		if h.subs[ch] {
-			delete(h.subs, ch)
+		if h.subs[sub] {
+			delete(h.subs, sub)
 			close(ch)
 		}
 	}
@@ -142,12 +151,13 @@ func (h *hub) forget(run string) {
 
 func (h *hub) sendLocked(name string, data any) {
 	msg := encode(name, data)
-	for ch := range h.subs {
+	for sub := range h.subs {
 		select {
-		case ch <- msg:
-		default: // too slow: drop it; EventSource reconnects
-			delete(h.subs, ch)
-			close(ch)
+		case sub.ch <- msg:
+		default: // too slow: drop it, and its connection; EventSource reconnects
+			delete(h.subs, sub)
+			close(sub.ch)
+			close(sub.gone)
 		}
 	}
 }
@@ -248,42 +258,82 @@ func (h *hub) close() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.closed = true
-	for ch := range h.subs {
-		delete(h.subs, ch)
-		close(ch)
+	for sub := range h.subs {
+		delete(h.subs, sub)
+		close(sub.ch)
 	}
 }
 
-// events streams the events to one page until it goes away or the server closes.
+// events streams the events to one page until it goes away, falls behind, or the server closes: then the
+// events already queued for it (the ends of the runs Close stopped) are sent, for at most closeGrace.
 func (s *Server) events(w http.ResponseWriter, r *http.Request) {
+	addr := clientAddr(r)
+	if !s.streams.acquire(addr) {
+		jsonError(w, http.StatusTooManyRequests, fmt.Sprintf("%d event streams are open from %s already; close a page", maxStreamsPerAddr, addr))
+		return
+	}
+	defer s.streams.release(addr)
 	rc := http.NewResponseController(w)
-	rc.SetWriteDeadline(time.Time{}) // a stream lasts as long as the page
+	rc.SetReadDeadline(time.Time{}) // the page sends nothing more; the server's read timeout would end the stream
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
-	ch, unsubscribe := s.hub.subscribe()
+	sub, unsubscribe := s.hub.subscribe()
 	defer unsubscribe()
+
+	// Each write has streamWriteTimeout; a page the hub drops is cut off now, and when the server closes, what
+	// is queued has closeGrace. cutoff is that limit, once known.
+	var cutoff atomic.Int64
+	setDeadline := func() {
+		for {
+			c := cutoff.Load()
+			d := time.Now().Add(streamWriteTimeout)
+			if c != 0 && time.Unix(0, c).Before(d) {
+				d = time.Unix(0, c)
+			}
+			rc.SetWriteDeadline(d)
+			if cutoff.Load() == c {
+				return
+			}
+		}
+	}
+	finished := make(chan struct{})
+	defer close(finished)
+	go func() {
+		select {
+		case <-sub.gone:
+			cutoff.Store(time.Now().UnixNano())
+		case <-s.ctx.Done():
+			cutoff.Store(time.Now().Add(closeGrace).UnixNano())
+		case <-finished:
+			return
+		}
+		rc.SetWriteDeadline(time.Unix(0, cutoff.Load()))
+	}()
+
+	setDeadline()
 	w.WriteHeader(http.StatusOK)
 	fmt.Fprint(w, ": classnotes\n\n")
-	rc.Flush()
+	if rc.Flush() != nil {
+		return
+	}
 	keepAlive := time.NewTicker(15 * time.Second)
 	defer keepAlive.Stop()
 	for {
+		var msg []byte
 		select {
 		case <-r.Context().Done():
 			return
-		case <-s.ctx.Done():
-			return
-		case msg, ok := <-ch:
+		case m, ok := <-sub.ch:
 			if !ok {
 				return
 			}
-			if _, err := w.Write(msg); err != nil {
-				return
-			}
+			msg = m
 		case <-keepAlive.C:
-			if _, err := fmt.Fprint(w, ": keep-alive\n\n"); err != nil {
-				return
-			}
+			msg = []byte(": keep-alive\n\n")
+		}
+		setDeadline()
+		if _, err := w.Write(msg); err != nil {
+			return
 		}
 		if err := rc.Flush(); err != nil {
 			return

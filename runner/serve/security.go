@@ -6,7 +6,9 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path"
 	"strings"
+	"time"
 
 	"classnotes/runner/site"
 )
@@ -47,8 +49,8 @@ func (s *Server) hostAllowed(r *http.Request) bool {
 	return s.hosts[host]
 }
 
-// cookieName is the name of the token cookie: it includes the port, so that two servers on one machine do not
-// overwrite each other's.
+// cookieName is the name of the session cookie: it includes the port, so that two servers on one machine do
+// not overwrite each other's.
 func cookieName(r *http.Request) string {
 	_, port, err := net.SplitHostPort(r.Host)
 	if err != nil {
@@ -57,10 +59,15 @@ func cookieName(r *http.Request) string {
 	return "classnotes-" + port
 }
 
-// authorized reports whether r carries the token: as the cookie, or as Authorization: Bearer.
+// authorized reports whether r is the teacher's: it carries a session cookie of this server (any of the
+// cookies of that name: a page of another port can set one, not remove the teacher's), or the token as
+// Authorization: Bearer.
 func (s *Server) authorized(r *http.Request) bool {
-	if c, err := r.Cookie(cookieName(r)); err == nil && s.tokenOK(c.Value) {
-		return true
+	name := cookieName(r)
+	for _, c := range r.Cookies() {
+		if c.Name == name && s.sessions.valid(c.Value) {
+			return true
+		}
 	}
 	if bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && s.tokenOK(bearer) {
 		return true
@@ -76,8 +83,8 @@ func (s *Server) tokenOK(t string) bool {
 func readOnly(r *http.Request) bool { return r.Method == http.MethodGet || r.Method == http.MethodHead }
 
 // secure wraps h in the rules every request passes, streams included: the Host check, then the token (a
-// ?token= in the URL becomes a cookie and is taken out of the URL), then, for state changes, the cross-origin
-// check.
+// ?token= or a one-time ?code= in the URL becomes a session cookie and is taken out of the URL), then, for
+// state changes, the cross-origin check.
 func (s *Server) secure(h http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -94,16 +101,25 @@ func (s *Server) secure(h http.Handler) http.Handler {
 			jsonError(w, http.StatusForbidden, "host "+r.Host+" is not this machine")
 			return
 		}
-		if t := r.URL.Query().Get("token"); t != "" && readOnly(r) {
-			if !s.tokenOK(t) {
-				jsonError(w, http.StatusUnauthorized, "wrong token")
+		q := r.URL.Query()
+		if q.Has("token") || q.Has("code") {
+			if !readOnly(r) {
+				jsonError(w, http.StatusBadRequest, "the token goes in the Authorization header of a POST, not its URL")
 				return
 			}
-			http.SetCookie(w, &http.Cookie{Name: cookieName(r), Value: s.token, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode})
-			q := r.URL.Query()
+			switch {
+			case q.Has("token") && !s.tokenOK(q.Get("token")):
+				jsonError(w, http.StatusUnauthorized, "wrong token")
+				return
+			case !q.Has("token") && !s.codes.take(q.Get("code")):
+				jsonError(w, http.StatusUnauthorized, "this link was used already, or is too old: open the address runner serve printed")
+				return
+			}
+			http.SetCookie(w, &http.Cookie{Name: cookieName(r), Value: s.sessions.start(), Path: "/", HttpOnly: true,
+				SameSite: http.SameSiteStrictMode, MaxAge: int(sessionLife / time.Second)})
 			q.Del("token")
-			u := url.URL{Path: r.URL.Path, RawQuery: q.Encode()}
-			http.Redirect(w, r, u.String(), http.StatusSeeOther)
+			q.Del("code")
+			http.Redirect(w, r, (&url.URL{Path: localPath(r.URL.Path), RawQuery: q.Encode()}).String(), http.StatusSeeOther)
 			return
 		}
 		if !s.authorized(r) && !(s.cfg.LAN && readOnly(r)) {
@@ -112,4 +128,14 @@ func (s *Server) secure(h http.Handler) http.Handler {
 		}
 		guarded.ServeHTTP(w, r)
 	})
+}
+
+// localPath returns p as a path on this server to redirect to: "//evil.example" and "/\evil.example", which a
+// browser takes for another site, become "/".
+func localPath(p string) string {
+	p = path.Clean("/" + p)
+	if strings.HasPrefix(p, "//") || strings.ContainsRune(p, '\\') {
+		return "/"
+	}
+	return p
 }

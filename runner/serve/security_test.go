@@ -2,6 +2,7 @@ package serve
 
 import (
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -45,7 +46,7 @@ func TestToken(t *testing.T) {
 		{"wrong bearer", "GET", "/a.html", "", []string{"Authorization", "Bearer nope"}, http.StatusUnauthorized},
 		{"wrong cookie", "GET", "/a.html", "", []string{"Cookie", "classnotes-" + f.port() + "=nope"}, http.StatusUnauthorized},
 		{"wrong token in the URL", "GET", "/?token=nope", "", nil, http.StatusUnauthorized},
-		{"right cookie", "GET", "/a.html", "", []string{"Cookie", "classnotes-" + f.port() + "=" + token}, http.StatusOK},
+		{"the token as a cookie", "GET", "/a.html", "", []string{"Cookie", "classnotes-" + f.port() + "=" + token}, http.StatusUnauthorized},
 		{"cookie of another port", "GET", "/a.html", "", []string{"Cookie", "classnotes-1=" + token}, http.StatusUnauthorized},
 	} {
 		code, body := f.do(t, tt.method, tt.path, tt.body, false, tt.header...)
@@ -63,8 +64,9 @@ func TestToken(t *testing.T) {
 	resp.Body.Close()
 	cookie := resp.Header.Get("Set-Cookie")
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/a.html?x=1" ||
-		!strings.Contains(cookie, "classnotes-"+f.port()+"="+token) || !strings.Contains(cookie, "HttpOnly") || !strings.Contains(cookie, "SameSite=Strict") {
-		t.Errorf("token URL: %s, Location %q, Set-Cookie %q", resp.Status, resp.Header.Get("Location"), cookie)
+		!regexp.MustCompile(`^classnotes-`+f.port()+`=[0-9a-f]{32}; `).MatchString(cookie) || strings.Contains(cookie, token) ||
+		!strings.Contains(cookie, "HttpOnly") || !strings.Contains(cookie, "SameSite=Strict") {
+		t.Errorf("token URL: %s, Location %q, Set-Cookie %q; want a session cookie, not the token", resp.Status, resp.Header.Get("Location"), cookie)
 	}
 	if got := resp.Header.Get("Referrer-Policy"); got != "same-origin" {
 		t.Errorf("Referrer-Policy %q", got)

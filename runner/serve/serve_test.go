@@ -23,7 +23,7 @@ import (
 	"classnotes/runner/run"
 )
 
-const token = "t0k3n-for-tests"
+const token = "t0k3n-for-the-tests"
 
 func TestMain(m *testing.M) { lessontest.Main(m) }
 

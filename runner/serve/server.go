@@ -34,10 +34,13 @@ type Config struct {
 
 // Server is a running classroom: its lessons, their runs and the pages following them.
 type Server struct {
-	cfg   Config
-	token string
-	hub   *hub
-	hosts map[string]bool
+	cfg     Config
+	token   string
+	hub     *hub
+	hosts   map[string]bool
+	streams *addrCount // event streams open, by client address
+	// sessions are the teacher's browsers' cookies; codes the one-time codes of OpenURL.
+	sessions, codes *secrets
 
 	mu       sync.Mutex
 	lessons  map[string]*served   // by key
@@ -68,6 +71,9 @@ func New(cfg Config) (*Server, error) {
 		return nil, errors.New("serve: no engine")
 	}
 	token := cfg.Token
+	if err := CheckToken(token); token != "" && err != nil {
+		return nil, fmt.Errorf("serve: %w", err)
+	}
 	if token == "" {
 		b := make([]byte, 16) // 128 bits
 		if _, err := rand.Read(b); err != nil {
@@ -76,7 +82,8 @@ func New(cfg Config) (*Server, error) {
 		token = hex.EncodeToString(b)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &Server{cfg: cfg, token: token, hub: newHub(), lessons: map[string]*served{},
+	s := &Server{cfg: cfg, token: token, hub: newHub(), streams: &addrCount{n: map[string]int{}},
+		sessions: newSecrets(sessionLife, maxSessions), codes: newSecrets(codeLife, maxCodes), lessons: map[string]*served{},
 		runs: map[string]*runState{}, active: map[string]*runState{}, ctx: ctx, cancel: cancel}
 	s.hosts = allowedHosts(cfg)
 	keys := make([]string, len(cfg.Files))
@@ -87,6 +94,10 @@ func New(cfg Config) (*Server, error) {
 			return nil, fmt.Errorf("serve: %s is not under %s", f, cfg.Root)
 		}
 		keys[i] = filepath.ToSlash(rel)
+		if hidden(keys[i]) {
+			cancel()
+			return nil, fmt.Errorf("serve: %s is a hidden file (its name or a directory's starts with a dot): not served", keys[i])
+		}
 	}
 	pages, err := site.PageNames(keys, ".html")
 	if err != nil {
@@ -104,6 +115,35 @@ func New(cfg Config) (*Server, error) {
 	return s, nil
 }
 
+// MinTokenLength is the shortest token a teacher may choose.
+const MinTokenLength = 16
+
+// CheckToken says what is wrong with a token the teacher chose, or nil: it must be at least MinTokenLength
+// characters, all letters, digits, '-', '_', '.' or '~', so that it is hard to guess and goes into a URL and
+// a header as it is.
+func CheckToken(t string) error {
+	for i, r := range t {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_.~", r)) {
+			return fmt.Errorf("the token has %q at character %d: use only letters, digits, '-', '_', '.' and '~'", r, i+1)
+		}
+	}
+	if len(t) < MinTokenLength {
+		return fmt.Errorf("the token is %d characters long: it needs at least %d", len(t), MinTokenLength)
+	}
+	return nil
+}
+
+// hidden reports whether a slash-separated path names a hidden file or a file in a hidden directory, which
+// are never served: .answers.md is the teacher's.
+func hidden(key string) bool {
+	for _, elem := range strings.Split(key, "/") {
+		if strings.HasPrefix(elem, ".") {
+			return true
+		}
+	}
+	return false
+}
+
 // Token returns the teacher's token.
 func (s *Server) Token() string { return s.token }
 
@@ -115,6 +155,8 @@ func (s *Server) Close() {
 	s.cancel()
 	s.wg.Wait()
 	s.hub.close()
+	s.sessions.revoke()
+	s.codes.revoke()
 }
 
 // lesson returns the lesson with key, or nil.
