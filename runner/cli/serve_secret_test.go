@@ -104,3 +104,46 @@ func TestServeBadToken(t *testing.T) {
 		cancel()
 	}
 }
+
+// TestServeOpenOneTimeCode: --open gives the browser a one-time code, not the token, since a command line is
+// visible to every user of the machine (ps); the code opens the teacher's view once.
+func TestServeOpenOneTimeCode(t *testing.T) {
+	const tok = "s3cret-token-not-for-ps"
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "lessons", "l.md"), "# L\n")
+	bin := filepath.Join(dir, "bin")
+	argv := filepath.Join(dir, "xdg-open.argv")
+	writeFile(t, filepath.Join(bin, "xdg-open"), "#!/bin/sh\nprintf '%s\\n' \"$@\" > "+argv+".tmp && mv "+argv+".tmp "+argv+"\n")
+	if err := os.Chmod(filepath.Join(bin, "xdg-open"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	r := startRunner(t, dir, func(k string) string {
+		if k == "CLASSNOTES_TOKEN" {
+			return tok
+		}
+		return os.Getenv(k)
+	}, "serve", "--addr", "127.0.0.1:0", "--open")
+	m := firstLine(t, r, regexp.MustCompile(`^serving 1 lesson at (http://127\.0\.0\.1:\d+)/\?token=`+tok+`\n`))
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if !waitFile(ctx, argv) {
+		t.Fatalf("xdg-open never ran; stderr:\n%s", r.stderr.String())
+	}
+	opened := strings.TrimSpace(readFile(t, argv))
+	if strings.Contains(opened, tok) || !regexp.MustCompile(`^`+regexp.QuoteMeta(m[1])+`/\?code=[0-9a-f]{32}$`).MatchString(opened) {
+		t.Fatalf("xdg-open was given %q", opened)
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for i, want := range []int{http.StatusSeeOther, http.StatusUnauthorized} {
+		resp, err := client.Get(opened)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("opening the code, time %d: %s; want %d", i+1, resp.Status, want)
+		}
+	}
+	interrupt(t, r)
+}
