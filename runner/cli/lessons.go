@@ -47,7 +47,7 @@ func (a *App) findLessons(paths []string) ([]string, error) {
 			if d.IsDir() && path != abs && strings.HasPrefix(d.Name(), ".") {
 				return filepath.SkipDir
 			}
-			if !d.IsDir() && strings.HasSuffix(d.Name(), ".md") && !lesson.EditorFile(d.Name()) && !strings.HasPrefix(d.Name(), ".") {
+			if !d.IsDir() && strings.HasSuffix(d.Name(), ".md") && !lesson.EditorFile(d.Name()) { // hidden files too
 				rel, _ := filepath.Rel(abs, path)
 				found = append(found, filepath.Join(p, rel))
 			}

@@ -147,3 +147,15 @@ func TestServeOpenOneTimeCode(t *testing.T) {
 	}
 	interrupt(t, r)
 }
+
+// TestHiddenLessonsNotFound: a hidden file in a lesson directory (.answers.md) is not a lesson: serve --lan
+// published it to students, and render would draw it into the site.
+func TestHiddenLessonsNotFound(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "lessons", "a.md"), "# A\n")
+	writeFile(t, filepath.Join(dir, "lessons", ".answers.md"), "# Answers\n")
+	code, stdout, stderr := runner(t, context.Background(), dir, "list", "lessons")
+	if code != exitOK || !strings.Contains(stdout, "a.md") || strings.Contains(stdout, "answers") {
+		t.Errorf("list: exit %d\n%s%s", code, stdout, stderr)
+	}
+}
