@@ -375,3 +375,22 @@ func TestBadTokens(t *testing.T) {
 		t.Errorf("a good token: %v", err)
 	}
 }
+
+// TestStreamOutlivesTimeouts: an event stream lasts longer than the read and write timeouts of requests.
+func TestStreamOutlivesTimeouts(t *testing.T) {
+	f := startHardened(t, func() {
+		readHeaderTimeout, readTimeout, writeTimeout, idleTimeout = 200*time.Millisecond, 200*time.Millisecond, 200*time.Millisecond, 200*time.Millisecond
+		streamWriteTimeout = 300 * time.Millisecond // each write has its own
+	}, map[string]string{"a.md": "# A\n"})
+	events := f.events(t)
+	time.Sleep(time.Second)
+	f.srv.hub.send("notice", map[string]any{"lesson": "a.md", "cell": 1, "message": "still here"})
+	select {
+	case ev, ok := <-events:
+		if !ok || ev.data["message"] != "still here" {
+			t.Errorf("after the timeouts: %v %v", ev, ok)
+		}
+	case <-time.After(10 * time.Second):
+		t.Errorf("no event after the timeouts")
+	}
+}

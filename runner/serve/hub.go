@@ -274,7 +274,6 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	}
 	defer s.streams.release(addr)
 	rc := http.NewResponseController(w)
-	rc.SetReadDeadline(time.Time{}) // the page sends nothing more; the server's read timeout would end the stream
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
 	sub, unsubscribe := s.hub.subscribe()
