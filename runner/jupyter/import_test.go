@@ -204,6 +204,9 @@ func TestImportMarkdownStructure(t *testing.T) {
 		{"markers the lesson cannot read", goMeta, func(t *testing.T) []string {
 			return []string{markdown(t, "- In [1]:\n- b\n\n> Out [2]:\n\nLook at\nIn [3]:\n\nIn [4]:\n---\n\n<!--\nIn [5]:\n-->\n\n**In [6]:**\n\nIn \\[7\\]:"), code(t, prog, 1, "[]")}
 		}, []int{1}, []string{"In [1]:", "Out [2]:", "Look at\n", "In [3]:", "In [4]:", "In [5]:", "**In [6]:**", "In \\[7\\]:"}},
+		{"markers a reader sees through markup", goMeta, func(t *testing.T) []string {
+			return []string{markdown(t, "<span>In [1]:</span>\n\nIn\u2002[2]:\n\nIn [3]:\u2060\n\nIn [4]: <!-- note -->\n\nIn [5]:<br>\n\n\u200bOut [6]:"), code(t, prog, 1, "[]")}
+		}, []int{1}, []string{"<span>In [1]:</span>", "In\u2002[2]:", "In [3]:\u2060", "In [4]: <!-- note -->", "In [5]:<br>", "\u200bOut [6]:"}},
 		{"indented cells after a list or indented code", goMeta, func(t *testing.T) []string {
 			return []string{markdown(t, "1. a"), markdown(t, "   ```\n   x"), code(t, prog, 1, "[]"), markdown(t, "- a"), markdown(t, "   <!--\n   x"),
 				markdown(t, "    code"), markdown(t, "    more\n\nIn [5]:"), code(t, prog, 2, "[]")}

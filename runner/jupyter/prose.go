@@ -183,13 +183,6 @@ func markers(l *lesson.Lesson, err error) []lesson.Pos {
 	return at
 }
 
-// nearIn matches the start of a line that may read as a marker, once emphasis, escapes and invisible
-// characters are removed: In or Out, in any case, then a bracket. It keeps asCode from writing as code a line
-// that an error is about for another reason.
-var nearIn = regexp.MustCompile(`(?i)^(in|out)[ \t]*\[`)
-
-var markup = strings.NewReplacer("*", "", "_", "", `\`, "", "\u00a0", " ", "\u200b", "", "\ufeff", "")
-
 // asCode writes as a code span, from the position to the end of its line, each line of md at one of the
 // positions (of md preceded by lead line feeds) that reads as a marker, where a code span is text that
 // renders: a paragraph, list item, block quote or heading, or an HTML comment, which does not render at all.
@@ -209,7 +202,7 @@ func asCode(md string, lead int, at []lesson.Pos) (string, bool) {
 			continue
 		}
 		off := starts[line] + p.Col - 1
-		if prev, ok := first[line]; (!ok || off < prev) && off < len(md) && nearIn.MatchString(markup.Replace(lineAt(md, off))) {
+		if prev, ok := first[line]; (!ok || off < prev) && off < len(md) && lesson.MayBeMarker(lineAt(md, off)) {
 			first[line] = off
 		}
 	}

@@ -47,6 +47,17 @@ func withoutMarkup(line string) string {
 	}, line)
 }
 
+// mayBeMarker matches the start of a line, as withoutMarkup leaves it, that may read as a marker.
+var mayBeMarker = regexp.MustCompile(`^(?i:in|out)[ \t]*\[`)
+
+// MayBeMarker reports whether line starts as a marker would once read as a reader sees it (inline HTML,
+// emphasis, escapes and invisible characters left out, see withoutMarkup): In or Out in any case, then a
+// bracket. An importer that rewrites the lines Parse reports uses it to tell a line reported because it reads
+// as a marker from one reported for another reason: the rule stays this package's.
+func MayBeMarker(line string) bool {
+	return mayBeMarker.MatchString(strings.TrimLeft(withoutMarkup(line), " \t"))
+}
+
 // readsAsMarker reports whether line reads as a cell marker, well-formed or not, and returns its kind ("In" or
 // "Out") and the text between its brackets. A line standing alone is matched with nearMarker, any other with
 // looseMarker.
