@@ -103,3 +103,17 @@ func TestEveryWriterRefuses(t *testing.T) {
 		}
 	}
 }
+
+// TestImportDeviceNotebook: a device node as the notebook is refused before anything is read from it.
+func TestImportDeviceNotebook(t *testing.T) {
+	dir := t.TempDir()
+	if err := syscall.Mknod(filepath.Join(dir, "dev.ipynb"), syscall.S_IFCHR|0o666, 1<<8|5); err != nil { // the zero device's numbers
+		t.Skipf("cannot make a device node: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	code, _, stderr := runner(t, ctx, dir, "import", "dev.ipynb")
+	if code != exitBadInput || !strings.Contains(stderr, "not a regular file (a character device)") {
+		t.Errorf("import of a device: exit %d %s", code, stderr)
+	}
+}

@@ -1,0 +1,81 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestServeStopDuringBuild: Stop pressed while a cell is being built ends the go command and everything it
+// started (the compiler's processes kept running, zombies of serve, and go-build directories stayed in TMPDIR).
+// A -toolexec wrapper (through GOFLAGS) makes the build hang in a tool, recording its pid and its child's.
+func TestServeStopDuringBuild(t *testing.T) {
+	dir := t.TempDir()
+	tmp := filepath.Join(dir, "tmp")
+	if err := os.Mkdir(tmp, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("TMPDIR", tmp)
+	pids := filepath.Join(dir, "tool.pids")
+	wrapper := filepath.Join(dir, "hang")
+	writeFile(t, wrapper, "#!/bin/sh\nsleep 600 &\necho $$ $! >> "+pids+"\nwait\nexec \"$@\"\n")
+	if err := os.Chmod(wrapper, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("GOFLAGS", "-toolexec="+wrapper)
+	// Code of its own, so that no cache holds it.
+	src := cell(1, "", mainWith("fmt", fmt.Sprintf("\tfmt.Println(%d)", time.Now().UnixNano())))
+	writeFile(t, filepath.Join(dir, "lessons", "l.md"), src)
+	r := startRunner(t, dir, os.Getenv, "serve", "--addr", "127.0.0.1:0", "--cache", filepath.Join(dir, "cache"))
+	m := firstLine(t, r, regexp.MustCompile(`^serving 1 lesson at (http://127\.0\.0\.1:\d+)/\?token=(\w+)\n`))
+	post := func(path string) (int, string) {
+		req, _ := http.NewRequest("POST", m[1]+path, strings.NewReader(`{"lesson":"l.md","cell":1}`))
+		req.Header.Set("Authorization", "Bearer "+m[2])
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var b strings.Builder
+		fmt.Fprint(&b, resp.Body)
+		return resp.StatusCode, b.String()
+	}
+	if code, body := post("/api/run"); code != http.StatusAccepted {
+		t.Fatalf("run: %d %s", code, body)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if !waitFile(ctx, pids) {
+		t.Fatalf("the build never reached a tool; stderr:\n%s", r.stderr.String())
+	}
+	if code, body := post("/api/stop"); code != http.StatusOK {
+		t.Fatalf("stop: %d %s", code, body)
+	}
+	// When Stop has answered, the tools the build started are gone: not running, not zombies.
+	for _, f := range strings.Fields(readFile(t, pids)) {
+		pid, err := strconv.Atoi(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		waitReaped(t, pid)
+	}
+	interrupt(t, r)
+	// The runner's own directory stays while its process lives (here, the test's); no go-build one is left.
+	var left []string
+	filepath.WalkDir(tmp, func(path string, d os.DirEntry, err error) error {
+		if err == nil && strings.HasPrefix(d.Name(), "go-build") {
+			left = append(left, path)
+		}
+		return nil
+	})
+	if len(left) != 0 {
+		t.Errorf("left in TMPDIR: %q", left)
+	}
+}
