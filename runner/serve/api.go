@@ -206,6 +206,7 @@ func (s *Server) execute(ctx context.Context, key string, rs *runState, l *noteb
 			rs.mu.Lock()
 			rs.results[n] = ev.Result
 			rs.mu.Unlock()
+			s.cellEnded(key, n) // reveals its notes, if hidden
 			end := endEvent(key, rs.id, ev.Lesson, ev.Result)
 			release()
 			heldMu.Lock()

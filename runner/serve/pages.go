@@ -60,7 +60,7 @@ func (s *Server) pageHandler(w http.ResponseWriter, r *http.Request) {
 	}
 	// Live panels, and controls for the teacher.
 	page := &site.Page{Lesson: l.Source(), Cells: map[int]*site.Cell{}, Links: links}
-	page.Serve = &site.Serve{Lesson: sv.key, Teacher: s.authorized(r)}
+	page.Serve = s.servedView(sv.key, s.authorized(r)) // a student's without the notes the teacher hides
 	var b bytes.Buffer
 	if err := site.WritePage(&b, page); err != nil {
 		jsonError(w, http.StatusInternalServerError, err.Error())

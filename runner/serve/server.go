@@ -41,6 +41,7 @@ type Server struct {
 	streams *addrCount // event streams open, by client address
 	// sessions are the teacher's browsers' cookies; codes the one-time codes of OpenURL.
 	sessions, codes *secrets
+	notes           notesState // whether each lesson's notes are hidden from the students, and which cells are revealed
 
 	mu       sync.Mutex
 	lessons  map[string]*served   // by key
@@ -187,5 +188,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /api/run", s.run)
 	mux.HandleFunc("POST /api/stop", s.stop)
 	mux.HandleFunc("POST /api/accept", s.accept)
+	mux.HandleFunc("GET /api/notes", s.notesHandler)
+	mux.HandleFunc("POST /api/notes", s.hideNotes)
 	return s.secure(mux)
 }

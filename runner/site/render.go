@@ -107,7 +107,7 @@ func (r *nodeRenderer) renderCell(w util.BufWriter, src []byte, n ast.Node, ente
 	w.WriteString("</div>\n")
 
 	if serve != nil {
-		writeServedOut(w, serve, num, func() { r.writeRecorded(w, c) })
+		writeServedOut(w, serve, c.Number, func() { r.writeRecorded(w, c) })
 		return ast.WalkSkipChildren, nil
 	}
 	w.WriteString(`<div class="out"><div class="prompt">Out [` + num + `]:</div><div class="panel">`)

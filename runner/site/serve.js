@@ -8,6 +8,7 @@
   const lesson = body.dataset.lesson;
   const teacher = body.dataset.view === "teacher";
   const overlay = document.querySelector(".overlay");
+  const toolbar = document.querySelector(".toolbar");
   const cells = new Map(); // cell number → what the page knows of its latest run
   let current = 0; // the cell in focus, 0 for none
 
@@ -324,11 +325,83 @@
       });
     }
     document.title = doc.title;
+    showNotes(notes);
     for (const n of cells.keys()) update(n);
     if (current) update(current);
     window.scrollTo(x, y);
     overlay.hidden = true;
     say(0, "");
+  }
+
+  // The teacher may hide the notes until each cell has run. The server keeps that, for every page: the
+  // teacher's page veils the Notes panels of the cells that have not run (the class sees the projected
+  // screen); a student's page is written without them, and fetches a cell's Notes panel once it has run.
+  const notes = { hidden: toolbar.dataset.notes === "hidden", revealed: new Set() };
+  for (const p of document.querySelectorAll("main section.cell[data-cell] .notes")) {
+    if (notes.hidden && !p.matches(".veiled, .withheld")) notes.revealed.add(Number(p.closest("section").dataset.cell));
+  }
+
+  // showNotes follows the server's state of the notes: hidden or not, and the cells revealed.
+  function showNotes(e) {
+    notes.hidden = Boolean(e.hidden);
+    notes.revealed = new Set(Array.from(e.revealed || [], Number));
+    toolbar.dataset.notes = notes.hidden ? "hidden" : "shown";
+    const b = toolbar.querySelector('[data-action="hide-notes"]');
+    if (teacher && b) b.setAttribute("aria-pressed", String(notes.hidden));
+    for (const sec of document.querySelectorAll("main section.cell[data-cell]")) {
+      const n = Number(sec.dataset.cell);
+      const panel = sec.querySelector(".notes");
+      if (!panel) continue;
+      const shown = !notes.hidden || notes.revealed.has(n);
+      panel.classList.toggle("veiled", !shown);
+      if (shown && panel.classList.contains("withheld")) fetchNotes(n);
+    }
+  }
+
+  // fetchNotes puts the Notes panel of cell n in place of the one the page was written without. The panel is
+  // markup of the page's own server, made by the renderer that made the page (the recorded output in it
+  // escaped); it is parsed apart from the page, as reload parses the whole page, and no script in it runs.
+  const fetching = new Set();
+  async function fetchNotes(n) {
+    if (fetching.has(n)) return;
+    fetching.add(n);
+    try {
+      const r = await fetch("/api/notes?lesson=" + encodeURIComponent(lesson) + "&cell=" + Number(n),
+        { credentials: "same-origin", cache: "no-store" });
+      if (!r.ok) return; // hidden again meanwhile, or the cell is gone: the next event says what to show
+      const doc = new DOMParser().parseFromString(await r.text(), "text/html");
+      const fresh = doc.querySelector("div.panel.notes");
+      const old = part(n, ".notes.withheld");
+      if (!fresh || !old || fresh.classList.contains("withheld")) return;
+      fresh.classList.toggle("veiled", notes.hidden && !notes.revealed.has(n));
+      old.replaceWith(document.adoptNode(fresh));
+    } catch (err) {
+      say(0, "could not fetch the notes of In [" + Number(n) + "]: " + err.message);
+    } finally {
+      fetching.delete(n);
+    }
+  }
+
+  // syncNotes asks the server for the state of the notes: events sent while the page was not connected are lost.
+  async function syncNotes() {
+    try {
+      const r = await fetch("/api/notes?lesson=" + encodeURIComponent(lesson), { credentials: "same-origin", cache: "no-store" });
+      if (r.ok) showNotes(await r.json());
+    } catch (err) {
+      // the next notes event says
+    }
+  }
+
+  async function setNotesHidden(button) {
+    button.disabled = true;
+    say(0, "");
+    try {
+      showNotes(await post("/api/notes", { lesson, hidden: !notes.hidden }));
+    } catch (err) {
+      say(0, err.message);
+    } finally {
+      button.disabled = false;
+    }
   }
 
   // showError shows why the lesson does not load over the page, or why a run failed near its cell.
@@ -445,8 +518,9 @@
     if (!b || b.disabled) return;
     const n = sec ? Number(sec.dataset.cell) : 0;
     const action = b.dataset.action;
-    if (action === "present" || action === "hide-notes") toggle(b, action);
+    if (action === "present" || (action === "hide-notes" && !teacher)) toggle(b, action);
     else if (!teacher) return;
+    else if (action === "hide-notes") setNotesHidden(b);
     else if (action === "run") run(b.dataset.server ? Number(b.dataset.server) : n);
     else if (action === "stop") stop(n);
     else if (action === "accept") accept(n);
@@ -475,7 +549,7 @@
     }
   });
 
-  for (const name of ["present", "hide-notes"]) { // as they were on the last page of this tab
+  for (const name of teacher ? ["present"] : ["present", "hide-notes"]) { // as they were on the last page of this tab
     const b = document.querySelector('.toolbar [data-action="' + name + '"]');
     try {
       if (b && sessionStorage.getItem("classnotes-" + name) === "on") toggle(b, name);
@@ -492,12 +566,14 @@
     error: showError,
     notice,
     servers: (e) => showDown(e.cell, e.down),
+    notes: showNotes,
   };
   const conn = document.querySelector(".conn");
   const events = new EventSource("/api/events");
   events.onopen = () => {
     body.dataset.connected = "true";
     conn.textContent = "live";
+    syncNotes();
   };
   events.onerror = () => {
     body.dataset.connected = "false";

@@ -26,6 +26,7 @@ type fakeServer struct {
 	t        *testing.T
 	mu       sync.Mutex
 	prose    string
+	notes    string // what GET /api/notes answers: the state of the notes
 	tabs     []chan string
 	requests chan apiRequest
 	done     chan struct{} // closed to end the event streams
@@ -37,12 +38,21 @@ type apiRequest struct {
 }
 
 const fakeLesson = "# Live lesson\n\n%s\n\nIn [1]:\n\n```go background ready=tcp:127.0.0.1:50123\npackage main\n\nfunc main() {}\n```\n\n" +
-	"In [2]:\n\n```go\npackage main\n\nfunc main() {}\n```\n\nOut [2]:\n\n```text\nrecorded line\n```\n\n%s"
+	"In [2]:\n\n```go\npackage main\n\nfunc main() {\n\tif true {\n\t\t" + longLine + "\n\t}\n}\n```\n\nOut [2]:\n\n```text\nrecorded line\n```\n\n%s"
+
+// longLine is a line of code longer than the page is wide in presentation mode.
+const longLine = `println("a line of code that is longer than the page is wide once the type is as large as a projector needs", 42)`
 
 func (f *fakeServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.URL.Path == "/api/events":
 		f.events(w, r)
+	case r.URL.Path == "/api/notes" && r.Method == http.MethodGet:
+		f.mu.Lock()
+		notes := f.notes
+		f.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, notes)
 	case strings.HasPrefix(r.URL.Path, "/api/"):
 		var body map[string]any
 		if err := json.NewDecoder(r.Body).Decode(&body); err != nil || r.Method != http.MethodPost {
@@ -52,6 +62,8 @@ func (f *fakeServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f.requests <- apiRequest{r.URL.Path, body}
 		w.Header().Set("Content-Type", "application/json")
 		switch {
+		case r.URL.Path == "/api/notes":
+			json.NewEncoder(w).Encode(map[string]any{"lesson": "lesson.md", "hidden": body["hidden"], "revealed": []int{1}})
 		case r.URL.Path == "/api/accept":
 			w.WriteHeader(http.StatusConflict)
 			io.WriteString(w, `{"error":"the lesson changed on disk since the run began"}`)
@@ -135,7 +147,7 @@ func (f *fakeServer) request(ctx context.Context) apiRequest {
 // server is down, keys, toggles, live reload that keeps the Live panels, the error overlay, and the student
 // view following the events without controls.
 func TestBrowserServePage(t *testing.T) {
-	f := &fakeServer{t: t, prose: "Prose as first written.", requests: make(chan apiRequest, 10), done: make(chan struct{})}
+	f := &fakeServer{t: t, prose: "Prose as first written.", notes: `{"lesson":"lesson.md","hidden":false,"revealed":[]}`, requests: make(chan apiRequest, 10), done: make(chan struct{})}
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
 	t.Cleanup(func() { close(f.done) })
@@ -222,13 +234,39 @@ func TestBrowserServePage(t *testing.T) {
 	b.Do("k", chromedp.KeyEvent("k"))
 	b.Wait(`document.querySelector("#cell-1").classList.contains("current")`)
 	b.Do("hide notes", chromedp.Click(chromedp.CSS(`[data-action="hide-notes"]`)))
+	if r := f.request(ctx); r.Path != "/api/notes" || fmt.Sprint(r.Body) != "map[hidden:true lesson:lesson.md]" {
+		t.Errorf("Hide notes sent %s %v", r.Path, r.Body)
+	}
+	b.Wait(`document.querySelector('[data-action="hide-notes"]').getAttribute("aria-pressed") === "true"`)
 	hidden := `(getComputedStyle(document.querySelector("#cell-%d .notes pre")).display === "none")`
 	if got := sitetest.Eval[string](b, fmt.Sprintf(hidden, 1)+` + "," + `+fmt.Sprintf(hidden, 2)); got != "false,true" {
-		t.Errorf("with notes hidden until run, cell 1 (ran), cell 2 (not run) hidden: %s", got)
+		t.Errorf("with notes hidden until run, cell 1 (revealed), cell 2 (not revealed) hidden: %s", got)
+	}
+	f.send("notes", map[string]any{"lesson": "lesson.md", "hidden": false, "revealed": []int{}})
+	b.Wait(`document.querySelector('[data-action="hide-notes"]').getAttribute("aria-pressed") === "false"`)
+	if got := sitetest.Eval[string](b, fmt.Sprintf(hidden, 1)+` + "," + `+fmt.Sprintf(hidden, 2)); got != "false,false" {
+		t.Errorf("with the notes shown again, cell 1, cell 2 hidden: %s", got)
 	}
 	b.Do("presentation", chromedp.Click(chromedp.CSS(`[data-action="present"]`)))
 	if got := sitetest.Eval[string](b, `getComputedStyle(document.documentElement).fontSize + " " + getComputedStyle(document.querySelector("#cell-2")).opacity`); got != "28px 0.35" {
 		t.Errorf("presentation: font size, other cell's opacity %s", got)
+	}
+	// The long line wraps inside its block, its continuation further right than the line's start, which is
+	// where the line's own indentation puts it.
+	wrap := sitetest.Eval[[]float64](b, `(() => {
+		const pre = document.querySelector("#cell-2 .in pre");
+		const long = Array.from(pre.querySelectorAll(".line")).find(l => l.textContent.includes("projector"));
+		const code = long.querySelector(".w:first-child").nextElementSibling.getBoundingClientRect().left;
+		const lines = Array.from(long.querySelectorAll("span:not(.w):not(.cl)")).flatMap(s => Array.from(s.getClientRects()));
+		const first = Math.min(...lines.map(r => r.top));
+		const rest = lines.filter(r => r.top > first + 1);
+		const tops = new Set(lines.map(r => Math.round(r.top)));
+		const indent = document.querySelector("#cell-2 .in pre .line:nth-child(4) .w:first-child + span").getBoundingClientRect().left;
+		const left = pre.getBoundingClientRect().left;
+		return [pre.scrollWidth - pre.clientWidth, tops.size, code - left, Math.min(...rest.map(r => r.left)) - code, indent - left];
+	})()`)
+	if len(wrap) != 5 || wrap[0] > 0 || wrap[1] < 2 || wrap[3] <= 0 || wrap[2] <= wrap[4] {
+		t.Errorf("presentation: the long line overflows by %vpx, takes %v lines, starts %vpx in, its continuation %vpx right of its start, the line above it starts %vpx in", wrap[0], wrap[1], wrap[2], wrap[3], wrap[4])
 	}
 	b.Do("scroll to the top", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`))
 	sitetest.Screenshot(t, ctx, "serve-page-presentation")
@@ -253,10 +291,18 @@ func TestBrowserServePage(t *testing.T) {
 	f.send("reload", map[string]any{"lesson": "lesson.md"})
 	b.Wait(`document.querySelector(".overlay").hidden`)
 
-	// The student's view: no controls, the same events.
+	// The student's view: no controls, the same events. The page was written with the notes shown; the state
+	// it asks for once connected (events sent before are lost) hides them.
+	f.mu.Lock()
+	f.notes = `{"lesson":"lesson.md","hidden":true,"revealed":[1]}`
+	f.mu.Unlock()
 	s := sitetest.Tab{T: t, Ctx: sitetest.Incognito(t, ctx)}
 	s.Do("open the student's page", chromedp.Navigate(srv.URL+"/student.html"))
 	s.Wait(`document.body.dataset.connected === "true"`)
+	s.Wait(`document.querySelector("#cell-2 .notes").classList.contains("veiled")`)
+	if got := sitetest.Eval[string](s, fmt.Sprintf(hidden, 1)+` + "," + `+fmt.Sprintf(hidden, 2)); got != "false,true" {
+		t.Errorf("the student's page, notes hidden and cell 1 revealed, hides cell 1, cell 2: %s", got)
+	}
 	if n := sitetest.Eval[int](s, `document.querySelectorAll("[data-action=run], [data-action=stop], [data-action=accept], [data-action=run-all]").length`); n != 0 {
 		t.Errorf("the student's page has %d controls", n)
 	}

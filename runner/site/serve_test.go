@@ -118,3 +118,47 @@ func TestServeScript(t *testing.T) {
 		t.Errorf("policy %q does not allow the script %s", ContentSecurityPolicy(), hash)
 	}
 }
+
+// TestServedPageNotesHidden: while the teacher hides the notes, the student's page is written without the
+// recorded output of a cell not revealed (only the note that stands for it), and with a revealed cell's; the
+// teacher's page has every one, veiled until revealed; WriteNotes gives one cell's panel as the page has it.
+func TestServedPageNotesHidden(t *testing.T) {
+	src := strings.Replace(serverLesson, "hello", "secret of two", 1)
+	student := servedPage(t, src, &Serve{Lesson: "l.md", NotesHidden: true, Withhold: true})
+	if strings.Contains(student, "secret of two") || !strings.Contains(student, `<div class="panel notes withheld"><div class="pane-title">Notes</div><p class="hidden-note">`) {
+		t.Errorf("student's page, notes hidden:\n%s", student)
+	}
+	revealed := &Serve{Lesson: "l.md", NotesHidden: true, Revealed: map[int]bool{2: true}, Withhold: true}
+	if page := servedPage(t, src, revealed); !strings.Contains(page, `<div class="panel notes"><div class="pane-title">Notes</div><pre class="output term-container">secret of two`) {
+		t.Errorf("student's page, In [2] revealed, lacks its notes")
+	}
+	teacher := servedPage(t, src, &Serve{Lesson: "l.md", Teacher: true, NotesHidden: true})
+	if !strings.Contains(teacher, `<div class="panel notes veiled"><div class="pane-title">Notes</div><pre class="output term-container">secret of two`) ||
+		!strings.Contains(teacher, `data-notes="hidden"`) || !strings.Contains(teacher, `data-action="hide-notes" aria-pressed="true"`) {
+		t.Errorf("teacher's page, notes hidden, lacks the veiled notes or the state")
+	}
+	if shown := servedPage(t, src, &Serve{Lesson: "l.md", Withhold: true}); !strings.Contains(shown, "secret of two") || strings.Contains(shown, `notes withheld"`) {
+		t.Errorf("student's page, notes not hidden, withholds them")
+	}
+
+	l, err := lesson.Parse("l.md", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := WriteNotes(&b, &Page{Lesson: l, Serve: revealed}, 2); err != nil {
+		t.Fatal(err)
+	}
+	want := `<div class="panel notes"><div class="pane-title">Notes</div><pre class="output term-container">secret of two` + "\n" +
+		`</pre><p class="hidden-note">Hidden until the cell has run: what will it print?</p></div>` + "\n"
+	if b.String() != want || !strings.Contains(servedPage(t, src, revealed), want) {
+		t.Errorf("WriteNotes wrote\n%s\nwant the page's panel\n%s", b.String(), want)
+	}
+	b.Reset()
+	if err := WriteNotes(&b, &Page{Lesson: l, Serve: &Serve{NotesHidden: true, Withhold: true}}, 2); err != nil || strings.Contains(b.String(), "secret") {
+		t.Errorf("WriteNotes of a withheld cell: %v\n%s", err, b.String())
+	}
+	if err := WriteNotes(&b, &Page{Lesson: l}, 3); err == nil || err.Error() != "l.md: no cell In [3]" {
+		t.Errorf("WriteNotes of no cell: %v", err)
+	}
+}
