@@ -13,7 +13,7 @@ import (
 	"time"
 )
 
-// TestServeStopDuringBuild: Stop pressed while a cell is being built ends the go command and everything it
+// TestServeStopDuringBuild: Stop, or Ctrl-C, pressed while a cell is being built ends the go command and everything it
 // started (the compiler's processes kept running, zombies of serve, and go-build directories stayed in TMPDIR).
 // A -toolexec wrapper (through GOFLAGS) makes the build hang in a tool, recording its pid and its child's.
 func TestServeStopDuringBuild(t *testing.T) {
@@ -66,7 +66,24 @@ func TestServeStopDuringBuild(t *testing.T) {
 		}
 		waitReaped(t, pid)
 	}
+	// Ctrl-C during a build, likewise.
+	if err := os.Remove(pids); err != nil {
+		t.Fatal(err)
+	}
+	if code, body := post("/api/run"); code != http.StatusAccepted {
+		t.Fatalf("run again: %d %s", code, body)
+	}
+	if !waitFile(ctx, pids) {
+		t.Fatalf("the second build never reached a tool; stderr:\n%s", r.stderr.String())
+	}
 	interrupt(t, r)
+	for _, f := range strings.Fields(readFile(t, pids)) {
+		pid, err := strconv.Atoi(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		waitReaped(t, pid)
+	}
 	// The runner's own directory stays while its process lives (here, the test's); no go-build one is left.
 	var left []string
 	filepath.WalkDir(tmp, func(path string, d os.DirEntry, err error) error {
