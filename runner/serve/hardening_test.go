@@ -3,6 +3,7 @@ package serve
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,8 +15,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"classnotes/runner/internal/lessontest"
+	"classnotes/runner/run"
 )
 
 // startHardened serves lessons as runner serve does, through HTTPServer with its timeouts and limits, after
@@ -392,5 +395,35 @@ func TestStreamOutlivesTimeouts(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Errorf("no event after the timeouts")
+	}
+}
+
+// TestCatchUpWholeCharacters: the catch-up of a page that joins a run is cut at the cap on a character's
+// start (it was cut at a byte count, and a page could get half a character, shown as U+FFFD), and nothing
+// after the cut is added later.
+func TestCatchUpWholeCharacters(t *testing.T) {
+	h := newHub()
+	h.started("a.md", 1, "r")
+	out := "a" + strings.Repeat("é", run.DefaultCap) // the cap falls inside a character
+	for len(out) > 0 {
+		chunk := out[:min(len(out), 100_000)] // flushed as it comes, cut anywhere
+		out = out[len(chunk):]
+		h.output("a.md", 1, "r", []byte(chunk))
+		h.mu.Lock()
+		h.flushOne(h.pending[pendingKey("r", 1)], false) // as the flush loop does: a cut character waits
+		h.mu.Unlock()
+	}
+	sub, unsubscribe := h.subscribe()
+	defer unsubscribe()
+	<-sub.ch // started
+	msg := string(<-sub.ch)
+	_, data, _ := strings.Cut(msg, "data: ")
+	var ev struct{ Text string }
+	if err := json.Unmarshal([]byte(strings.TrimSpace(data)), &ev); err != nil {
+		t.Fatal(err)
+	}
+	want := "a" + strings.Repeat("é", (run.DefaultCap-1)/2)
+	if ev.Text != want || strings.ContainsRune(ev.Text, utf8.RuneError) {
+		t.Errorf("catch-up of %d bytes (want %d), ends %q", len(ev.Text), len(want), ev.Text[max(0, len(ev.Text)-6):])
 	}
 }

@@ -39,6 +39,7 @@ type runningCell struct {
 	cell   int
 	run    string
 	sent   []byte
+	full   bool // sent reached the cap: nothing more is kept, so that it stays the start of the output
 }
 
 // subscriber is one page's stream: the events for it, and gone, closed when the hub drops it for not keeping
@@ -215,8 +216,15 @@ func (h *hub) flushOne(po *pendingOutput, all bool) {
 			end-- // a character stays whole
 		}
 		text := bytes.ToValidUTF8(po.buf[start:end], []byte("\uFFFD"))
-		if rc := h.running[pendingKey(po.run, po.cell)]; rc != nil && len(rc.sent) < run.DefaultCap {
-			rc.sent = append(rc.sent, text[:min(len(text), run.DefaultCap-len(rc.sent))]...)
+		if rc := h.running[pendingKey(po.run, po.cell)]; rc != nil && !rc.full {
+			keep := len(text)
+			if room := run.DefaultCap - len(rc.sent); keep > room {
+				keep, rc.full = room, true
+				for keep > 0 && !utf8.RuneStart(text[keep]) {
+					keep-- // a character stays whole
+				}
+			}
+			rc.sent = append(rc.sent, text[:keep]...)
 		}
 		h.sendLocked("output", map[string]any{"lesson": po.lesson, "cell": po.cell, "run": po.run, "text": string(text)})
 		start = end
