@@ -3,6 +3,11 @@
 // every open page as Server-Sent Events, and reloads a page when its lesson or a snippet changes on disk.
 //
 // Every request is untrusted: the Host must be this machine (against DNS rebinding), a token is required
-// (a cookie after /?token=, or Authorization: Bearer), state changes are POST requests refused cross-origin,
-// and a request only ever names a lesson and a cell: the code that runs is the file on disk, never the request.
+// (Authorization: Bearer, or a session cookie the browser gets for /?token= or a one-time /?code=), state
+// changes are POST requests refused cross-origin, and a request only ever names a lesson and a cell: the code
+// that runs is the file on disk, never the request. Every connection is bounded in time, and each client address
+// in connections and event streams (limits.go); no program the server starts sees the token.
+//
+// With LAN, students read the pages and follow the events without the token; while the teacher hides a
+// lesson's notes (POST /api/notes), a student is sent a cell's recorded output only once it has run (notes.go).
 package serve
