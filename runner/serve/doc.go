@@ -6,7 +6,8 @@
 // (Authorization: Bearer, or a session cookie the browser gets for /?token= or a one-time /?code=), state
 // changes are POST requests refused cross-origin, and a request only ever names a lesson and a cell: the code
 // that runs is the file on disk, never the request. Every connection is bounded in time, and each client address
-// in connections and event streams (limits.go); no program the server starts sees the token.
+// in connections and event streams (limits.go). (The runner keeps CLASSNOTES_TOKEN from every program it starts:
+// run.Withhold.)
 //
 // With LAN, students read the pages and follow the events without the token; while the teacher hides a
 // lesson's notes (POST /api/notes), a student is sent a cell's recorded output only once it has run (notes.go).
