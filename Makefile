@@ -1,6 +1,6 @@
 GO ?= go
 
-.PHONY: run serve test fmt vet fuzz bench
+.PHONY: run serve test fmt vet fuzz bench soak
 
 # Render every lesson: run each cell and write its output back into lessons/*.md.
 run:
@@ -31,6 +31,12 @@ fuzz:
 	$(GO) test ./runner/splice -run '^$$' -fuzz FuzzSplice -fuzztime $(FUZZTIME)
 	$(GO) test ./runner/splice -run '^$$' -fuzz FuzzRender -fuzztime $(FUZZTIME)
 	$(GO) test ./runner/jupyter -run '^$$' -fuzz FuzzImport -fuzztime $(FUZZTIME)
+
+# A class of an hour against a real runner serve: 60 students' event streams, 650 runs, the server's memory
+# sampled, a client that never reads, Ctrl-C (CLASSNOTES_SOAK_RUNS=100 for fewer runs, CLASSNOTES_SOAK_PAUSE=5s
+# to take an hour over them).
+soak:
+	CLASSNOTES_SOAK=1 $(GO) test ./runner/serve -run '^TestSoak$$' -count=1 -v -timeout 60m
 
 # Speed, measured side by side with go run and go build in one run (no test asserts a time).
 bench:
