@@ -681,6 +681,9 @@ func (c *class) session(runs int, pause time.Duration) {
 	c.sum.endRSS, _ = c.srv.memory(c.t)
 	time.Sleep(soakSettle)
 	c.sum.settledRSS, c.sum.hwm = c.srv.memory(c.t)
+	for _, m := range c.sum.samples { // the kernel's high-water mark may miss memory returned with madvise
+		c.sum.hwm = max(c.sum.hwm, m.rss, m.hwm)
+	}
 	c.sum.heapMB, c.sum.maxHeapMB, c.sum.gcs = c.srv.stderr.heap()
 	// What the pages show now: the output of the last run of each cell (no cell runs, so no catch-up buffer
 	// holds any). The server keeps each twice for Accept, as the raw output and as the recorded text.
@@ -1062,7 +1065,7 @@ func (c *class) report(students []*follower) {
 	fmt.Fprintf(&b, "streams      the teacher's and %d students', each on its own connection: %d events each (%s)\n", len(students), len(c.teacher.sums), mb(c.teacher.bytes))
 	fmt.Fprintf(&b, "mismatches   %d students whose events are not the teacher's, in order, byte for byte (streams dropped before Ctrl-C: %d)\n", s.mismatches, s.dropped)
 	fmt.Fprintf(&b, "RSS start    %s (streams open, nothing run yet)\n", mb(s.startRSS))
-	fmt.Fprintf(&b, "RSS peak     %s (VmHWM over the session; peak - start = %s)\n", mb(s.hwm), mb(s.hwm-s.startRSS))
+	fmt.Fprintf(&b, "RSS peak     %s (VmHWM over the session, or a sample above it; peak - start = %s)\n", mb(s.hwm), mb(s.hwm-s.startRSS))
 	fmt.Fprintf(&b, "RSS end      %s right after the last run, %s after %v of quiet (end - start = %s)\n", mb(s.endRSS), mb(s.settledRSS), soakSettle, mb(s.settledRSS-s.startRSS))
 	fmt.Fprintf(&b, "live heap    %d MB after the last collection, at most %d MB (gctrace, %d collections)\n", s.heapMB, s.maxHeapMB, s.gcs)
 	fmt.Fprintf(&b, "on screen    %s: the output of the last run of each cell, which the pages show (no cell runs at the end, so no catch-up buffer, at most 1 MB a running cell, holds any); the server keeps it twice for Accept (raw, and as recorded), and keeps at most keptBytes = %d MB of ended runs\n", mb(s.onScreen), keptBytes>>20)
