@@ -18,11 +18,6 @@ import (
 // A -toolexec wrapper (through GOFLAGS) makes the build hang in a tool, recording its pid and its child's.
 func TestServeStopDuringBuild(t *testing.T) {
 	dir := t.TempDir()
-	tmp := filepath.Join(dir, "tmp")
-	if err := os.Mkdir(tmp, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("TMPDIR", tmp)
 	pids := filepath.Join(dir, "tool.pids")
 	wrapper := filepath.Join(dir, "hang")
 	writeFile(t, wrapper, "#!/bin/sh\nsleep 600 &\necho $$ $! >> "+pids+"\nwait\nexec \"$@\"\n")
@@ -84,9 +79,14 @@ func TestServeStopDuringBuild(t *testing.T) {
 		}
 		waitReaped(t, pid)
 	}
-	// The runner's own directory stays while its process lives (here, the test's); no go-build one is left.
+	// The runner's own directory (here, the test process's) stays while it lives; no go-build one is left in it.
+	// (TMPDIR is not the test's to change: the runner makes its directory there once per process.)
+	sessions, _ := filepath.Glob(filepath.Join(os.TempDir(), "classnotes-"+strconv.Itoa(os.Getpid())+"-*"))
+	if len(sessions) == 0 {
+		t.Fatal("no runner directory in TMPDIR")
+	}
 	var left []string
-	filepath.WalkDir(tmp, func(path string, d os.DirEntry, err error) error {
+	filepath.WalkDir(sessions[0], func(path string, d os.DirEntry, err error) error {
 		if err == nil && strings.HasPrefix(d.Name(), "go-build") {
 			left = append(left, path)
 		}
