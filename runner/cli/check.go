@@ -10,8 +10,8 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"classnotes/runner/engine"
 	"classnotes/runner/files"
-	"classnotes/runner/notebook"
 	"classnotes/runner/plan"
 )
 
@@ -112,7 +112,7 @@ func (a *App) check(ctx context.Context, fs *pflag.FlagSet, args []string) int {
 
 // checkStale lists, without building or running anything, the cells whose recorded output is missing or was
 // made from other code than the cell's now.
-func (a *App) checkStale(e *notebook.Engine, args []string) int {
+func (a *App) checkStale(e *engine.Engine, args []string) int {
 	lessons, allLoaded := a.loadAll(e, args)
 	if a.warnNoCells("check", lessons) {
 		allLoaded = false
@@ -145,22 +145,22 @@ func (a *App) checkStale(e *notebook.Engine, args []string) int {
 }
 
 // checkCell compares one cell's fresh output with the notes and prints what is wrong.
-func (a *App) checkCell(l *notebook.Lesson, r *notebook.Result) cellReport {
+func (a *App) checkCell(l *engine.Lesson, r *engine.Result) cellReport {
 	c := r.Cell()
 	cr := cellReport{File: l.Name, Line: c.Pos.Line, Cell: c.Number, DurationMS: r.Duration().Milliseconds()}
 	where := fmt.Sprintf("%s:%d: In [%d]:", l.Name, c.Pos.Line, c.Number)
-	switch cmp := notebook.Compare(l, r); {
+	switch cmp := engine.Compare(l, r); {
 	case r.Skipped != "":
 		cr.Status, cr.Reason = statusSkipped, r.Skipped
 	case r.Failed():
 		cr.Status, cr.Reason = statusFailed, r.Outcome()
 		fmt.Fprintf(a.Stdout, "%s %s\n", where, r.Outcome())
-	case cmp.Verdict == notebook.Ignored:
+	case cmp.Verdict == engine.Ignored:
 		cr.Status, cr.Reason = statusSkipped, "compare=ignore: it ran, its output is not compared"
-	case cmp.Verdict == notebook.NoRecord:
+	case cmp.Verdict == engine.NoRecord:
 		cr.Status, cr.Reason = statusDiffers, "no recorded output; run `runner render`"
 		fmt.Fprintf(a.Stdout, "%s %s\n", where, cr.Reason)
-	case cmp.Verdict == notebook.Matches:
+	case cmp.Verdict == engine.Matches:
 		cr.Status = statusMatch
 	default:
 		cr.Status, cr.Reason, cr.Diff = statusDiffers, "output differs from the notes", cmp.Diff
@@ -172,7 +172,7 @@ func (a *App) checkCell(l *notebook.Lesson, r *notebook.Result) cellReport {
 
 // reportNotLesson refuses a report path that names a lesson: "check --json lessons/a.md" reads a.md as the
 // report's name, and would replace the lesson with the report.
-func (a *App) reportNotLesson(path string, lessons []*notebook.Lesson) error {
+func (a *App) reportNotLesson(path string, lessons []*engine.Lesson) error {
 	abs, err := a.abs(path)
 	if err != nil {
 		return err

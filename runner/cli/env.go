@@ -8,7 +8,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"classnotes/runner/cache"
-	"classnotes/runner/notebook"
+	"classnotes/runner/engine"
 	"classnotes/runner/plan"
 )
 
@@ -32,14 +32,14 @@ func (a *App) openCache(fs *pflag.FlagSet) (*cache.Cache, error) {
 
 // engine returns the engine for a verb's flags: --timeout, --offline and --cache where the verb has them.
 // The cache, when there is one, is closed when the caller calls the returned function.
-func (a *App) engine(verb string, fs *pflag.FlagSet) (*notebook.Engine, func(), error) {
+func (a *App) engine(verb string, fs *pflag.FlagSet) (*engine.Engine, func(), error) {
 	e, _, closeCache, err := a.engineCache(verb, fs)
 	return e, closeCache, err
 }
 
 // engineCache is engine, also returning the cache it opened (nil when the verb has no --cache flag).
-func (a *App) engineCache(verb string, fs *pflag.FlagSet) (*notebook.Engine, *cache.Cache, func(), error) {
-	cfg := notebook.Config{Timeout: plan.DefaultTimeout, Getenv: a.Getenv}
+func (a *App) engineCache(verb string, fs *pflag.FlagSet) (*engine.Engine, *cache.Cache, func(), error) {
+	cfg := engine.Config{Timeout: plan.DefaultTimeout, Getenv: a.Getenv}
 	if fs.Lookup("timeout") != nil {
 		cfg.Timeout, _ = fs.GetDuration("timeout")
 		if cfg.Timeout <= 0 {
@@ -57,7 +57,7 @@ func (a *App) engineCache(verb string, fs *pflag.FlagSet) (*notebook.Engine, *ca
 		}
 		cfg.Cache, closeCache = c, func() { c.Close() }
 	}
-	e, err := notebook.New(cfg)
+	e, err := engine.New(cfg)
 	if err != nil {
 		closeCache()
 		return nil, nil, nil, fmt.Errorf("%s: %w", verb, err)

@@ -9,9 +9,9 @@ import (
 	"github.com/spf13/pflag"
 
 	"classnotes/runner/cache"
+	"classnotes/runner/engine"
 	"classnotes/runner/files"
 	"classnotes/runner/jupyter"
-	"classnotes/runner/notebook"
 	"classnotes/runner/site"
 )
 
@@ -68,7 +68,7 @@ func (a *App) export(ctx context.Context, fs *pflag.FlagSet, args []string) int 
 
 // exportLesson gathers what the notebook of l shows: each cell's program, and its output in colour when the
 // cache holds the run that recorded it.
-func exportLesson(l *notebook.Lesson, c *cache.Cache, links map[string]string) *jupyter.Lesson {
+func exportLesson(l *engine.Lesson, c *cache.Cache, links map[string]string) *jupyter.Lesson {
 	src := l.Source()
 	jl := &jupyter.Lesson{Lesson: src, Title: site.Title(src), Code: map[int][]byte{}, Output: map[int]string{}, Links: links}
 	for _, p := range l.Plan.Programs {

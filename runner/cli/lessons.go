@@ -9,8 +9,8 @@ import (
 	"sort"
 	"strings"
 
+	"classnotes/runner/engine"
 	"classnotes/runner/lesson"
-	"classnotes/runner/notebook"
 )
 
 // defaultPath is where lessons are looked for when no path is given.
@@ -89,13 +89,13 @@ func (a *App) dedupe(files []string) []string {
 
 // loadAll loads the lessons named by paths with the engine e. It prints every problem and returns the lessons
 // that loaded, and whether all of them did.
-func (a *App) loadAll(e *notebook.Engine, paths []string) ([]*notebook.Lesson, bool) {
+func (a *App) loadAll(e *engine.Engine, paths []string) ([]*engine.Lesson, bool) {
 	files, err := a.findLessons(paths)
 	ok := err == nil
 	if err != nil {
 		fmt.Fprintln(a.Stderr, err)
 	}
-	var lessons []*notebook.Lesson
+	var lessons []*engine.Lesson
 	for _, f := range files {
 		l, err := a.load(e, f)
 		if err != nil {
@@ -109,7 +109,7 @@ func (a *App) loadAll(e *notebook.Engine, paths []string) ([]*notebook.Lesson, b
 }
 
 // load loads the lesson at name, a path as the user wrote it.
-func (a *App) load(e *notebook.Engine, name string) (*notebook.Lesson, error) {
+func (a *App) load(e *engine.Engine, name string) (*engine.Lesson, error) {
 	abs, err := a.abs(name)
 	if err != nil {
 		return nil, err
@@ -118,7 +118,7 @@ func (a *App) load(e *notebook.Engine, name string) (*notebook.Lesson, error) {
 }
 
 // countCells returns the number of cells in lessons.
-func countCells(lessons []*notebook.Lesson) int {
+func countCells(lessons []*engine.Lesson) int {
 	n := 0
 	for _, l := range lessons {
 		n += len(l.Plan.Programs)
@@ -128,7 +128,7 @@ func countCells(lessons []*notebook.Lesson) int {
 
 // warnNoCells says so when lessons were found but none of them has a cell, which is more often a mistake in
 // the markers than a course without programs. It reports whether it warned.
-func (a *App) warnNoCells(verb string, lessons []*notebook.Lesson) bool {
+func (a *App) warnNoCells(verb string, lessons []*engine.Lesson) bool {
 	if len(lessons) == 0 || countCells(lessons) > 0 {
 		return false
 	}

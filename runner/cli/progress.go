@@ -6,7 +6,7 @@ import (
 	"sync"
 	"time"
 
-	"classnotes/runner/notebook"
+	"classnotes/runner/engine"
 )
 
 // progress reports cells as they are done. On a terminal it keeps a live status line (cells done of all, the
@@ -19,18 +19,18 @@ type progress struct {
 	status       bool // a status line is showing
 }
 
-func (a *App) newProgress(quiet bool, lessons []*notebook.Lesson) *progress {
+func (a *App) newProgress(quiet bool, lessons []*engine.Lesson) *progress {
 	return &progress{w: a.Stderr, quiet: quiet, live: !quiet && a.isTerminal(a.Stderr), total: countCells(lessons)}
 }
 
 // observe is the engine's observer: it shows cells starting and done.
-func (p *progress) observe(ev notebook.Event) {
+func (p *progress) observe(ev engine.Event) {
 	switch ev.Kind {
-	case notebook.CellStarted:
+	case engine.CellStarted:
 		p.start(ev.Lesson, ev.Result)
-	case notebook.CellDone, notebook.CellCached:
+	case engine.CellDone, engine.CellCached:
 		p.cell(ev.Lesson, ev.Result)
-	case notebook.Notice:
+	case engine.Notice:
 		if !p.quiet {
 			p.printf("%s: %s\n", ev.Lesson.Name, ev.Text)
 		}
@@ -38,7 +38,7 @@ func (p *progress) observe(ev notebook.Event) {
 }
 
 // start says that cell r of l is about to run.
-func (p *progress) start(l *notebook.Lesson, r *notebook.Result) {
+func (p *progress) start(l *engine.Lesson, r *engine.Result) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.live {
@@ -49,7 +49,7 @@ func (p *progress) start(l *notebook.Lesson, r *notebook.Result) {
 }
 
 // cell reports that cell r of l is done.
-func (p *progress) cell(l *notebook.Lesson, r *notebook.Result) {
+func (p *progress) cell(l *engine.Lesson, r *engine.Result) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.count++

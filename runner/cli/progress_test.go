@@ -5,14 +5,14 @@ import (
 	"io"
 	"testing"
 
-	"classnotes/runner/notebook"
+	"classnotes/runner/engine"
 )
 
 // TestProgressNotice checks that a notice from the engine (the first build with a Go version takes a while) is
 // shown on its own line, on a terminal above the status line and on a pipe as it is, and not when quiet.
 func TestProgressNotice(t *testing.T) {
-	l := &notebook.Lesson{Name: "lessons/l.md"}
-	ev := notebook.Event{Kind: notebook.Notice, Lesson: l, Text: "compiling"}
+	l := &engine.Lesson{Name: "lessons/l.md"}
+	ev := engine.Event{Kind: engine.Notice, Lesson: l, Text: "compiling"}
 	for _, tt := range []struct {
 		name            string
 		quiet, terminal bool

@@ -6,7 +6,7 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"classnotes/runner/notebook"
+	"classnotes/runner/engine"
 	"classnotes/runner/plan"
 )
 
@@ -22,7 +22,7 @@ func renderFlags(fs *pflag.FlagSet) {
 
 // renderOptions are render's flags.
 type renderOptions struct {
-	engine   *notebook.Engine
+	engine   *engine.Engine
 	force    bool
 	progress *progress
 	site     *siteWriter // nil with --no-html
@@ -34,7 +34,7 @@ type tally struct {
 	written, unchanged, notWritten      int
 }
 
-func (t *tally) add(results []*notebook.Result) {
+func (t *tally) add(results []*engine.Result) {
 	t.lessons++
 	for _, r := range results {
 		t.cells++
@@ -141,7 +141,7 @@ func (r reached) interrupted(name string) string {
 
 // renderLesson runs the cells of l that need it and writes the lesson back. It returns the lesson's exit code
 // and how far it got. Once interrupted, it writes nothing more.
-func (a *App) renderLesson(ctx context.Context, l *notebook.Lesson, o renderOptions, t *tally) (int, reached, error) {
+func (a *App) renderLesson(ctx context.Context, l *engine.Lesson, o renderOptions, t *tally) (int, reached, error) {
 	results, err := o.engine.Render(ctx, l, o.force, o.progress.observe)
 	if err != nil {
 		return exitBadInput, reachedNothing, fmt.Errorf("%s: %w", l.Name, err)

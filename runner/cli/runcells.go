@@ -10,7 +10,7 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"classnotes/runner/notebook"
+	"classnotes/runner/engine"
 	"classnotes/runner/output"
 	"classnotes/runner/plan"
 )
@@ -77,35 +77,35 @@ func (a *App) runCells(ctx context.Context, fs *pflag.FlagSet, args []string) in
 // runObserver prints what run shows as the cells go: each chosen cell's heading and output as it is printed,
 // how it ended when not cleanly, and how it compares with the notes; a server started for the cells after it
 // only when it fails.
-func (a *App) runObserver(l *notebook.Lesson, keep bool) notebook.Observer {
+func (a *App) runObserver(l *engine.Lesson, keep bool) engine.Observer {
 	var mu sync.Mutex // output comes from several goroutines
-	live := map[*notebook.Result]io.WriteCloser{}
-	return func(ev notebook.Event) {
+	live := map[*engine.Result]io.WriteCloser{}
+	return func(ev engine.Event) {
 		mu.Lock()
 		defer mu.Unlock()
-		if ev.Kind == notebook.Notice {
+		if ev.Kind == engine.Notice {
 			fmt.Fprintf(a.Stderr, "%s: %s\n", l.Name, ev.Text)
 			return
 		}
 		r := ev.Result
 		c := r.Cell()
 		switch ev.Kind {
-		case notebook.CellStarted:
+		case engine.CellStarted:
 			if !r.Support {
 				fmt.Fprintf(a.Stderr, "%s:%d: In [%d]:\n", l.Name, c.Pos.Line, c.Number)
 			}
-		case notebook.CellOutput:
+		case engine.CellOutput:
 			w := live[r]
 			if w == nil {
 				w = a.liveOutput()
 				live[r] = w
 			}
 			w.Write(ev.Output)
-		case notebook.ServerReady:
+		case engine.ServerReady:
 			if keep && !r.Support {
 				fmt.Fprintf(a.Stderr, "In [%d]: ready; it keeps running until Ctrl-C\n", c.Number)
 			}
-		case notebook.CellDone:
+		case engine.CellDone:
 			if w := live[r]; w != nil {
 				w.Close()
 				delete(live, r)
@@ -124,16 +124,16 @@ func (a *App) runObserver(l *notebook.Lesson, keep bool) notebook.Observer {
 }
 
 // compareWithNotes says whether a cell's fresh output matches the notes, with the difference when not.
-func (a *App) compareWithNotes(l *notebook.Lesson, r *notebook.Result) {
+func (a *App) compareWithNotes(l *engine.Lesson, r *engine.Result) {
 	c := r.Cell()
-	switch cmp := notebook.Compare(l, r); cmp.Verdict {
-	case notebook.Ignored:
+	switch cmp := engine.Compare(l, r); cmp.Verdict {
+	case engine.Ignored:
 		fmt.Fprintf(a.Stderr, "In [%d]: not compared with the notes (compare=ignore)\n", c.Number)
-	case notebook.NoRecord:
+	case engine.NoRecord:
 		fmt.Fprintf(a.Stderr, "In [%d]: the notes have no recorded output to compare with\n", c.Number)
-	case notebook.Matches:
+	case engine.Matches:
 		fmt.Fprintf(a.Stderr, "In [%d]: matches the notes\n", c.Number)
-	case notebook.Differs:
+	case engine.Differs:
 		fmt.Fprintf(a.Stderr, "In [%d]: differs from the notes (line %d):\n", c.Number, cmp.Line)
 		a.printDiff(a.Stderr, cmp.Diff)
 	}
@@ -153,7 +153,7 @@ type nopCloser struct{ io.Writer }
 func (nopCloser) Close() error { return nil }
 
 // selectCells returns the programs of the cells numbered by args, in the order given.
-func selectCells(l *notebook.Lesson, args []string) ([]*plan.Program, error) {
+func selectCells(l *engine.Lesson, args []string) ([]*plan.Program, error) {
 	var progs []*plan.Program
 	for _, arg := range args {
 		n, err := strconv.Atoi(arg)

@@ -8,9 +8,9 @@ import (
 	"os"
 	"path/filepath"
 
+	"classnotes/runner/engine"
 	"classnotes/runner/files"
 	"classnotes/runner/lesson"
-	"classnotes/runner/notebook"
 	"classnotes/runner/site"
 )
 
@@ -30,7 +30,7 @@ const manifestName = ".classnotes-pages.json"
 
 // newSiteWriter prepares the site in dir for lessons. Two lessons with the same file name would get the same
 // page, and a lesson named index.md would lose its page to the index: both are errors (site.PageNames).
-func (a *App) newSiteWriter(dir string, lessons []*notebook.Lesson) (*siteWriter, error) {
+func (a *App) newSiteWriter(dir string, lessons []*engine.Lesson) (*siteWriter, error) {
 	abs, err := a.abs(dir)
 	if err != nil {
 		return nil, err
@@ -54,7 +54,7 @@ func (a *App) newSiteWriter(dir string, lessons []*notebook.Lesson) (*siteWriter
 }
 
 // writePage writes the page of lesson l, whose source is now src, showing how its cells went.
-func (s *siteWriter) writePage(l *notebook.Lesson, src []byte, results []*notebook.Result) error {
+func (s *siteWriter) writePage(l *engine.Lesson, src []byte, results []*engine.Result) error {
 	parsed := l.Source()
 	if !bytes.Equal(src, parsed.Source) { // written back: the page shows the lesson as it is now
 		var err error

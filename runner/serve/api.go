@@ -13,7 +13,7 @@ import (
 	"strings"
 	"sync"
 
-	"classnotes/runner/notebook"
+	"classnotes/runner/engine"
 	"classnotes/runner/plan"
 	"classnotes/runner/ready"
 	"classnotes/runner/site"
@@ -32,15 +32,15 @@ const (
 // runState is one run: of a cell, or of a whole lesson (Run all).
 type runState struct {
 	id     string
-	key    string           // the lesson's key
-	lesson *notebook.Lesson // the lesson as it was when the run began: Accept writes only into that file
-	cell   int              // 0 for Run all
+	key    string         // the lesson's key
+	lesson *engine.Lesson // the lesson as it was when the run began: Accept writes only into that file
+	cell   int            // 0 for Run all
 	cancel context.CancelFunc
 	done   chan struct{}
 
 	mu      sync.Mutex
-	results map[int]*notebook.Result // by cell, once done
-	size    int64                    // runBytes, once ended
+	results map[int]*engine.Result // by cell, once done
+	size    int64                  // runBytes, once ended
 }
 
 // request is the body of every POST: which lesson, which cell, which run. Any other field, code above all,
@@ -117,7 +117,7 @@ func (s *Server) run(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	ctx, cancel := context.WithCancel(s.ctx)
-	rs := &runState{id: newRunID(), key: req.Lesson, lesson: l, cell: req.Cell, cancel: cancel, done: make(chan struct{}), results: map[int]*notebook.Result{}}
+	rs := &runState{id: newRunID(), key: req.Lesson, lesson: l, cell: req.Cell, cancel: cancel, done: make(chan struct{}), results: map[int]*engine.Result{}}
 	s.mu.Lock()
 	if busy := s.busy(req.Lesson, req.Cell); busy != "" {
 		s.mu.Unlock()
@@ -162,7 +162,7 @@ func (s *Server) busy(lesson string, cell int) string {
 
 // serversDown returns the servers prog needs (the engine's rule, plan.Plan.Needs) whose ready= address has
 // nothing listening. A server without a tcp or udp probe cannot be asked, and is not offered.
-func serversDown(l *notebook.Lesson, prog *plan.Program) []int {
+func serversDown(l *engine.Lesson, prog *plan.Program) []int {
 	var down []int
 	for _, p := range l.Plan.Needs(prog) {
 		probe := p.Cell.Attrs.Ready
@@ -178,7 +178,7 @@ func serversDown(l *notebook.Lesson, prog *plan.Program) []int {
 
 // execute runs rs and sends its events to every page. The end of the cell that ended last is held back until
 // the run has left the active set, so that a page that saw every end of a run can run it again at once.
-func (s *Server) execute(ctx context.Context, key string, rs *runState, l *notebook.Lesson, prog *plan.Program) {
+func (s *Server) execute(ctx context.Context, key string, rs *runState, l *engine.Lesson, prog *plan.Program) {
 	defer s.wg.Done()
 	var heldMu sync.Mutex // background cells report from goroutines of their own
 	var held func()
@@ -190,19 +190,19 @@ func (s *Server) execute(ctx context.Context, key string, rs *runState, l *noteb
 			held = nil
 		}
 	}
-	obs := func(ev notebook.Event) {
-		if ev.Kind == notebook.Notice {
+	obs := func(ev engine.Event) {
+		if ev.Kind == engine.Notice {
 			s.hub.send("notice", map[string]any{"lesson": key, "cell": rs.cell, "run": rs.id, "message": ev.Text})
 			return
 		}
 		n := ev.Result.Cell().Number
 		switch ev.Kind {
-		case notebook.CellStarted:
+		case engine.CellStarted:
 			release()
 			s.hub.started(key, n, rs.id)
-		case notebook.CellOutput:
+		case engine.CellOutput:
 			s.hub.output(key, n, rs.id, ev.Output)
-		case notebook.CellDone:
+		case engine.CellDone:
 			rs.mu.Lock()
 			rs.results[n] = ev.Result
 			rs.mu.Unlock()
@@ -255,7 +255,7 @@ func (s *Server) endStopped(key string, rs *runState) {
 }
 
 // endEvent describes how a cell of a run ended, and how it compares with the notes.
-func endEvent(key, run string, l *notebook.Lesson, r *notebook.Result) map[string]any {
+func endEvent(key, run string, l *engine.Lesson, r *engine.Result) map[string]any {
 	ev := map[string]any{"lesson": key, "cell": r.Cell().Number, "run": run, "outcome": r.Outcome(),
 		"duration_ms": r.Duration().Milliseconds()}
 	if r.Run != nil {
@@ -264,23 +264,23 @@ func endEvent(key, run string, l *notebook.Lesson, r *notebook.Result) map[strin
 	if c := site.CellOf(r); c != nil {
 		ev["badges"] = c.Badges
 	}
-	cmp := notebook.Compare(l, r)
+	cmp := engine.Compare(l, r)
 	ev["verdict"] = verdictName(cmp.Verdict)
-	if cmp.Verdict == notebook.Differs {
+	if cmp.Verdict == engine.Differs {
 		ev["diff"] = cmp.Diff
 	}
 	return ev
 }
 
-func verdictName(v notebook.Verdict) string {
+func verdictName(v engine.Verdict) string {
 	switch v {
-	case notebook.Matches:
+	case engine.Matches:
 		return "matches"
-	case notebook.Differs:
+	case engine.Differs:
 		return "differs"
-	case notebook.NoRecord:
+	case engine.NoRecord:
 		return "no-record"
-	case notebook.Ignored:
+	case engine.Ignored:
 		return "ignored"
 	}
 	return "not-compared"
@@ -372,7 +372,7 @@ func (s *Server) accept(w http.ResponseWriter, r *http.Request) {
 		moved.Program = prog
 		res = &moved
 	}
-	out, written, err := s.cfg.Engine.WriteBack(rs.lesson, []*notebook.Result{res})
+	out, written, err := s.cfg.Engine.WriteBack(rs.lesson, []*engine.Result{res})
 	if err != nil {
 		jsonError(w, http.StatusConflict, err.Error())
 		return

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"classnotes/runner/engine"
 	"classnotes/runner/internal/lessontest"
-	"classnotes/runner/notebook"
 	"classnotes/runner/run"
 )
 
@@ -42,7 +42,7 @@ func TestKeptRuns(t *testing.T) {
 		t.Fatal(err)
 	}
 	ended := func(id string, outBytes int) *runState {
-		rs := &runState{id: id, key: "a.md", lesson: l, cell: 1, results: map[int]*notebook.Result{
+		rs := &runState{id: id, key: "a.md", lesson: l, cell: 1, results: map[int]*engine.Result{
 			1: {Program: l.Plan.Programs[0], Run: &run.Result{Output: make([]byte, outBytes)}, Text: strings.Repeat("x", outBytes)},
 		}}
 		return rs

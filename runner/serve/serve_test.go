@@ -18,8 +18,8 @@ import (
 
 	"classnotes/runner/build"
 	"classnotes/runner/cache"
+	"classnotes/runner/engine"
 	"classnotes/runner/internal/lessontest"
-	"classnotes/runner/notebook"
 	"classnotes/runner/run"
 )
 
@@ -55,14 +55,14 @@ func newFixture(t *testing.T, lan bool, lessons map[string]string) *fixture {
 }
 
 // newEngine returns an engine whose cache is in a temporary directory of its own.
-func newEngine(t *testing.T) *notebook.Engine {
+func newEngine(t *testing.T) *engine.Engine {
 	t.Helper()
 	c, err := cache.Open(filepath.Join(t.TempDir(), "cache"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
-	e, err := notebook.New(notebook.Config{Cache: c, Timeout: 20 * time.Second})
+	e, err := engine.New(engine.Config{Cache: c, Timeout: 20 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,13 +13,13 @@ import (
 	"strings"
 	"sync"
 
-	"classnotes/runner/notebook"
+	"classnotes/runner/engine"
 	"classnotes/runner/site"
 )
 
 // Config is what a Server serves, and to whom.
 type Config struct {
-	Engine *notebook.Engine
+	Engine *engine.Engine
 	Root   string   // the served directory: lessons are named by their path relative to it
 	Files  []string // the lesson files, absolute paths under Root
 	Token  string   // the teacher's token; "" makes a random one (see Server.Token)
@@ -61,7 +61,7 @@ type served struct {
 	key    string // path relative to Root, slash-separated
 	file   string // absolute path
 	page   string // its page: the file's base name with .html
-	lesson *notebook.Lesson
+	lesson *engine.Lesson
 	err    error
 }
 

@@ -7,8 +7,8 @@ import (
 
 	"github.com/fsnotify/fsnotify"
 
+	"classnotes/runner/engine"
 	"classnotes/runner/lesson"
-	"classnotes/runner/notebook"
 )
 
 // debounce is how long the watcher waits after a change for more: an editor's save is several events (a
@@ -116,7 +116,7 @@ func (s *Server) reloadChanged(changed map[string]bool) {
 
 // loadNow loads sv as it is on disk now and keeps what it found: the lesson, or why it does not load (the last
 // lesson that loaded stays).
-func (s *Server) loadNow(sv *served) (*notebook.Lesson, error) {
+func (s *Server) loadNow(sv *served) (*engine.Lesson, error) {
 	l, err := s.cfg.Engine.Load(sv.key, sv.file)
 	s.mu.Lock()
 	defer s.mu.Unlock()

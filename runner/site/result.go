@@ -4,11 +4,11 @@ import (
 	"fmt"
 
 	"classnotes/runner/cache"
-	"classnotes/runner/notebook"
+	"classnotes/runner/engine"
 )
 
 // CellOf returns what a page shows of how a cell went: its raw output and its badges.
-func CellOf(r *notebook.Result) *Cell {
+func CellOf(r *engine.Result) *Cell {
 	switch {
 	case r.Skipped != "":
 		return &Cell{Badges: []Badge{{Text: "skipped offline", Kind: "info"}}}

@@ -1,4 +1,4 @@
-package notebook
+package engine
 
 import (
 	"context"
