@@ -58,6 +58,25 @@ type Lesson struct {
 	orig *files.Original // the file as read: it is replaced only if it is still this file
 }
 
+// Unchanged reports whether l is the same version of the same lesson as prev: read from the same file, with the
+// same bytes, inode, size and modification time, and planned into the same programs (their fingerprints cover
+// the code of src= snippets too). A front end that loads a lesson again and again (serve, at every run) can
+// then keep prev, and one copy of it in memory; prev still refuses a write-back over any later edit.
+func (l *Lesson) Unchanged(prev *Lesson) bool {
+	a, b := l.orig, prev.orig
+	if l.Name != prev.Name || a.Path != b.Path || !os.SameFile(a.Info, b.Info) || a.Info.Size() != b.Info.Size() ||
+		!a.Info.ModTime().Equal(b.Info.ModTime()) || !bytes.Equal(a.Bytes, b.Bytes) ||
+		len(l.Plan.Programs) != len(prev.Plan.Programs) {
+		return false
+	}
+	for i, p := range l.Plan.Programs {
+		if q := prev.Plan.Programs[i]; p.Fingerprint != q.Fingerprint || p.Cell.Number != q.Cell.Number {
+			return false
+		}
+	}
+	return true
+}
+
 // Source returns the parsed lesson.
 func (l *Lesson) Source() *lesson.Lesson { return l.Plan.Lesson }
 

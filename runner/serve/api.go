@@ -204,7 +204,7 @@ func (s *Server) execute(ctx context.Context, key string, rs *runState, l *engin
 			s.hub.output(key, n, rs.id, ev.Output)
 		case engine.CellDone:
 			rs.mu.Lock()
-			rs.results[n] = ev.Result
+			rs.results[n] = forAccept(ev.Result)
 			rs.mu.Unlock()
 			s.cellEnded(key, n) // reveals its notes, if hidden
 			end := endEvent(key, rs.id, ev.Lesson, ev.Result)
@@ -286,25 +286,50 @@ func verdictName(v engine.Verdict) string {
 	return "not-compared"
 }
 
+// forAccept returns what a run keeps of a cell's result for Accept: all but the program's raw output, which
+// the recorded text (Text) already holds as Accept writes it. Kept runs would otherwise hold each output twice.
+func forAccept(r *engine.Result) *engine.Result {
+	if r.Run == nil || r.Run.Output == nil {
+		return r
+	}
+	kept, ran := *r, *r.Run
+	ran.Output = nil
+	kept.Run = &ran
+	return &kept
+}
+
 // keep adds rs, which has ended, to the runs kept for Accept, and forgets the oldest ones beyond keptRuns or
-// keptBytes (the newest is always kept). The caller holds s.mu.
+// keptBytes (the newest is always kept). keptSize counts the outputs of each run and, once, each lesson that
+// kept runs began with (runs of one version of a lesson share it). The caller holds s.mu.
 func (s *Server) keep(rs *runState) {
+	if s.keptLessons == nil {
+		s.keptLessons = map[*engine.Lesson]int{}
+	}
 	rs.size = runBytes(rs)
 	s.kept = append(s.kept, rs)
 	s.keptSize += rs.size
+	if s.keptLessons[rs.lesson]++; s.keptLessons[rs.lesson] == 1 {
+		s.keptSize += lessonBytes(rs.lesson)
+	}
 	for len(s.kept) > 1 && (len(s.kept) > keptRuns || s.keptSize > keptBytes) {
 		old := s.kept[0]
 		s.kept = s.kept[1:]
 		s.keptSize -= old.size
+		if s.keptLessons[old.lesson]--; s.keptLessons[old.lesson] == 0 {
+			delete(s.keptLessons, old.lesson)
+			s.keptSize -= lessonBytes(old.lesson)
+		}
 		delete(s.runs, old.id)
 	}
 }
 
-// runBytes estimates the memory an ended run holds: its outputs and the lesson it began with.
+func lessonBytes(l *engine.Lesson) int64 { return int64(len(l.Source().Source)) }
+
+// runBytes estimates the memory an ended run holds beyond its lesson: its outputs.
 func runBytes(rs *runState) int64 {
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
-	n := int64(len(rs.lesson.Source().Source)) + 1<<10
+	n := int64(1 << 10)
 	for _, r := range rs.results {
 		n += int64(len(r.Text)) + 1<<10
 		if r.Run != nil {

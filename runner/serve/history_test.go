@@ -67,7 +67,7 @@ func TestKeptRuns(t *testing.T) {
 	for i := range 6 {
 		add(ended(fmt.Sprint("big", i), big))
 	}
-	var total int64
+	total := lessonBytes(l) // one lesson, shared by every run
 	for _, rs := range s.runs {
 		total += runBytes(rs)
 	}
@@ -114,5 +114,48 @@ func TestAcceptNewestAfterManyRuns(t *testing.T) {
 		if rs == nil {
 			t.Fatalf("run %d of %d forgotten, though among the %d newest", i+1, len(ids), keptRuns)
 		}
+	}
+}
+
+// TestKeptRunsShareLessons: the runs of one version of a lesson share one copy of it (each run kept its own, and
+// a class's history held hundreds of copies of a lesson); an edit makes a new version, and runs keep theirs.
+func TestKeptRunsShareLessons(t *testing.T) {
+	f := newFixture(t, false, map[string]string{"a.md": "# A\n\n" + cell(1, "", hello("hi"))})
+	events := f.events(t)
+	runOnce := func() *runState {
+		t.Helper()
+		code, body := f.do(t, "POST", "/api/run", `{"lesson":"a.md","cell":1}`, true)
+		var started struct{ Run string }
+		if code != http.StatusAccepted || json.Unmarshal([]byte(body), &started) != nil {
+			t.Fatalf("run: %d %s", code, body)
+		}
+		until(t, events, 1, "end")
+		f.srv.mu.Lock()
+		defer f.srv.mu.Unlock()
+		return f.srv.runs[started.Run]
+	}
+	first, second := runOnce(), runOnce()
+	if first.lesson != second.lesson {
+		t.Errorf("two runs of an unchanged lesson hold two copies of it")
+	}
+	if r := second.results[1]; r == nil || r.Run == nil || r.Run.Output != nil || r.Text != "hi\n" {
+		t.Errorf("a kept result holds the raw output as well as the text: %+v", r)
+	}
+	path := filepath.Join(f.dir, "a.md")
+	lessontest.Write(t, path, "# A, edited\n\n"+cell(1, "", hello("hi")))
+	third := runOnce()
+	if third.lesson == second.lesson {
+		t.Errorf("a run after an edit shares the lesson of the runs before it")
+	}
+	f.srv.mu.Lock()
+	want := int64(0)
+	for _, rs := range f.srv.kept {
+		want += rs.size
+	}
+	want += lessonBytes(first.lesson) + lessonBytes(third.lesson)
+	got := f.srv.keptSize
+	f.srv.mu.Unlock()
+	if got != want {
+		t.Errorf("keptSize %d; want %d (the outputs, and each lesson once)", got, want)
 	}
 }

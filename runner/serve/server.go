@@ -48,11 +48,13 @@ type Server struct {
 	order    []string             // keys, sorted
 	runs     map[string]*runState // by id: running, and the ended ones kept for Accept
 	kept     []*runState          // the ended runs in runs, oldest first
-	keptSize int64                // their runBytes
-	active   map[string]*runState // by lesson key and cell ("key#3"; "key#0" for Run all)
-	wg       sync.WaitGroup       // runs in progress
-	ctx      context.Context      // cancelled by Close
-	cancel   context.CancelFunc
+	keptSize int64                // their runBytes, and the bytes of each lesson they began with, once
+	// keptLessons counts the kept runs that began with each lesson.
+	keptLessons map[*engine.Lesson]int
+	active      map[string]*runState // by lesson key and cell ("key#3"; "key#0" for Run all)
+	wg          sync.WaitGroup       // runs in progress
+	ctx         context.Context      // cancelled by Close
+	cancel      context.CancelFunc
 }
 
 // served is one lesson as the server knows it: the last version that loaded, and the error of the file as it
