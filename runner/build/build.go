@@ -251,40 +251,14 @@ func (b *Builder) build(ctx context.Context, p *plan.Program, dir string) (*Resu
 		defer remove()
 		bin = tmp
 	}
-	var workDir string
-	var args []string
-	var files []string // how the compiler may name the program's files
-	if p.IsInline() {
-		main := filepath.Join(dir, "main.go")
-		if err := os.WriteFile(main, p.Inline, 0o644); err != nil {
-			return nil, err
-		}
-		// Inside a module the cell may import the module's packages and dependencies; outside one, only the
-		// standard library.
-		workDir = p.Module
-		if workDir == "" {
-			workDir = dir
-		}
-		args = []string{main}
-		files = []string{main}
-		if rel, err := filepath.Rel(workDir, main); err == nil {
-			files = append(files, rel)
-		}
-	} else {
-		workDir = p.Dir
-		args = []string{"."}
-		if p.Module == "" {
-			goFiles, err := packageFiles(p.Dir)
-			if err != nil {
-				return nil, err
-			}
-			args = goFiles
-		}
+	workDir, args, files, err := buildArgs(p, dir)
+	if err != nil {
+		return nil, err
 	}
 	cmdArgs := append(append([]string{"build"}, Flags...), append([]string{"-o", bin}, args...)...)
 	var out bytes.Buffer
 	start := time.Now()
-	err := b.goCmd(ctx, workDir, cmdArgs, &out, &out)
+	err = b.goCmd(ctx, workDir, cmdArgs, &out, &out)
 	r := &Result{Duration: time.Since(start)}
 	switch {
 	case ctx.Err() != nil:
@@ -301,6 +275,34 @@ func (b *Builder) build(ctx context.Context, p *plan.Program, dir string) (*Resu
 		return r, fmt.Errorf("go build: %w", err)
 	}
 	return r, nil
+}
+
+// buildArgs says how go build is given program p, to be built in dir: the directory it runs in, the arguments
+// naming the program, and the names the compiler may give the program's files in its messages. An inline
+// cell's code is written to dir/main.go.
+func buildArgs(p *plan.Program, dir string) (workDir string, args, files []string, err error) {
+	if !p.IsInline() {
+		if p.Module != "" {
+			return p.Dir, []string{"."}, nil, nil
+		}
+		goFiles, err := packageFiles(p.Dir)
+		return p.Dir, goFiles, nil, err
+	}
+	main := filepath.Join(dir, "main.go")
+	if err := os.WriteFile(main, p.Inline, 0o644); err != nil {
+		return "", nil, nil, err
+	}
+	// Inside a module the cell may import the module's packages and dependencies; outside one, only the
+	// standard library.
+	workDir = p.Module
+	if workDir == "" {
+		workDir = dir
+	}
+	files = []string{main}
+	if rel, err := filepath.Rel(workDir, main); err == nil {
+		files = append(files, rel)
+	}
+	return workDir, []string{main}, files, nil
 }
 
 // goFlags returns the go command's GOFLAGS, from the environment or its env file, when progs have inline cells
