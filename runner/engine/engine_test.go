@@ -124,7 +124,7 @@ func main() { fmt.Println("before") }`) +
 		"In [2] started", "In [2] ready",
 		"In [3] started", "In [3] done",
 		"In [4] started", "In [4] done",
-		"In [2] stopped", "In [2] done",
+		"In [2] done",
 	}
 	if got := strings.Join(rec.events, "\n"); got != strings.Join(want, "\n") {
 		t.Errorf("events:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))

@@ -11,13 +11,12 @@ import (
 type EventKind int
 
 const (
-	CellStarted   EventKind = iota // the cell is about to run (a server: to start)
-	CellOutput                     // the program printed Output
-	CellDone                       // the cell is done: Result says how it went
-	CellCached                     // the cell does not run: its code is unchanged and its run is in the cache
-	ServerReady                    // a background cell is ready: the cells after it may talk to it
-	ServerStopped                  // a background cell has ended, stopped by the runner or by itself
-	Notice                         // something about the lesson's run as a whole, in Text, for the user
+	CellStarted EventKind = iota // the cell is about to run (a server: to start)
+	CellOutput                   // the program printed Output
+	CellDone                     // the cell is done: Result says how it went (a server: it has been stopped, or ended)
+	CellCached                   // the cell does not run: its code is unchanged and its run is in the cache
+	ServerReady                  // a background cell is ready: the cells after it may talk to it
+	Notice                       // something about the lesson's run as a whole, in Text, for the user
 )
 
 func (k EventKind) String() string {
@@ -32,8 +31,6 @@ func (k EventKind) String() string {
 		return "cached"
 	case ServerReady:
 		return "ready"
-	case ServerStopped:
-		return "stopped"
 	case Notice:
 		return "notice"
 	}
@@ -44,7 +41,7 @@ func (k EventKind) String() string {
 type Event struct {
 	Kind   EventKind
 	Lesson *Lesson
-	Result *Result // the cell's result so far; complete for CellDone, CellCached and ServerStopped
+	Result *Result // the cell's result so far; complete for CellDone and CellCached
 	Output []byte  // for CellOutput: what the program printed, escape sequences kept; the observer may keep it
 	Text   string  // for Notice; Result is nil
 }

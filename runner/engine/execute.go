@@ -288,7 +288,6 @@ func (x *execution) stop(servers []*server) error {
 		}
 		s.r.Run = res
 		s.r.Text = output.Text(res.Output, res.Dropped, res.Status)
-		x.emit(ServerStopped, s.r)
 		x.emit(CellDone, s.r)
 	}
 	return errors.Join(errs...)
