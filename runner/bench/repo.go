@@ -107,23 +107,10 @@ type repoProgram struct {
 // run, once each, in the order the lessons first run them. An inline cell's program is written into a
 // package of its own under bench-inline/, so that it can be given to go run like a snippet.
 func (e *env) repoPrograms() ([]*repoProgram, error) {
-	var files []string
-	err := filepath.WalkDir(filepath.Join(e.repo, "lessons"), func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() && strings.HasPrefix(d.Name(), ".") && path != filepath.Join(e.repo, "lessons") {
-			return filepath.SkipDir
-		}
-		if !d.IsDir() && strings.HasSuffix(d.Name(), ".md") {
-			files = append(files, path)
-		}
-		return nil
-	})
+	files, err := e.repoLessons()
 	if err != nil {
 		return nil, err
 	}
-	sort.Strings(files)
 	var progs []*repoProgram
 	byPkg := map[string]*repoProgram{}
 	for _, file := range files {
@@ -140,35 +127,65 @@ func (e *env) repoPrograms() ([]*repoProgram, error) {
 			return nil, err
 		}
 		for _, prog := range pl.Programs {
-			c, dir := prog.Cell, prog.Dir
-			if prog.IsInline() {
-				name := fmt.Sprintf("%s-%d", strings.TrimSuffix(filepath.Base(file), ".md"), c.Number)
-				dir = filepath.Join(e.repo, "bench-inline", name)
-				if err := os.MkdirAll(dir, 0o755); err != nil {
-					return nil, err
-				}
-				if err := os.WriteFile(filepath.Join(dir, "main.go"), prog.Inline, 0o644); err != nil {
-					return nil, err
-				}
-			}
-			rel, err := filepath.Rel(e.repo, dir)
+			pkg, err := e.goRunPackage(file, prog)
 			if err != nil {
 				return nil, err
 			}
-			pkg := "./" + filepath.ToSlash(rel)
 			p := byPkg[pkg]
 			if p == nil {
 				p = &repoProgram{pkg: pkg}
 				byPkg[pkg] = p
 				progs = append(progs, p)
 			}
-			if c.Attrs.Background && !p.server {
+			if c := prog.Cell; c.Attrs.Background && !p.server {
 				p.server, p.probe = true, c.Attrs.Ready
 			}
-			p.net = p.net || c.Attrs.Net
+			p.net = p.net || prog.Cell.Attrs.Net
 		}
 	}
 	return progs, nil
+}
+
+// repoLessons returns the .md files under the copy's lessons/, sorted, leaving out hidden directories.
+func (e *env) repoLessons() ([]string, error) {
+	var files []string
+	top := filepath.Join(e.repo, "lessons")
+	err := filepath.WalkDir(top, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && strings.HasPrefix(d.Name(), ".") && path != top {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && strings.HasSuffix(d.Name(), ".md") {
+			files = append(files, path)
+		}
+		return nil
+	})
+	sort.Strings(files)
+	return files, err
+}
+
+// goRunPackage returns the package, relative to e.repo ("./snippets/class16/tcp/server"), that go run is
+// given for prog, a program of lesson file: its src= directory, or for an inline cell a package written
+// for it under bench-inline/.
+func (e *env) goRunPackage(file string, prog *plan.Program) (string, error) {
+	dir := prog.Dir
+	if prog.IsInline() {
+		name := fmt.Sprintf("%s-%d", strings.TrimSuffix(filepath.Base(file), ".md"), prog.Cell.Number)
+		dir = filepath.Join(e.repo, "bench-inline", name)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return "", err
+		}
+		if err := os.WriteFile(filepath.Join(dir, "main.go"), prog.Inline, 0o644); err != nil {
+			return "", err
+		}
+	}
+	rel, err := filepath.Rel(e.repo, dir)
+	if err != nil {
+		return "", err
+	}
+	return "./" + filepath.ToSlash(rel), nil
 }
 
 // server is a running server program of the repository's lessons.
