@@ -46,13 +46,13 @@ var verbs []verb
 
 func init() {
 	verbs = []verb{
-		{"render", "[--timeout D] [PATH...]", "run every cell and write the outputs into the lessons (default PATH: lessons/)", (*App).render, renderFlags, false},
-		{"run", "[--write] [--keep] [--timeout D] FILE CELL...", "run cells of a lesson, streaming their output; write nothing unless --write", (*App).runCells, runFlags, false},
-		{"check", "[--offline] [--json FILE] [PATH...]", "run every cell fresh and compare with the notes; write nothing", (*App).check, checkFlags, false},
-		{"serve", "[--addr HOST:PORT] [--lan] [--open] [PATH...]", "serve the lessons as live pages: run cells from the page, stream their output, compare with the notes, accept (default PATH: lessons/)", (*App).serveLessons, serveFlags, false},
-		{"export", "[--out DIR] [PATH...]", "write each lesson as a Jupyter notebook for the GoNB kernel (default PATH: lessons/)", (*App).export, exportFlags, false},
+		{"render", "[--offline] [--force] [--quiet] [--html DIR | --no-html] [--timeout D] [--cache DIR] [PATH...]", "run the cells whose code changed, whose output is missing or whose run is not in the cache (every cell with --force), write their outputs into the lessons and draw the HTML site (default PATH: lessons/)", (*App).render, renderFlags, false},
+		{"run", "[--write] [--keep] [--timeout D] [--cache DIR] FILE CELL...", "run cells of a lesson, streaming their output; write nothing unless --write", (*App).runCells, runFlags, false},
+		{"check", "[--offline] [--json FILE] [--stale] [--timeout D] [--cache DIR] [PATH...]", "run every cell fresh and compare with the notes (with --stale, run nothing: list the outputs older than their code); write nothing but the --json report (default PATH: lessons/)", (*App).check, checkFlags, false},
+		{"serve", "[--addr HOST:PORT] [--lan] [--open] [--timeout D] [--offline] [--cache DIR] [PATH...]", "serve the lessons as live pages: run cells from the page, stream their output, compare with the notes, accept (default PATH: lessons/)", (*App).serveLessons, serveFlags, false},
+		{"export", "[--out DIR] [--cache DIR] [PATH...]", "write each lesson as a Jupyter notebook for the GoNB kernel (default PATH: lessons/)", (*App).export, exportFlags, false},
 		{"import", "[--out FILE] [--force] NOTEBOOK.ipynb", "turn a Jupyter notebook into a lesson skeleton to port", (*App).importNotebook, importFlags, false},
-		{"list", "[PATH...]", "list lessons and their cells", (*App).list, nil, false},
+		{"list", "[PATH...]", "list lessons and their cells (default PATH: lessons/)", (*App).list, nil, false},
 		{"clean", "[--cache DIR]", "empty the cache of built cells and their outputs", (*App).clean, cacheFlag, true},
 		{"version", "", "print the runner's version", (*App).version, nil, true},
 		{"help", "[VERB]", "show this help, or a verb's", (*App).help, nil, false},
@@ -127,6 +127,7 @@ func (a *App) help(ctx context.Context, fs *pflag.FlagSet, args []string) int {
 	if len(args) == 1 {
 		if v := findVerb(args[0]); v != nil {
 			vfs := pflag.NewFlagSet(v.name, pflag.ContinueOnError)
+			vfs.SortFlags = false // as runner VERB --help lists them
 			if v.flags != nil {
 				v.flags(vfs)
 			}
