@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"classnotes/runner/engine"
 	"classnotes/runner/plan"
 	"classnotes/runner/run"
 	"classnotes/runner/serve"
@@ -39,28 +40,8 @@ func (a *App) serveLessons(ctx context.Context, fs *pflag.FlagSet, args []string
 		return exitBadInput
 	}
 	defer closeEngine()
-	names, err := a.findLessons(args)
-	if err != nil {
-		fmt.Fprintln(a.Stderr, err)
-		return exitBadInput
-	}
-	var files []string
-	for _, n := range names {
-		abs, err := a.abs(n)
-		if err != nil {
-			a.errorf("serve: %v", err)
-			return exitBadInput
-		}
-		files = append(files, abs)
-	}
-	token := a.getenv("CLASSNOTES_TOKEN")
-	if err := serve.CheckToken(token); token != "" && err != nil {
-		a.errorf("serve: CLASSNOTES_TOKEN: %v", err)
-		return exitBadInput
-	}
-	srv, err := serve.New(serve.Config{Engine: e, Root: commonDir(files), Files: files, Token: token, LAN: lan})
-	if err != nil {
-		a.errorf("%v", err)
+	srv, ok := a.newServer(e, args, lan)
+	if !ok {
 		return exitBadInput
 	}
 	defer srv.Close()
@@ -69,7 +50,45 @@ func (a *App) serveLessons(ctx context.Context, fs *pflag.FlagSet, args []string
 		a.errorf("serve: %v", err)
 		return exitBadInput
 	}
-	host, port, _ := net.SplitHostPort(ln.Addr().String())
+	open, _ := fs.GetBool("open")
+	a.announce(srv, ln.Addr(), lan, open)
+	return a.serveUntilDone(ctx, srv, ln)
+}
+
+// newServer finds the lessons named by args and makes the classroom server over them, with the token of
+// CLASSNOTES_TOKEN or a new one. It reports whether it could; when not, it has said why.
+func (a *App) newServer(e *engine.Engine, args []string, lan bool) (*serve.Server, bool) {
+	names, err := a.findLessons(args)
+	if err != nil {
+		fmt.Fprintln(a.Stderr, err)
+		return nil, false
+	}
+	var files []string
+	for _, n := range names {
+		abs, err := a.abs(n)
+		if err != nil {
+			a.errorf("serve: %v", err)
+			return nil, false
+		}
+		files = append(files, abs)
+	}
+	token := a.getenv("CLASSNOTES_TOKEN")
+	if err := serve.CheckToken(token); token != "" && err != nil {
+		a.errorf("serve: CLASSNOTES_TOKEN: %v", err)
+		return nil, false
+	}
+	srv, err := serve.New(serve.Config{Engine: e, Root: commonDir(files), Files: files, Token: token, LAN: lan})
+	if err != nil {
+		a.errorf("%v", err)
+		return nil, false
+	}
+	return srv, true
+}
+
+// announce prints the teacher's address (with the token) as the first line of stdout, warns that --lan lets
+// anyone follow, and, with open, starts the browser on a one-time code.
+func (a *App) announce(srv *serve.Server, addr net.Addr, lan, open bool) {
+	host, port, _ := net.SplitHostPort(addr.String())
 	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
 		host = "127.0.0.1" // the teacher's own browser
 	}
@@ -79,13 +98,18 @@ func (a *App) serveLessons(ctx context.Context, fs *pflag.FlagSet, args []string
 	if lan {
 		fmt.Fprintf(a.Stderr, "runner: serve: --lan: anyone who can reach this machine on port %s can view the lessons and follow the runs; running, stopping and accepting need the token\n", port)
 	}
-	if open, _ := fs.GetBool("open"); open {
+	if open {
 		// Not a program of a lesson: what it opens (a browser) must outlive every cell, and it is waited for.
 		// Its command line is readable by every user of the machine: it carries a one-time code, not the token.
 		if err := run.StartForeign(exec.Command("xdg-open", srv.OpenURL(base))); err != nil {
 			a.errorf("serve: --open: %v; open %s yourself", err, url)
 		}
 	}
+}
+
+// serveUntilDone serves srv's pages on ln, reloading them as their files change, until ctx is done; then it
+// stops every program and the server, and says what was left behind.
+func (a *App) serveUntilDone(ctx context.Context, srv *serve.Server, ln net.Listener) int {
 	hs := srv.HTTPServer()
 	watchCtx, stopWatch := context.WithCancel(ctx)
 	defer stopWatch()
