@@ -1,6 +1,6 @@
 GO ?= go
 
-.PHONY: run serve test fmt vet fuzz bench soak
+.PHONY: run serve test fmt vet fuzz bench soak golden
 
 # Render every lesson: run each cell and write its output back into lessons/*.md.
 run:
@@ -23,6 +23,12 @@ vet:
 
 fmt:
 	gofmt -w runner snippets
+
+# Rewrite every golden file with what the tests make now: the tests of each package whose tests use
+# runner/internal/golden, run with -update (the flag only those test binaries know). Read git diff after it.
+GOLDEN_PACKAGES = $(shell $(GO) list -f '{{range .TestImports}}{{if eq . "classnotes/runner/internal/golden"}}{{$$.ImportPath}} {{end}}{{end}}{{range .XTestImports}}{{if eq . "classnotes/runner/internal/golden"}}{{$$.ImportPath}} {{end}}{{end}}' ./...)
+golden:
+	$(GO) test -count=1 $(GOLDEN_PACKAGES) -update
 
 # Run the fuzz targets for a while (FUZZTIME=1m make fuzz).
 FUZZTIME ?= 30s

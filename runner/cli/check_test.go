@@ -3,17 +3,14 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"io"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
-	"classnotes/runner/internal/lessontest"
+	"classnotes/runner/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // recordedCell returns an inline cell with a recorded output.
 func recordedCell(n int, attrs, program, out string) string {
@@ -80,13 +77,7 @@ func TestCheck(t *testing.T) {
 		report.Cells[i].DurationMS = 0 // the one field that varies
 	}
 	got, _ := json.MarshalIndent(report, "", "  ")
-	golden(t, filepath.Join("testdata", "check.json"), string(got)+"\n")
-}
-
-// golden compares got with the golden file, or rewrites it with -update.
-func golden(t *testing.T, path, got string) {
-	t.Helper()
-	lessontest.Golden(t, path, []byte(got), *update)
+	golden.Check(t, filepath.Join("testdata", "check.json"), append(got, '\n'))
 }
 
 // TestCheckColour: on a terminal the diff is coloured, unless NO_COLOR is set.

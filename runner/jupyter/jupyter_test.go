@@ -3,23 +3,14 @@ package jupyter
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"classnotes/runner/internal/lessontest"
+	"classnotes/runner/internal/golden"
 	"classnotes/runner/lesson"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
-
-// golden compares got with the golden file, or rewrites it with -update.
-func golden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	lessontest.Golden(t, path, got, *update)
-}
 
 func parse(t *testing.T, path string) *lesson.Lesson {
 	t.Helper()
@@ -46,7 +37,7 @@ func TestExportGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "testdata/small.ipynb", got)
+	golden.Check(t, "testdata/small.ipynb", got)
 	again, err := Export(small(t))
 	if err != nil {
 		t.Fatal(err)
@@ -156,7 +147,7 @@ func TestImportPython(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "testdata/course.md", sk.Lesson)
+	golden.Check(t, "testdata/course.md", sk.Lesson)
 	if sk.Go || sk.Language != "python" {
 		t.Errorf("Go=%v language=%q, want a python notebook", sk.Go, sk.Language)
 	}

@@ -7,6 +7,8 @@ import (
 
 	"github.com/alecthomas/chroma/v2"
 	"github.com/alecthomas/chroma/v2/styles"
+
+	"classnotes/runner/internal/golden"
 )
 
 // TestChromaCSS compares chroma.css with the rules chroma's styles make now, so that an upgrade of chroma that
@@ -14,22 +16,11 @@ import (
 // styles package, whose init every run of the runner would pay.
 func TestChromaCSS(t *testing.T) {
 	want := stylesCSS()
-	if *update {
-		old, _ := os.ReadFile("chroma.css")
-		if err := os.WriteFile("chroma.css", want, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(old, want) {
-			// This test binary embeds the old file, so the golden pages it rewrites still show the old rules.
-			t.Fatal("chroma.css rewritten: run go test -update again to redraw the golden pages with it")
-		}
-	}
-	got, err := os.ReadFile("chroma.css")
-	if err != nil {
-		t.Fatalf("%v (go test -update makes it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Error("chroma.css differs from what chroma's styles make (go test -update rewrites it)")
+	old, _ := os.ReadFile("chroma.css")
+	golden.Check(t, "chroma.css", want)
+	if golden.Update() && !bytes.Equal(old, want) {
+		// This test binary embeds the old file, so the golden pages it rewrites still show the old rules.
+		t.Fatal("chroma.css rewritten: run go test -update again to redraw the golden pages with it")
 	}
 }
 

@@ -2,16 +2,13 @@ package site
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"strings"
 	"testing"
 
-	"classnotes/runner/internal/lessontest"
+	"classnotes/runner/internal/golden"
 	"classnotes/runner/lesson"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files: those under testdata/, and chroma.css")
 
 func testPage(t *testing.T) *Page {
 	t.Helper()
@@ -39,7 +36,7 @@ func TestPageGolden(t *testing.T) {
 	if err := WritePage(&b, testPage(t)); err != nil {
 		t.Fatal(err)
 	}
-	lessontest.Golden(t, "testdata/lesson.golden.html", b.Bytes(), *update)
+	golden.Check(t, "testdata/lesson.golden.html", b.Bytes())
 }
 
 // TestPageContent checks what matters on the page, independently of the golden file.

@@ -2,17 +2,15 @@ package splice
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"classnotes/runner/internal/golden"
 	"classnotes/runner/lesson"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 func parse(t *testing.T, src string) *lesson.Lesson {
 	t.Helper()
@@ -408,22 +406,15 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			got, _ := spliceAll(t, l)
-			golden := strings.TrimSuffix(file, ".md") + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
+			path := strings.TrimSuffix(file, ".md") + ".golden"
+			golden.Check(t, path, got)
+			want, err := os.ReadFile(path)
 			if err != nil {
-				t.Fatalf("%v (go test -run TestGolden -update makes it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("spliced %s differs from %s:\n%q\nwant:\n%q", file, golden, got, want)
+				t.Fatal(err)
 			}
 
 			// Splicing the result again changes nothing.
-			again, err := lesson.Parse(golden, want)
+			again, err := lesson.Parse(path, want)
 			if err != nil {
 				t.Fatalf("golden does not parse: %v", err)
 			}

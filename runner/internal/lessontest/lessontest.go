@@ -1,10 +1,9 @@
 // Package lessontest has what the tests of several packages need to write lessons and run them: cells, files,
-// golden files, free ports, programs that several tests run, checks that a run left no process or bound port,
+// free ports, programs that several tests run, checks that a run left no process or bound port,
 // and a TestMain that removes the runner's temporary directory. It is for tests only.
 package lessontest
 
 import (
-	"bytes"
 	"fmt"
 	"net"
 	"os"
@@ -33,24 +32,6 @@ func Write(t testing.TB, path, content string) {
 	}
 	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
-	}
-}
-
-// Golden fails the test unless got is the golden file at path; with update (go test -update) it first writes
-// got there.
-func Golden(t testing.TB, path string, got []byte, update bool) {
-	t.Helper()
-	if update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (go test -update creates it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file (go test -update rewrites it); got:\n%s", path, got)
 	}
 }
 
