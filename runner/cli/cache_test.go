@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"classnotes/runner/internal/lessontest"
 )
 
 // TestRenderRunsOnlyWhatChanged: a second render runs nothing; editing a snippet makes check --stale name its
@@ -74,9 +76,9 @@ func TestRenderRunsOnlyWhatChanged(t *testing.T) {
 func TestServerGroupRunsTogether(t *testing.T) {
 	dir := t.TempDir()
 	port := freePort(t)
-	server := cell(1, "background ready=tcp:127.0.0.1:"+strconv.Itoa(port), fmt.Sprintf(tcpServer, port))
+	server := cell(1, "background ready=tcp:127.0.0.1:"+strconv.Itoa(port), fmt.Sprintf(lessontest.EchoServer, port))
 	client := func(word string) string {
-		return cell(2, "", strings.Replace(fmt.Sprintf(tcpClient, port), `"hello"`, `"`+word+`"`, 1))
+		return cell(2, "", strings.Replace(fmt.Sprintf(lessontest.EchoClient, port), `"hello"`, `"`+word+`"`, 1))
 	}
 	path := filepath.Join(dir, "l.md")
 	writeFile(t, path, server+client("hello"))

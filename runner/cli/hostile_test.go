@@ -320,36 +320,13 @@ func TestStaleAfterTimeoutOrGoSum(t *testing.T) {
 	stale("go.sum")
 }
 
-// countingServer answers each connection with its number.
-const countingServer = `package main
-
-import (
-	"fmt"
-	"net"
-)
-
-func main() {
-	ln, err := net.Listen("tcp", "127.0.0.1:%d")
-	if err != nil {
-		panic(err)
-	}
-	for n := 1; ; n++ {
-		conn, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		fmt.Fprintf(conn, "you are client %%d\n", n)
-		conn.Close()
-	}
-}`
-
 // TestIdenticalClients: two identical client cells after one server print different things; each keeps its
 // own cache entry, so a render from the cache still shows each its own output.
 func TestIdenticalClients(t *testing.T) {
 	dir := t.TempDir()
 	port := freePort(t)
 	client := fmt.Sprintf(lessontest.ReadAllClient, port)
-	src := cell(1, fmt.Sprintf("background ready=tcp:127.0.0.1:%d", port), fmt.Sprintf(countingServer, port)) +
+	src := cell(1, fmt.Sprintf("background ready=tcp:127.0.0.1:%d", port), fmt.Sprintf(lessontest.CountingServer, port)) +
 		cell(2, "", client) + cell(3, "", client)
 	path := filepath.Join(dir, "l.md")
 	writeFile(t, path, src)

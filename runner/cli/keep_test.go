@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"classnotes/runner/internal/lessontest"
 )
 
 // lockedBuffer is a buffer that a test reads while the runner writes to it.
@@ -60,7 +62,7 @@ func startRunner(t *testing.T, dir string, getenv func(string) string, args ...s
 func TestRunKeep(t *testing.T) {
 	dir := t.TempDir()
 	port := freePort(t)
-	src := "# Servers\n\n" + cell(1, "background ready=tcp:127.0.0.1:"+strconv.Itoa(port), fmt.Sprintf(tcpServer, port))
+	src := "# Servers\n\n" + cell(1, "background ready=tcp:127.0.0.1:"+strconv.Itoa(port), fmt.Sprintf(lessontest.EchoServer, port))
 	path := filepath.Join(dir, "l.md")
 	writeFile(t, path, src)
 
@@ -115,8 +117,8 @@ func TestRunKeep(t *testing.T) {
 func TestRunKeepClient(t *testing.T) {
 	dir := t.TempDir()
 	port := freePort(t)
-	src := cell(1, "background ready=tcp:127.0.0.1:"+strconv.Itoa(port), fmt.Sprintf(tcpServer, port)) +
-		cell(2, "", fmt.Sprintf(tcpClient, port))
+	src := cell(1, "background ready=tcp:127.0.0.1:"+strconv.Itoa(port), fmt.Sprintf(lessontest.EchoServer, port)) +
+		cell(2, "", fmt.Sprintf(lessontest.EchoClient, port))
 	path := filepath.Join(dir, "l.md")
 	writeFile(t, path, src)
 	r := startRunner(t, dir, os.Getenv, "run", "--keep", "l.md", "2")

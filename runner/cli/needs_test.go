@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"classnotes/runner/internal/lessontest"
 )
 
 // TestRunStartsNeededServers: runner run on a client starts only the server its needs= names, not the other
@@ -16,9 +18,9 @@ func TestRunStartsNeededServers(t *testing.T) {
 
 func main() { panic("a server the client does not need") }`, freePort(t)
 	src := cell(1, fmt.Sprintf("background ready=tcp:127.0.0.1:%d", freePort(t)), crash) +
-		cell(2, fmt.Sprintf("background ready=tcp:127.0.0.1:%d", port), fmt.Sprintf(tcpServer, port)) +
+		cell(2, fmt.Sprintf("background ready=tcp:127.0.0.1:%d", port), fmt.Sprintf(lessontest.EchoServer, port)) +
 		cell(3, fmt.Sprintf("background ready=udp:127.0.0.1:%d", freePort(t)), crash) +
-		cell(4, "needs=2", fmt.Sprintf(tcpClient, port))
+		cell(4, "needs=2", fmt.Sprintf(lessontest.EchoClient, port))
 	writeFile(t, filepath.Join(dir, "l.md"), src)
 	code, stdout, stderr := runner(t, context.Background(), dir, "run", "l.md", "4")
 	if code != exitOK || stdout != "reply \"hello\\n\"\n" || strings.Contains(stderr, "In [1]") || strings.Contains(stderr, "In [3]") {

@@ -44,66 +44,6 @@ func pidAfter(t *testing.T, out, word string) int {
 	return pid
 }
 
-// daemonServer starts a copy of itself in a session of its own that serves on the port, and waits.
-const daemonServer = `package main
-
-import (
-	"fmt"
-	"net"
-	"os"
-	"os/exec"
-	"syscall"
-	"time"
-)
-
-func main() {
-	if os.Getenv("DAEMON") == "1" {
-		ln, err := net.Listen("tcp", "127.0.0.1:%d")
-		if err != nil {
-			fmt.Println(err)
-			os.Exit(1)
-		}
-		fmt.Println("daemon", os.Getpid())
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			fmt.Fprintln(conn, "hello from the daemon")
-			conn.Close()
-		}
-	}
-	self, err := os.Executable()
-	if err != nil {
-		panic(err)
-	}
-	cmd := exec.Command(self)
-	cmd.Env = append(os.Environ(), "DAEMON=1")
-	cmd.Stdout = os.Stdout
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
-	if err := cmd.Start(); err != nil {
-		panic(err)
-	}
-	time.Sleep(time.Hour)
-}`
-
-const daemonClient = `package main
-
-import (
-	"bufio"
-	"fmt"
-	"net"
-)
-
-func main() {
-	conn, err := net.Dial("tcp", "127.0.0.1:%d")
-	if err != nil {
-		panic(err)
-	}
-	line, _ := bufio.NewReader(conn).ReadString('\n')
-	fmt.Print(line)
-}`
-
 // shellCell returns a cell whose program runs script with sh, the script's output going to the cell's.
 func shellCell(n int, script string) string {
 	return cell(n, "", mainWith("os os/exec", fmt.Sprintf(`	cmd := exec.Command("sh", "-c", %q)
@@ -120,8 +60,8 @@ func TestOrphansEndWithCell(t *testing.T) {
 	port := freePort(t)
 	src := shellCell(1, "setsid sleep 300 & echo escaped $!") +
 		shellCell(2, "(setsid sleep 300 & echo double $!) & wait") +
-		cell(3, fmt.Sprintf("background ready=tcp:127.0.0.1:%d", port), fmt.Sprintf(daemonServer, port)) +
-		cell(4, "", fmt.Sprintf(daemonClient, port))
+		cell(3, fmt.Sprintf("background ready=tcp:127.0.0.1:%d", port), fmt.Sprintf(lessontest.DaemonServer, port)) +
+		cell(4, "", fmt.Sprintf(lessontest.DaemonClient, port))
 	path := filepath.Join(dir, "l.md")
 	writeFile(t, path, src)
 	for i := range 2 {

@@ -22,102 +22,10 @@ var freePort = lessontest.FreePort
 // portFree fails the test unless something can bind the port again, for TCP and UDP.
 var portFree = lessontest.PortFree
 
-// tcpServer is an echo server that says each connection it accepts, like the lesson's teaching servers.
-const tcpServer = `package main
-
-import (
-	"bufio"
-	"fmt"
-	"net"
-	"os"
-)
-
-func main() {
-	ln, err := net.Listen("tcp", "127.0.0.1:%d")
-	if err != nil {
-		fmt.Println(err)
-		os.Exit(1)
-	}
-	fmt.Println("pid", os.Getpid())
-	for {
-		conn, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		fmt.Println("Connected by a client")
-		line, _ := bufio.NewReader(conn).ReadString('\n')
-		fmt.Printf("received %%q\n", line)
-		fmt.Fprint(conn, line)
-		conn.Close()
-	}
-}`
-
-const tcpClient = `package main
-
-import (
-	"bufio"
-	"fmt"
-	"net"
-)
-
-func main() {
-	conn, err := net.Dial("tcp", "127.0.0.1:%d")
-	if err != nil {
-		panic(err)
-	}
-	fmt.Fprintln(conn, "hello")
-	reply, _ := bufio.NewReader(conn).ReadString('\n')
-	fmt.Printf("reply %%q\n", reply)
-}`
-
-const udpServer = `package main
-
-import (
-	"fmt"
-	"net"
-	"os"
-)
-
-func main() {
-	pc, err := net.ListenPacket("udp", "127.0.0.1:%d")
-	if err != nil {
-		fmt.Println(err)
-		os.Exit(1)
-	}
-	fmt.Println("pid", os.Getpid())
-	buf := make([]byte, 1024)
-	for {
-		n, addr, err := pc.ReadFrom(buf)
-		if err != nil {
-			return
-		}
-		fmt.Printf("datagram %%q\n", buf[:n])
-		pc.WriteTo([]byte("got it"), addr)
-	}
-}`
-
-const udpClient = `package main
-
-import (
-	"fmt"
-	"net"
-)
-
-func main() {
-	conn, err := net.Dial("udp", "127.0.0.1:%d")
-	if err != nil {
-		panic(err)
-	}
-	conn.Write([]byte("ping"))
-	buf := make([]byte, 1024)
-	n, _ := conn.Read(buf)
-	fmt.Printf("reply %%q\n", buf[:n])
-}`
-
-// pidFileServer returns tcpServer on port writing its pid to pidFile instead of printing it, for a test that
-// stops the runner before the lesson is written.
+// pidFileServer returns lessontest.EchoServer on port writing its pid to pidFile instead of printing it, for a
+// test that stops the runner before the lesson is written.
 func pidFileServer(port int, pidFile string) string {
-	return strings.Replace(fmt.Sprintf(tcpServer, port), `fmt.Println("pid", os.Getpid())`,
+	return strings.Replace(fmt.Sprintf(lessontest.EchoServer, port), `fmt.Println("pid", os.Getpid())`,
 		fmt.Sprintf(`os.WriteFile(%q, []byte(fmt.Sprint(os.Getpid())), 0o644)`, pidFile), 1)
 }
 
@@ -130,10 +38,10 @@ func dropPid(out string) string {
 func TestServerAndClient(t *testing.T) {
 	dir := t.TempDir()
 	tcpPort, udpPort := freePort(t), freePort(t)
-	src := cell(1, fmt.Sprintf("background ready=tcp:127.0.0.1:%d", tcpPort), fmt.Sprintf(tcpServer, tcpPort)) +
-		cell(2, fmt.Sprintf("background ready=udp:localhost:%d", udpPort), fmt.Sprintf(udpServer, udpPort)) +
-		cell(3, "", fmt.Sprintf(tcpClient, tcpPort)) +
-		cell(4, "", fmt.Sprintf(udpClient, udpPort))
+	src := cell(1, fmt.Sprintf("background ready=tcp:127.0.0.1:%d", tcpPort), fmt.Sprintf(lessontest.EchoServer, tcpPort)) +
+		cell(2, fmt.Sprintf("background ready=udp:localhost:%d", udpPort), fmt.Sprintf(lessontest.UDPServer, udpPort)) +
+		cell(3, "", fmt.Sprintf(lessontest.EchoClient, tcpPort)) +
+		cell(4, "", fmt.Sprintf(lessontest.UDPClient, udpPort))
 	path := filepath.Join(dir, "net.md")
 	writeFile(t, path, src)
 	code, _, stderr := runner(t, context.Background(), dir, "render", "net.md")
@@ -218,7 +126,7 @@ func TestServerProblems(t *testing.T) {
 		{
 			name: "client does not compile",
 			lesson: func(port int) string {
-				return cell(1, fmt.Sprintf("background ready=tcp:127.0.0.1:%d", port), fmt.Sprintf(tcpServer, port)) +
+				return cell(1, fmt.Sprintf("background ready=tcp:127.0.0.1:%d", port), fmt.Sprintf(lessontest.EchoServer, port)) +
 					cell(2, "", "package main\n\nfunc main() { undefined() }")
 			},
 			code: exitFailed, server: "signal: interrupt\n", later: "main.go:3:15: undefined: undefined\n",

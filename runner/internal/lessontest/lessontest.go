@@ -73,25 +73,6 @@ func PortFree(t testing.TB, port int) {
 	}
 }
 
-// ReadAllClient is a client cell's program: it connects to the loopback TCP port its %d stands for and prints
-// all that the server sends until it closes the connection. It panics when it cannot connect.
-const ReadAllClient = `package main
-
-import (
-	"fmt"
-	"io"
-	"net"
-)
-
-func main() {
-	conn, err := net.Dial("tcp", "127.0.0.1:%d")
-	if err != nil {
-		panic(err)
-	}
-	b, _ := io.ReadAll(conn)
-	fmt.Print(string(b))
-}`
-
 // Main runs the tests, then removes the runner's temporary directory of the test process, which the programs
 // the tests ran were given.
 func Main(m *testing.M) {
