@@ -16,7 +16,6 @@ import (
 	"classnotes/runner/engine"
 	"classnotes/runner/plan"
 	"classnotes/runner/ready"
-	"classnotes/runner/site"
 )
 
 // maxBody bounds a request body: a request names a lesson and a cell, nothing more.
@@ -134,7 +133,7 @@ func (s *Server) run(w http.ResponseWriter, r *http.Request) {
 	if prog != nil {
 		if down := serversDown(l, prog); len(down) > 0 {
 			resp["down"] = down
-			s.hub.send("servers", map[string]any{"lesson": req.Lesson, "cell": req.Cell, "down": down})
+			s.hub.send(Servers{Lesson: req.Lesson, Cell: req.Cell, Down: down})
 		}
 	}
 	go s.execute(ctx, req.Lesson, rs, l, prog)
@@ -192,7 +191,7 @@ func (s *Server) execute(ctx context.Context, key string, rs *runState, l *engin
 	}
 	obs := func(ev engine.Event) {
 		if ev.Kind == engine.Notice {
-			s.hub.send("notice", map[string]any{"lesson": key, "cell": rs.cell, "run": rs.id, "message": ev.Text})
+			s.hub.send(Notice{Lesson: key, Cell: rs.cell, Run: rs.id, Message: ev.Text})
 			return
 		}
 		n := ev.Result.Cell().Number
@@ -207,10 +206,10 @@ func (s *Server) execute(ctx context.Context, key string, rs *runState, l *engin
 			rs.results[n] = forAccept(ev.Result)
 			rs.mu.Unlock()
 			s.cellEnded(key, n) // reveals its notes, if hidden
-			end := endEvent(key, rs.id, ev.Lesson, ev.Result)
+			end := endOf(key, rs.id, n, ev.Lesson, ev.Result)
 			release()
 			heldMu.Lock()
-			held = func() { s.hub.ended(rs.id, n, end) }
+			held = func() { s.hub.ended(end) }
 			heldMu.Unlock()
 		}
 	}
@@ -222,7 +221,7 @@ func (s *Server) execute(ctx context.Context, key string, rs *runState, l *engin
 	}
 	stopped := ctx.Err() != nil
 	if err != nil && !stopped {
-		s.hub.send("error", map[string]any{"lesson": key, "cell": rs.cell, "run": rs.id, "message": err.Error()})
+		s.hub.send(RunError{Lesson: key, Cell: rs.cell, Run: rs.id, Message: err.Error()})
 	}
 	s.mu.Lock()
 	delete(s.active, activeKey(key, rs.cell))
@@ -249,27 +248,8 @@ func (s *Server) endStopped(key string, rs *runState) {
 	}
 	rs.mu.Unlock()
 	for _, n := range cells {
-		s.hub.ended(rs.id, n, map[string]any{"lesson": key, "cell": n, "run": rs.id, "status": "stopped",
-			"outcome": "stopped before it ended", "verdict": "not-compared", "badges": []site.Badge{{Text: "stopped", Kind: "info"}}})
+		s.hub.ended(endOf(key, rs.id, n, nil, nil))
 	}
-}
-
-// endEvent describes how a cell of a run ended, and how it compares with the notes.
-func endEvent(key, run string, l *engine.Lesson, r *engine.Result) map[string]any {
-	ev := map[string]any{"lesson": key, "cell": r.Cell().Number, "run": run, "outcome": r.Outcome(),
-		"duration_ms": r.Duration().Milliseconds()}
-	if r.Run != nil {
-		ev["status"] = r.Run.Status
-	}
-	if c := site.CellOf(r); c != nil {
-		ev["badges"] = c.Badges
-	}
-	cmp := engine.Compare(l, r)
-	ev["verdict"] = verdictName(cmp.Verdict)
-	if cmp.Verdict == engine.Differs {
-		ev["diff"] = cmp.Diff
-	}
-	return ev
 }
 
 func verdictName(v engine.Verdict) string {

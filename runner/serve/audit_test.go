@@ -420,8 +420,8 @@ func TestAuditStopEndsOnce(t *testing.T) {
 			t.Errorf("In [%d] stopped: %d end events, want 1: %v", tt.cell, n, all)
 		}
 		for _, ev := range all {
-			if ev.name == "error" {
-				t.Errorf("In [%d] stopped: an error event %v", tt.cell, ev.data)
+			if ev.name == "run-error" {
+				t.Errorf("In [%d] stopped: a run-error event %v", tt.cell, ev.data)
 			}
 			if c, _ := ev.data["cell"].(float64); ev.name == "end" && int(c) == tt.cell && ev.data["status"] != tt.status {
 				t.Errorf("In [%d] stopped: end %v, want status %q", tt.cell, ev.data, tt.status)
@@ -602,7 +602,7 @@ func TestAuditSlowSubscriber(t *testing.T) {
 	buffered := cap(slow.ch)
 	received := 0
 	for i := range buffered + 10 {
-		h.send("notice", map[string]any{"message": strconv.Itoa(i)})
+		h.send(Notice{Message: strconv.Itoa(i)})
 		received += len(drain(t, fast.ch))
 	}
 	if received != buffered+10 {

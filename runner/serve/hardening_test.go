@@ -190,7 +190,7 @@ func TestSlowClientClosed(t *testing.T) {
 		if i == 4000 {
 			t.Fatalf("the stream is still open after %d events of 64 kB it never read", i)
 		}
-		f.srv.hub.send("output", map[string]any{"lesson": "a.md", "cell": 1, "text": big})
+		f.srv.hub.send(Output{Lesson: "a.md", Cell: 1, Text: big})
 		if i > 300 {
 			time.Sleep(time.Millisecond)
 		}
@@ -199,7 +199,7 @@ func TestSlowClientClosed(t *testing.T) {
 	// A second one, and the server closes: it does not wait for the page to read.
 	f.openStream(t)
 	for range 300 {
-		f.srv.hub.send("output", map[string]any{"lesson": "a.md", "cell": 1, "text": big})
+		f.srv.hub.send(Output{Lesson: "a.md", Cell: 1, Text: big})
 	}
 	f.srv.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), closeGrace+5*time.Second)
@@ -387,7 +387,7 @@ func TestStreamOutlivesTimeouts(t *testing.T) {
 	}, map[string]string{"a.md": "# A\n"})
 	events := f.events(t)
 	time.Sleep(time.Second)
-	f.srv.hub.send("notice", map[string]any{"lesson": "a.md", "cell": 1, "message": "still here"})
+	f.srv.hub.send(Notice{Lesson: "a.md", Cell: 1, Message: "still here"})
 	select {
 	case ev, ok := <-events:
 		if !ok || ev.data["message"] != "still here" {

@@ -3,7 +3,6 @@ package serve
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -74,9 +73,9 @@ func (h *hub) subscribe() (*subscriber, func()) {
 	}
 	h.subs[sub] = true
 	for _, rc := range h.running { // a page opened in the middle of runs catches up, as far as its buffer holds
-		msgs := [][]byte{encode("started", map[string]any{"lesson": rc.lesson, "cell": rc.cell, "run": rc.run})}
+		msgs := [][]byte{encode(Started{Lesson: rc.lesson, Cell: rc.cell, Run: rc.run})}
 		if len(rc.sent) > 0 {
-			msgs = append(msgs, encode("output", map[string]any{"lesson": rc.lesson, "cell": rc.cell, "run": rc.run, "text": string(rc.sent)}))
+			msgs = append(msgs, encode(Output{Lesson: rc.lesson, Cell: rc.cell, Run: rc.run, Text: string(rc.sent)}))
 		}
 		for _, m := range msgs {
 			select {
@@ -96,16 +95,10 @@ func (h *hub) subscribe() (*subscriber, func()) {
 }
 
 // send encodes an event and sends it to every page.
-func (h *hub) send(name string, data any) {
+func (h *hub) send(e Event) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.sendLocked(name, data)
-}
-
-// encode returns the event as a Server-Sent Events message.
-func encode(name string, data any) []byte {
-	b, _ := json.Marshal(data) // maps of strings, numbers and badges: they always encode
-	return fmt.Appendf(nil, "event: %s\ndata: %s\n\n", name, b)
+	h.sendLocked(e)
 }
 
 // started tells the pages that a cell of a run started, and remembers it for pages that open later.
@@ -113,16 +106,16 @@ func (h *hub) started(lesson string, cell int, run string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.running[pendingKey(run, cell)] = &runningCell{lesson: lesson, cell: cell, run: run}
-	h.sendLocked("started", map[string]any{"lesson": lesson, "cell": cell, "run": run})
+	h.sendLocked(Started{Lesson: lesson, Cell: cell, Run: run})
 }
 
 // ended sends what is pending of a cell of a run, then its end event, and forgets the cell.
-func (h *hub) ended(run string, cell int, end map[string]any) {
-	h.flushRun(run, cell)
+func (h *hub) ended(end End) {
+	h.flushRun(end.Run, end.Cell)
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	delete(h.running, pendingKey(run, cell))
-	h.sendLocked("end", end)
+	delete(h.running, pendingKey(end.Run, end.Cell))
+	h.sendLocked(end)
 }
 
 // runningCells returns the cells of run that started and have not ended, in order.
@@ -150,8 +143,8 @@ func (h *hub) forget(run string) {
 	}
 }
 
-func (h *hub) sendLocked(name string, data any) {
-	msg := encode(name, data)
+func (h *hub) sendLocked(e Event) {
+	msg := encode(e)
 	for sub := range h.subs {
 		select {
 		case sub.ch <- msg:
@@ -226,7 +219,7 @@ func (h *hub) flushOne(po *pendingOutput, all bool) {
 			}
 			rc.sent = append(rc.sent, text[:keep]...)
 		}
-		h.sendLocked("output", map[string]any{"lesson": po.lesson, "cell": po.cell, "run": po.run, "text": string(text)})
+		h.sendLocked(Output{Lesson: po.lesson, Cell: po.cell, Run: po.run, Text: string(text)})
 		start = end
 	}
 	po.buf = append(po.buf[:0], po.buf[n:]...)

@@ -11,8 +11,6 @@ import (
 	"slices"
 	"strconv"
 	"sync"
-
-	"classnotes/runner/site"
 )
 
 // notesState is, for each lesson, whether the teacher hides the notes (the recorded outputs) until each cell
@@ -39,24 +37,24 @@ func (s *Server) notesOf(key string) (hidden bool, revealed map[int]bool) {
 }
 
 // notesEvent describes the state of lesson key's notes, as the notes event and the API give it.
-func notesEvent(key string, hidden bool, revealed map[int]bool) map[string]any {
+func notesEvent(key string, hidden bool, revealed map[int]bool) Notes {
 	cells := slices.Sorted(maps.Keys(revealed))
 	if cells == nil {
 		cells = []int{}
 	}
-	return map[string]any{"lesson": key, "hidden": hidden, "revealed": cells}
+	return Notes{Lesson: key, Hidden: hidden, Revealed: cells}
 }
 
 // servedView returns how lesson key's pages are written for the teacher, or for a student: without the notes the
 // teacher hides.
-func (s *Server) servedView(key string, teacher bool) *site.Serve {
+func (s *Server) servedView(key string, teacher bool) *pageView {
 	hidden, revealed := s.notesOf(key)
-	return &site.Serve{Lesson: key, Teacher: teacher, NotesHidden: hidden, Revealed: revealed, Withhold: !teacher}
+	return &pageView{Lesson: key, Teacher: teacher, NotesHidden: hidden, Revealed: revealed, Withhold: !teacher}
 }
 
 // setNotesHidden hides lesson key's notes until each cell has run (none is revealed yet), or shows them all,
 // and tells every page.
-func (s *Server) setNotesHidden(key string, hidden bool) map[string]any {
+func (s *Server) setNotesHidden(key string, hidden bool) Notes {
 	s.notes.mu.Lock()
 	defer s.notes.mu.Unlock() // held while sending, so that the pages get the states in order
 	rev, was := s.notes.revealed[key]
@@ -73,7 +71,7 @@ func (s *Server) setNotesHidden(key string, hidden bool) map[string]any {
 	}
 	ev := notesEvent(key, hidden, rev)
 	if hidden != was {
-		s.hub.send("notes", ev)
+		s.hub.send(ev)
 	}
 	return ev
 }
@@ -88,7 +86,7 @@ func (s *Server) cellEnded(key string, cell int) {
 		return
 	}
 	rev[cell] = true
-	s.hub.send("notes", notesEvent(key, true, rev))
+	s.hub.send(notesEvent(key, true, rev))
 }
 
 // hideNotes is POST /api/notes: the teacher's "Hide notes until run".
@@ -144,7 +142,7 @@ func (s *Server) notesHandler(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var b bytes.Buffer
-	if err := site.WriteNotes(&b, &site.Page{Lesson: l.Source(), Serve: view}, n); err != nil {
+	if err := writeNotesPanel(&b, l.Source(), view, n); err != nil {
 		jsonError(w, http.StatusNotFound, err.Error())
 		return
 	}

@@ -2,9 +2,7 @@ package serve
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
-	"html"
 	"net/http"
 	"path"
 
@@ -54,45 +52,22 @@ func (s *Server) pageHandler(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	if loadErr != nil {
 		page, script := errorPage(sv.key, loadErr)
-		w.Header().Set("Content-Security-Policy", site.PolicyFor(script))
+		w.Header().Set("Content-Security-Policy", policyFor(script))
 		writeHTML(w, page)
 		return
 	}
-	// Live panels, and controls for the teacher.
-	page := &site.Page{Lesson: l.Source(), Cells: map[int]*site.Cell{}, Links: links}
-	page.Serve = s.servedView(sv.key, s.authorized(r)) // a student's without the notes the teacher hides
+	// Live panels, and controls for the teacher; a student's page without the notes the teacher hides.
 	var b bytes.Buffer
-	if err := site.WritePage(&b, page); err != nil {
+	if err := writePage(&b, l.Source(), links, s.servedView(sv.key, s.authorized(r))); err != nil {
 		jsonError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
-	w.Header().Set("Content-Security-Policy", site.ContentSecurityPolicy())
+	w.Header().Set("Content-Security-Policy", pagePolicy())
 	writeHTML(w, b.Bytes())
-}
-
-// jsString returns s as a JavaScript string literal that is safe inside a <script> element.
-func jsString(s string) string {
-	b, _ := json.Marshal(s) // escapes <, > and &
-	return string(b)
 }
 
 func writeHTML(w http.ResponseWriter, b []byte) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Write(b)
-}
-
-// errorPage shows why a lesson does not load, and reloads itself when the lesson is saved again. It returns
-// the page and its script.
-func errorPage(key string, err error) (page []byte, script string) {
-	script = `new EventSource("/api/events").addEventListener("reload", e => { if (JSON.parse(e.data).lesson === ` +
-		jsString(key) + `) location.reload() })`
-	return fmt.Appendf(nil, `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>%[1]s: errors</title>
-<style>body{font:1.2rem/1.5 system-ui,sans-serif;margin:2rem}pre{background:#fee;color:#600;padding:1rem;white-space:pre-wrap}</style></head>
-<body data-lesson="%[1]s"><h1>%[1]s does not load</h1><pre class="errors">%[2]s</pre>
-<p>Fix the lesson and save it: this page reloads.</p>
-<script>%[3]s</script>
-</body></html>
-`, html.EscapeString(key), html.EscapeString(err.Error()), script), script
 }

@@ -9,8 +9,6 @@ import (
 	"path"
 	"strings"
 	"time"
-
-	"classnotes/runner/site"
 )
 
 // allowedHosts returns the names the Host header may carry besides loopback addresses: localhost, the
@@ -96,7 +94,7 @@ func (s *Server) secure(h http.Handler) http.Handler {
 		hd.Set("Referrer-Policy", "same-origin")
 		hd.Set("X-Content-Type-Options", "nosniff")
 		// No script runs but the pages' own, which allow theirs by its hash (see pageHandler).
-		hd.Set("Content-Security-Policy", site.PolicyFor(""))
+		hd.Set("Content-Security-Policy", policyFor(""))
 		if !s.hostAllowed(r) {
 			jsonError(w, http.StatusForbidden, "host "+r.Host+" is not this machine")
 			return

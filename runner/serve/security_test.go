@@ -5,8 +5,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-
-	"classnotes/runner/site"
 )
 
 func TestHostCheck(t *testing.T) {
@@ -123,7 +121,7 @@ func TestPolicy(t *testing.T) {
 		if !strings.Contains(csp, "default-src 'none'") || strings.Contains(csp, "unsafe-inline'; style") && strings.Contains(csp, "script-src 'unsafe-inline'") {
 			t.Errorf("%s: policy %q", page, csp)
 		}
-		if page == "/a.html" && csp != site.ContentSecurityPolicy() {
+		if page == "/a.html" && csp != pagePolicy() {
 			t.Errorf("lesson page policy %q", csp)
 		}
 		if page == "/b.html" && !strings.Contains(csp, "script-src 'sha256-") {

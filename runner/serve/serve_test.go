@@ -439,7 +439,7 @@ func TestReload(t *testing.T) {
 	if err := os.Rename(tmp, path); err != nil {
 		t.Fatal(err)
 	}
-	ev := next(t, events, "reload", "error")
+	ev := next(t, events, "reload", "lesson-error")
 	if ev.name != "reload" || ev.data["lesson"] != "a.md" {
 		t.Fatalf("after a save: %v", ev)
 	}
@@ -453,8 +453,8 @@ func TestReload(t *testing.T) {
 	if err := os.Rename(tmp, path); err != nil {
 		t.Fatal(err)
 	}
-	ev = next(t, events, "reload", "error")
-	if ev.name != "error" || !strings.Contains(ev.data["message"].(string), "a.md:5:7: timeout=soon: want a positive Go duration") {
+	ev = next(t, events, "reload", "lesson-error")
+	if ev.name != "lesson-error" || !strings.Contains(ev.data["message"].(string), "a.md:5:7: timeout=soon: want a positive Go duration") {
 		t.Errorf("after a bad save: %v", ev)
 	}
 	if code, body := f.do(t, "GET", "/a.html", "", true); code != http.StatusOK || !strings.Contains(body, "a.md:5:7: timeout=soon") {

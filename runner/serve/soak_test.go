@@ -543,7 +543,7 @@ func (c *class) absorb() {
 			c.ends[ev.Run][ev.Cell] = ev
 			c.latest[ev.Lesson+"#"+strconv.Itoa(ev.Cell)] = pendingKey(ev.Run, ev.Cell)
 			c.outcomes[fmt.Sprintf("%s#%d: %s", ev.Lesson, ev.Cell, ev.Outcome)]++
-		case "error":
+		case "run-error":
 			if ev.Run != "" {
 				c.failed[ev.Run] = ev.Message
 			}

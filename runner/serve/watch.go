@@ -133,8 +133,8 @@ func (s *Server) loadNow(sv *served) (*engine.Lesson, error) {
 // reload loads sv again and tells the pages.
 func (s *Server) reload(sv *served) {
 	if _, err := s.loadNow(sv); err != nil {
-		s.hub.send("error", map[string]any{"lesson": sv.key, "message": err.Error()})
+		s.hub.send(LessonError{Lesson: sv.key, Message: err.Error()})
 		return
 	}
-	s.hub.send("reload", map[string]any{"lesson": sv.key})
+	s.hub.send(Reload{Lesson: sv.key})
 }

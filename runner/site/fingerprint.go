@@ -67,7 +67,7 @@ var (
 func Version() string {
 	versionOnce.Do(func() {
 		h := sha256.New()
-		io.WriteString(h, pageSource+"\x00"+serveSource+"\x00"+indexSource+"\x00"+stylesheet())
+		io.WriteString(h, pageSource+"\x00"+indexSource+"\x00"+stylesheet())
 		io.WriteString(h, buildID())
 		version = hex.EncodeToString(h.Sum(nil))[:16]
 	})

@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"fmt"
+	"html/template"
 	"io"
 	"path"
 	"strings"
@@ -37,7 +38,32 @@ type Page struct {
 	Lesson *lesson.Lesson
 	Cells  map[int]*Cell     // by cell number; a cell without an entry shows its recorded output
 	Links  map[string]string // lesson file name (class16.md) to page file name (class16.html)
-	Serve  *Serve            // nil for the static site
+	// Out draws each cell's Out side; nil draws the static site's Out panel.
+	Out OutRenderer
+	// Extras adds to the page around its content; nil for the static site.
+	Extras *Extras
+}
+
+// OutRenderer draws what a page shows of a cell beside its code, in place of the static site's Out panel: the
+// caller registers it, as goldmark's callers register node renderers (runner serve draws Notes and Live panels
+// with it). The page writes the cell's section and its In side; the renderer writes the rest of the section.
+type OutRenderer interface {
+	// CellAttrs returns the attributes to add to cell c's section element, each after a space, its values
+	// escaped.
+	CellAttrs(c *lesson.Cell) string
+	// WriteOut writes the Out side of cell c. recorded writes what the static site's Out panel holds: the
+	// badges and output of the cell's run, or its recorded output.
+	WriteOut(w util.BufWriter, c *lesson.Cell, recorded func())
+}
+
+// Extras are what a caller adds to a page around its content. The HTML in them is the caller's, trusted as it
+// is: the caller escapes what it puts there.
+type Extras struct {
+	CSS       string            // rules after the site's stylesheet
+	BodyAttrs template.HTMLAttr // attributes of the body element, each after a space
+	Home      string            // the URL of the link to all lessons; "" for the static site's index
+	Top       template.HTML     // after the navigation, before the content
+	Bottom    template.HTML     // after the content, at the end of the body
 }
 
 // Title returns a lesson's title: its front matter's, else its first heading's text, else its file name.
@@ -80,10 +106,19 @@ func WritePage(w io.Writer, p *Page) error {
 	if err := md.Convert(src, &body); err != nil {
 		return fmt.Errorf("%s: %w", p.Lesson.Path, err)
 	}
-	data := pageData{Title: Title(p.Lesson), CSS: stylesheet(), Body: body.String(), Serve: p.Serve}
-	if p.Serve != nil {
-		data.CSS += serveCSS
-		data.Script = serveScript
+	data := pageData{Title: Title(p.Lesson), CSS: stylesheet(), Body: body.String(), Home: IndexPage}
+	if e := p.Extras; e != nil {
+		data.CSS += e.CSS
+		data.Extras = e
+		if e.Home != "" {
+			data.Home = e.Home
+		}
 	}
 	return pageTemplate.Execute(w, data)
+}
+
+// WriteRecorded writes what the static site's Out panel of cell c of p's lesson holds: the badges and output
+// of the cell's run when p has one, else the output the notes recorded.
+func WriteRecorded(w util.BufWriter, p *Page, c *lesson.Cell) {
+	(&nodeRenderer{page: p}).writeRecorded(w, c)
 }

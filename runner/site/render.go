@@ -92,27 +92,24 @@ func (r *nodeRenderer) renderCell(w util.BufWriter, src []byte, n ast.Node, ente
 	cn := n.(*CellNode)
 	c := cn.Cell
 	num := strconv.Itoa(c.Number)
-	serve := r.page.Serve
+	out := r.page.Out
 	w.WriteString(`<section class="cell" id="cell-` + num + `"`)
-	if serve != nil {
-		w.WriteString(` data-cell="` + num + `"`)
-		if c.Attrs.Background {
-			w.WriteString(` data-background="true"`)
-		}
-		w.WriteString(` tabindex="-1"`)
+	if out != nil {
+		w.WriteString(out.CellAttrs(c))
 	}
 	w.WriteString(">\n")
 	w.WriteString(`<div class="in"><div class="prompt">In [` + num + `]:</div>`)
 	highlight(w, string(cn.Code), "go")
 	w.WriteString("</div>\n")
 
-	if serve != nil {
-		writeServedOut(w, serve, c.Number, func() { r.writeRecorded(w, c) })
-		return ast.WalkSkipChildren, nil
+	if out != nil {
+		out.WriteOut(w, c, func() { r.writeRecorded(w, c) })
+	} else {
+		w.WriteString(`<div class="out"><div class="prompt">Out [` + num + `]:</div><div class="panel">`)
+		r.writeRecorded(w, c)
+		w.WriteString("</div></div>\n")
 	}
-	w.WriteString(`<div class="out"><div class="prompt">Out [` + num + `]:</div><div class="panel">`)
-	r.writeRecorded(w, c)
-	w.WriteString("</div></div>\n</section>\n")
+	w.WriteString("</section>\n")
 	return ast.WalkSkipChildren, nil
 }
 

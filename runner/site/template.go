@@ -12,21 +12,20 @@ type pageData struct {
 	Title  string
 	CSS    string
 	Body   string
-	Serve  *Serve
-	Script string // for a served page
+	Home   string  // the link to all lessons
+	Extras *Extras // what the caller adds, or nil
 }
 
-// funcs mark the stylesheet, the rendered Markdown and the served page's script as trusted (all are made by
-// this package, and program output in them is already escaped), and make a page's name a relative URL.
+// funcs mark the stylesheet and the rendered Markdown as trusted (both are made by this package and the
+// page's caller, and program output in them is already escaped), and make a page's name a relative URL.
 var funcs = template.FuncMap{
 	"css":  func(s string) template.CSS { return template.CSS(s) },
 	"html": func(s string) template.HTML { return template.HTML(s) },
-	"js":   func(s string) template.JS { return template.JS(s) },
 	"href": Href,
 }
 
 var (
-	pageTemplate  = template.Must(template.Must(template.New("page").Funcs(funcs).Parse(pageSource)).Parse(serveSource))
+	pageTemplate  = template.Must(template.New("page").Funcs(funcs).Parse(pageSource))
 	indexTemplate = template.Must(template.New("index").Funcs(funcs).Parse(indexSource))
 )
 
@@ -40,12 +39,11 @@ const pageSource = `<!DOCTYPE html>
 {{css .CSS}}
 </style>
 </head>
-<body{{with .Serve}} data-lesson="{{.Lesson}}" data-view="{{if .Teacher}}teacher{{else}}student{{end}}"{{end}}>
-<nav><a href="{{if .Serve}}./{{else}}index.html{{end}}">All lessons</a></nav>
-{{with .Serve}}{{template "toolbar" .}}{{end}}<main>
+<body{{with .Extras}}{{.BodyAttrs}}{{end}}>
+<nav><a href="{{.Home}}">All lessons</a></nav>
+{{with .Extras}}{{.Top}}{{end}}<main>
 {{html .Body}}</main>
-{{if .Serve}}{{template "overlay"}}<script>{{js .Script}}</script>
-{{end}}</body>
+{{with .Extras}}{{.Bottom}}{{end}}</body>
 </html>
 `
 

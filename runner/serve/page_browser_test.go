@@ -1,4 +1,4 @@
-package site
+package serve
 
 import (
 	"bytes"
@@ -16,6 +16,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"classnotes/runner/lesson"
+	"classnotes/runner/site"
 	"classnotes/runner/site/sitetest"
 )
 
@@ -63,7 +64,7 @@ func (f *fakeServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		switch {
 		case r.URL.Path == "/api/notes":
-			json.NewEncoder(w).Encode(map[string]any{"lesson": "lesson.md", "hidden": body["hidden"], "revealed": []int{1}})
+			json.NewEncoder(w).Encode(Notes{Lesson: "lesson.md", Hidden: body["hidden"] == true, Revealed: []int{1}})
 		case r.URL.Path == "/api/accept":
 			w.WriteHeader(http.StatusConflict)
 			io.WriteString(w, `{"error":"the lesson changed on disk since the run began"}`)
@@ -84,11 +85,11 @@ func (f *fakeServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		var b bytes.Buffer
-		err = WritePage(&b, &Page{Lesson: l, Serve: &Serve{Lesson: "lesson.md", Teacher: r.URL.Path == "/teacher.html"}})
+		err = writePage(&b, l, nil, &pageView{Lesson: "lesson.md", Teacher: r.URL.Path == "/teacher.html"})
 		if err != nil {
 			f.t.Error(err)
 		}
-		w.Header().Set("Content-Security-Policy", ContentSecurityPolicy())
+		w.Header().Set("Content-Security-Policy", pagePolicy())
 		w.Write(b.Bytes())
 	default:
 		http.NotFound(w, r)
@@ -116,17 +117,13 @@ func (f *fakeServer) events(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// send sends an event to every tab.
-func (f *fakeServer) send(name string, data map[string]any) {
-	f.t.Helper()
-	b, err := json.Marshal(data)
-	if err != nil {
-		f.t.Fatal(err)
-	}
+// send sends an event to every tab, encoded as the server encodes it.
+func (f *fakeServer) send(e Event) {
+	msg := string(encode(e))
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for _, tab := range f.tabs {
-		tab <- "event: " + name + "\ndata: " + string(b) + "\n\n"
+		tab <- msg
 	}
 }
 
@@ -161,11 +158,11 @@ func TestBrowserServePage(t *testing.T) {
 	if r := f.request(ctx); r.Path != "/api/run" || fmt.Sprint(r.Body) != "map[cell:1 lesson:lesson.md]" {
 		t.Errorf("Run sent %s %v", r.Path, r.Body)
 	}
-	f.send("started", map[string]any{"lesson": "lesson.md", "cell": 1, "run": "r1"})
+	f.send(Started{Lesson: "lesson.md", Cell: 1, Run: "r1"})
 	for _, chunk := range []string{"\x1b[9", "2mgre", "en\x1b[0m <script>alert(1)</script>\r", "\nline 2\n\x1b[1;31mbold red\x1b", "[0m\n"} {
-		f.send("output", map[string]any{"lesson": "lesson.md", "cell": 1, "run": "r1", "text": chunk})
+		f.send(Output{Lesson: "lesson.md", Cell: 1, Run: "r1", Text: chunk})
 	}
-	f.send("output", map[string]any{"lesson": "other.md", "cell": 1, "run": "x", "text": "another lesson's output\n"})
+	f.send(Output{Lesson: "other.md", Cell: 1, Run: "x", Text: "another lesson's output\n"})
 	live := `document.querySelector("#cell-1 .live .output")`
 	b.Wait(live + `.textContent.includes("bold red\n")`)
 	if got := sitetest.Eval[string](b, live+`.textContent`); got != "green <script>alert(1)</script>\nline 2\nbold red\n" {
@@ -182,9 +179,10 @@ func TestBrowserServePage(t *testing.T) {
 		t.Errorf("while running, Run, Stop, Accept disabled: %s", got)
 	}
 
-	f.send("end", map[string]any{"lesson": "lesson.md", "cell": 1, "run": "r1", "status": "exit status 0", "outcome": "ok",
-		"verdict": "differs", "diff": "--- notes\n+++ live\n@@ -1 +1 @@\n-green\n+green <b>x</b>", "duration_ms": 500,
-		"badges": []map[string]string{{"text": "exit 0", "kind": "ok"}, {"text": "0.50 s", "kind": "info\" onclick=\"x"}}})
+	ms := int64(500)
+	f.send(End{Lesson: "lesson.md", Cell: 1, Run: "r1", Status: "exit status 0", Outcome: "ok",
+		Verdict: "differs", Diff: "--- notes\n+++ live\n@@ -1 +1 @@\n-green\n+green <b>x</b>", DurationMS: &ms,
+		Badges: []site.Badge{{Text: "exit 0", Kind: "ok"}, {Text: "0.50 s", Kind: "info\" onclick=\"x"}}})
 	b.Wait(`!document.querySelector('#cell-1 [data-action="accept"]').disabled`)
 	if got := sitetest.Eval[string](b, `document.querySelector("#cell-1 .verdict").innerText`); !strings.Contains(got, "differs from the notes") || !strings.Contains(got, "+green <b>x</b>") {
 		t.Errorf("verdict reads %q", got)
@@ -197,7 +195,7 @@ func TestBrowserServePage(t *testing.T) {
 		t.Errorf("Accept sent %s %v", r.Path, r.Body)
 	}
 	b.Wait(`document.querySelector("#cell-1 .message").textContent === "the lesson changed on disk since the run began"`)
-	f.send("error", map[string]any{"lesson": "lesson.md", "cell": 2, "run": "r9", "message": "a run's error, not the lesson's"})
+	f.send(RunError{Lesson: "lesson.md", Cell: 2, Run: "r9", Message: "a run's error, not the lesson's"})
 	b.Wait(`document.querySelector("#cell-2 .message").textContent === "a run's error, not the lesson's"`)
 	if !sitetest.Eval[bool](b, `document.querySelector(".overlay").hidden`) {
 		t.Errorf("a run's error shows as the lesson's")
@@ -210,7 +208,7 @@ func TestBrowserServePage(t *testing.T) {
 	if r := f.request(ctx); fmt.Sprint(r.Body) != "map[cell:2 lesson:lesson.md]" {
 		t.Errorf("Shift+Enter sent %s %v", r.Path, r.Body)
 	}
-	f.send("servers", map[string]any{"lesson": "lesson.md", "cell": 2, "down": []int{1}})
+	f.send(Servers{Lesson: "lesson.md", Cell: 2, Down: []int{1}})
 	b.Wait(`document.querySelector("#cell-2 .servers button") !== null`)
 	if got := sitetest.Eval[string](b, `document.querySelector("#cell-2 .servers").innerText`); strings.Count(got, "In [1] (its server) is not running") != 1 {
 		t.Errorf("cell 2 says %q", got)
@@ -219,10 +217,10 @@ func TestBrowserServePage(t *testing.T) {
 	if r := f.request(ctx); fmt.Sprint(r.Body) != "map[cell:1 lesson:lesson.md]" {
 		t.Errorf("Start In [1] sent %s %v", r.Path, r.Body)
 	}
-	f.send("started", map[string]any{"lesson": "lesson.md", "cell": 1, "run": "r3"})
-	f.send("output", map[string]any{"lesson": "lesson.md", "cell": 1, "run": "r3", "text": "listening\n"})
+	f.send(Started{Lesson: "lesson.md", Cell: 1, Run: "r3"})
+	f.send(Output{Lesson: "lesson.md", Cell: 1, Run: "r3", Text: "listening\n"})
 	b.Wait(`document.querySelector("#cell-2 .servers").hidden && ` + live + `.textContent === "listening\n"`)
-	f.send("end", map[string]any{"lesson": "lesson.md", "cell": 1, "run": "r3", "verdict": "matches", "outcome": "stopped (signal: interrupt)"})
+	f.send(End{Lesson: "lesson.md", Cell: 1, Run: "r3", Verdict: "matches", Outcome: "stopped (signal: interrupt)"})
 	b.Wait(`document.querySelector("#cell-1 .verdict").textContent === "matches the notes"`)
 
 	b.Do("run all", chromedp.Click(chromedp.CSS(`[data-action="run-all"]`)))
@@ -242,7 +240,7 @@ func TestBrowserServePage(t *testing.T) {
 	if got := sitetest.Eval[string](b, fmt.Sprintf(hidden, 1)+` + "," + `+fmt.Sprintf(hidden, 2)); got != "false,true" {
 		t.Errorf("with notes hidden until run, cell 1 (revealed), cell 2 (not revealed) hidden: %s", got)
 	}
-	f.send("notes", map[string]any{"lesson": "lesson.md", "hidden": false, "revealed": []int{}})
+	f.send(Notes{Lesson: "lesson.md", Hidden: false, Revealed: []int{}})
 	b.Wait(`document.querySelector('[data-action="hide-notes"]').getAttribute("aria-pressed") === "false"`)
 	if got := sitetest.Eval[string](b, fmt.Sprintf(hidden, 1)+` + "," + `+fmt.Sprintf(hidden, 2)); got != "false,false" {
 		t.Errorf("with the notes shown again, cell 1, cell 2 hidden: %s", got)
@@ -276,19 +274,19 @@ func TestBrowserServePage(t *testing.T) {
 	f.mu.Lock()
 	f.prose = "Prose saved again."
 	f.mu.Unlock()
-	f.send("reload", map[string]any{"lesson": "lesson.md"})
+	f.send(Reload{Lesson: "lesson.md"})
 	b.Wait(`document.querySelector("main p").textContent === "Prose saved again."`)
 	if got := sitetest.Eval[string](b, live+`.textContent + "|" + document.querySelector("#cell-1 .verdict").textContent + "|" + window.scrollY`); got != "listening\n|matches the notes|300" {
 		t.Errorf("after the reload: %q", got)
 	}
-	f.send("error", map[string]any{"lesson": "lesson.md", "message": "lesson.md:12:1: In [3]: expected a <b>```go</b> block"})
+	f.send(LessonError{Lesson: "lesson.md", Message: "lesson.md:12:1: In [3]: expected a <b>```go</b> block"})
 	b.Wait(`!document.querySelector(".overlay").hidden`)
 	if got := sitetest.Eval[string](b, `document.querySelector(".overlay-message").textContent + document.querySelectorAll(".overlay b").length`); got != "lesson.md:12:1: In [3]: expected a <b>```go</b> block0" {
 		t.Errorf("overlay reads %q", got)
 	}
 	b.Do("scroll to the top", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`))
 	sitetest.Screenshot(t, ctx, "serve-page-error")
-	f.send("reload", map[string]any{"lesson": "lesson.md"})
+	f.send(Reload{Lesson: "lesson.md"})
 	b.Wait(`document.querySelector(".overlay").hidden`)
 
 	// The student's view: no controls, the same events. The page was written with the notes shown; the state
@@ -306,9 +304,9 @@ func TestBrowserServePage(t *testing.T) {
 	if n := sitetest.Eval[int](s, `document.querySelectorAll("[data-action=run], [data-action=stop], [data-action=accept], [data-action=run-all]").length`); n != 0 {
 		t.Errorf("the student's page has %d controls", n)
 	}
-	f.send("started", map[string]any{"lesson": "lesson.md", "cell": 2, "run": "r4"})
-	f.send("output", map[string]any{"lesson": "lesson.md", "cell": 2, "run": "r4", "text": "from the teacher's run\n"})
-	f.send("servers", map[string]any{"lesson": "lesson.md", "cell": 2, "down": []int{1}})
+	f.send(Started{Lesson: "lesson.md", Cell: 2, Run: "r4"})
+	f.send(Output{Lesson: "lesson.md", Cell: 2, Run: "r4", Text: "from the teacher's run\n"})
+	f.send(Servers{Lesson: "lesson.md", Cell: 2, Down: []int{1}})
 	s.Wait(`document.querySelector("#cell-2 .live .output").textContent === "from the teacher's run\n" && !document.querySelector("#cell-2 .servers").hidden`)
 	if n := sitetest.Eval[int](s, `document.querySelectorAll("button:not([data-action=present]):not([data-action=hide-notes])").length`); n != 0 {
 		t.Errorf("the student's page has %d buttons besides the toggles", n)

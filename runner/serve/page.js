@@ -404,15 +404,16 @@
     }
   }
 
-  // showError shows why the lesson does not load over the page, or why a run failed near its cell.
-  function showError(e) {
-    if (e.run) {
-      const s = state(e.cell);
-      s.running = false;
-      update(e.cell);
-      say(e.cell, String(e.message));
-      return;
-    }
+  // showRunError shows why a run failed near its cell.
+  function showRunError(e) {
+    const s = state(e.cell);
+    s.running = false;
+    update(e.cell);
+    say(e.cell, String(e.message));
+  }
+
+  // showLessonError shows why the lesson does not load over the page.
+  function showLessonError(e) {
     overlay.querySelector(".overlay-message").textContent = String(e.message);
     overlay.hidden = false;
   }
@@ -563,7 +564,8 @@
     output,
     end,
     reload: () => reload(),
-    error: showError,
+    "lesson-error": showLessonError,
+    "run-error": showRunError,
     notice,
     servers: (e) => showDown(e.cell, e.down),
     notes: showNotes,

@@ -1,4 +1,4 @@
-package site
+package serve
 
 import (
 	"bytes"
@@ -9,20 +9,27 @@ import (
 	"testing"
 
 	"classnotes/runner/lesson"
+	"classnotes/runner/site"
 )
 
 // serverLesson has a server cell and its client.
 const serverLesson = "# Two cells\n\nIn [1]:\n\n```go background ready=tcp:127.0.0.1:50123\npackage main\n\nfunc main() {}\n```\n\n" +
 	"In [2]:\n\n```go\npackage main\n\nfunc main() {}\n```\n\nOut [2]:\n\n```text\nhello\n```\n"
 
-func servedPage(t *testing.T, src string, s *Serve) string {
+// servedPage returns the page of lesson src as v draws it, or the static site's page when v is nil.
+func servedPage(t *testing.T, src string, v *pageView) string {
 	t.Helper()
 	l, err := lesson.Parse("l.md", []byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	if err := WritePage(&b, &Page{Lesson: l, Serve: s}); err != nil {
+	if v == nil {
+		err = site.WritePage(&b, &site.Page{Lesson: l})
+	} else {
+		err = writePage(&b, l, nil, v)
+	}
+	if err != nil {
 		t.Fatal(err)
 	}
 	return b.String()
@@ -34,8 +41,8 @@ var controls = regexp.MustCompile(`<button[^>]*(data-action="(run|stop|accept|ru
 // TestServedPage checks what a served page adds to the static one: the data attributes the script reads, both
 // panels, the toggles, one inline script and no other, and the teacher's controls only in the teacher's view.
 func TestServedPage(t *testing.T) {
-	teacher := servedPage(t, serverLesson, &Serve{Lesson: "dir/l.md", Teacher: true})
-	student := servedPage(t, serverLesson, &Serve{Lesson: "dir/l.md"})
+	teacher := servedPage(t, serverLesson, &pageView{Lesson: "dir/l.md", Teacher: true})
+	student := servedPage(t, serverLesson, &pageView{Lesson: "dir/l.md"})
 	for name, page := range map[string]string{"teacher": teacher, "student": student} {
 		for _, want := range []string{
 			`<body data-lesson="dir/l.md" data-view="` + name + `">`,
@@ -74,7 +81,7 @@ func TestServedPage(t *testing.T) {
 // TestServedPageEscapes: the lesson key is an attribute value, and a recorded output holding markup stays text.
 func TestServedPageEscapes(t *testing.T) {
 	src := strings.Replace(serverLesson, "hello", "</pre><script>alert(1)</script>", 1)
-	page := servedPage(t, src, &Serve{Lesson: `x" onload="alert(1)<script>.md`, Teacher: true})
+	page := servedPage(t, src, &pageView{Lesson: `x" onload="alert(1)<script>.md`, Teacher: true})
 	if !strings.Contains(page, `data-lesson="x&#34; onload=&#34;alert(1)&lt;script&gt;.md"`) {
 		_, body, _ := strings.Cut(page, "<body")
 		body, _, _ = strings.Cut(body, ">")
@@ -88,7 +95,7 @@ func TestServedPageEscapes(t *testing.T) {
 	}
 }
 
-// TestStaticPageHasNoServeParts: without Serve the page is the static site's (the golden file checks every
+// TestStaticPageHasNoServeParts: without the served view the page is the static site's (the golden file checks every
 // byte; this says what must not leak in).
 func TestStaticPageHasNoServeParts(t *testing.T) {
 	page := servedPage(t, serverLesson, nil)
@@ -100,44 +107,44 @@ func TestStaticPageHasNoServeParts(t *testing.T) {
 }
 
 // TestServeScript checks the script as text: it cannot end its element early, it never parses strings as
-// markup, and ContentSecurityPolicy allows exactly it.
+// markup, and pagePolicy allows exactly it.
 func TestServeScript(t *testing.T) {
 	for _, bad := range []string{"</script", "<!--", "innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "http:", "https:"} {
-		if strings.Contains(strings.ToLower(serveScript), strings.ToLower(bad)) {
-			t.Errorf("serve.js contains %q", bad)
+		if strings.Contains(strings.ToLower(pageScript), strings.ToLower(bad)) {
+			t.Errorf("page.js contains %q", bad)
 		}
 	}
-	page := servedPage(t, serverLesson, &Serve{Lesson: "l.md"})
+	page := servedPage(t, serverLesson, &pageView{Lesson: "l.md"})
 	_, script, _ := strings.Cut(page, "<script>")
 	script, _, _ = strings.Cut(script, "</script>")
-	if script != serveScript {
-		t.Fatalf("the page's script is not serve.js as it is")
+	if script != pageScript {
+		t.Fatalf("the page's script is not page.js as it is")
 	}
 	sum := sha256.Sum256([]byte(script))
-	if hash := "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"; !strings.Contains(ContentSecurityPolicy(), "script-src "+hash+";") {
-		t.Errorf("policy %q does not allow the script %s", ContentSecurityPolicy(), hash)
+	if hash := "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"; !strings.Contains(pagePolicy(), "script-src "+hash+";") {
+		t.Errorf("policy %q does not allow the script %s", pagePolicy(), hash)
 	}
 }
 
 // TestServedPageNotesHidden: while the teacher hides the notes, the student's page is written without the
 // recorded output of a cell not revealed (only the note that stands for it), and with a revealed cell's; the
-// teacher's page has every one, veiled until revealed; WriteNotes gives one cell's panel as the page has it.
+// teacher's page has every one, veiled until revealed; writeNotesPanel gives one cell's panel as the page has it.
 func TestServedPageNotesHidden(t *testing.T) {
 	src := strings.Replace(serverLesson, "hello", "secret of two", 1)
-	student := servedPage(t, src, &Serve{Lesson: "l.md", NotesHidden: true, Withhold: true})
+	student := servedPage(t, src, &pageView{Lesson: "l.md", NotesHidden: true, Withhold: true})
 	if strings.Contains(student, "secret of two") || !strings.Contains(student, `<div class="panel notes withheld"><div class="pane-title">Notes</div><p class="hidden-note">`) {
 		t.Errorf("student's page, notes hidden:\n%s", student)
 	}
-	revealed := &Serve{Lesson: "l.md", NotesHidden: true, Revealed: map[int]bool{2: true}, Withhold: true}
+	revealed := &pageView{Lesson: "l.md", NotesHidden: true, Revealed: map[int]bool{2: true}, Withhold: true}
 	if page := servedPage(t, src, revealed); !strings.Contains(page, `<div class="panel notes"><div class="pane-title">Notes</div><pre class="output term-container">secret of two`) {
 		t.Errorf("student's page, In [2] revealed, lacks its notes")
 	}
-	teacher := servedPage(t, src, &Serve{Lesson: "l.md", Teacher: true, NotesHidden: true})
+	teacher := servedPage(t, src, &pageView{Lesson: "l.md", Teacher: true, NotesHidden: true})
 	if !strings.Contains(teacher, `<div class="panel notes veiled"><div class="pane-title">Notes</div><pre class="output term-container">secret of two`) ||
 		!strings.Contains(teacher, `data-notes="hidden"`) || !strings.Contains(teacher, `data-action="hide-notes" aria-pressed="true"`) {
 		t.Errorf("teacher's page, notes hidden, lacks the veiled notes or the state")
 	}
-	if shown := servedPage(t, src, &Serve{Lesson: "l.md", Withhold: true}); !strings.Contains(shown, "secret of two") || strings.Contains(shown, `notes withheld"`) {
+	if shown := servedPage(t, src, &pageView{Lesson: "l.md", Withhold: true}); !strings.Contains(shown, "secret of two") || strings.Contains(shown, `notes withheld"`) {
 		t.Errorf("student's page, notes not hidden, withholds them")
 	}
 
@@ -146,19 +153,19 @@ func TestServedPageNotesHidden(t *testing.T) {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	if err := WriteNotes(&b, &Page{Lesson: l, Serve: revealed}, 2); err != nil {
+	if err := writeNotesPanel(&b, l, revealed, 2); err != nil {
 		t.Fatal(err)
 	}
 	want := `<div class="panel notes"><div class="pane-title">Notes</div><pre class="output term-container">secret of two` + "\n" +
 		`</pre><p class="hidden-note">Hidden until the cell has run: what will it print?</p></div>` + "\n"
 	if b.String() != want || !strings.Contains(servedPage(t, src, revealed), want) {
-		t.Errorf("WriteNotes wrote\n%s\nwant the page's panel\n%s", b.String(), want)
+		t.Errorf("writeNotesPanel wrote\n%s\nwant the page's panel\n%s", b.String(), want)
 	}
 	b.Reset()
-	if err := WriteNotes(&b, &Page{Lesson: l, Serve: &Serve{NotesHidden: true, Withhold: true}}, 2); err != nil || strings.Contains(b.String(), "secret") {
-		t.Errorf("WriteNotes of a withheld cell: %v\n%s", err, b.String())
+	if err := writeNotesPanel(&b, l, &pageView{NotesHidden: true, Withhold: true}, 2); err != nil || strings.Contains(b.String(), "secret") {
+		t.Errorf("writeNotesPanel of a withheld cell: %v\n%s", err, b.String())
 	}
-	if err := WriteNotes(&b, &Page{Lesson: l}, 3); err == nil || err.Error() != "l.md: no cell In [3]" {
-		t.Errorf("WriteNotes of no cell: %v", err)
+	if err := writeNotesPanel(&b, l, &pageView{}, 3); err == nil || err.Error() != "l.md: no cell In [3]" {
+		t.Errorf("writeNotesPanel of no cell: %v", err)
 	}
 }

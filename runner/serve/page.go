@@ -1,19 +1,27 @@
-package site
+package serve
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/sha256"
 	_ "embed"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
+	"html"
+	"html/template"
 	"io"
 	"strconv"
 
 	"github.com/yuin/goldmark/util"
+
+	"classnotes/runner/lesson"
+	"classnotes/runner/site"
 )
 
-// Serve makes a page for runner serve: with Live panels and a script, and, for the teacher, controls.
-type Serve struct {
+// pageView is how a lesson's served page is drawn: with Live panels and a script, and, for the teacher,
+// controls. It is the page's Out renderer (site.OutRenderer).
+type pageView struct {
 	Lesson  string // the lesson's key in the HTTP API: its path relative to the served directory, slash-separated
 	Teacher bool   // the teacher's view: Run, Stop, Accept, Run all; false: the read-only student view
 	// NotesHidden says that the teacher hides the notes (the recorded outputs) until each cell has run: the
@@ -22,30 +30,30 @@ type Serve struct {
 	Revealed    map[int]bool // the cells that have run since the notes were hidden
 	// Withhold leaves the notes that NotesHidden hides out of the page, rather than only hiding them: the
 	// student's view, whose reader could otherwise read them in the page's source. The page fetches a cell's
-	// Notes panel once it may show it (WriteNotes).
+	// Notes panel once it may show it (writeNotesPanel).
 	Withhold bool
 }
 
 // veiled reports whether cell n's notes start hidden.
-func (s *Serve) veiled(n int) bool { return s.NotesHidden && !s.Revealed[n] }
+func (v *pageView) veiled(n int) bool { return v.NotesHidden && !v.Revealed[n] }
 
 // Withheld reports whether the page leaves cell n's notes out.
-func (s *Serve) Withheld(n int) bool { return s.Withhold && s.veiled(n) }
+func (v *pageView) Withheld(n int) bool { return v.Withhold && v.veiled(n) }
 
-// serveScript runs a served page: it follows the server's events, streams output into the Live panels and,
+// pageScript runs a served page: it follows the server's events, streams output into the Live panels and,
 // for the teacher, runs, stops and accepts cells. It is kept in its own file to be read and linted as
 // JavaScript.
 //
-//go:embed serve.js
-var serveScript string
+//go:embed page.js
+var pageScript string
 
-// ContentSecurityPolicy returns a Content-Security-Policy for served pages: the page's own inline script and
-// nothing else runs (not a script in a lesson's HTML, nor one a program's output might smuggle in).
-func ContentSecurityPolicy() string { return PolicyFor(serveScript) }
+// pagePolicy returns the Content-Security-Policy of served pages: the page's own inline script and nothing
+// else runs (not a script in a lesson's HTML, nor one a program's output might smuggle in).
+func pagePolicy() string { return policyFor(pageScript) }
 
-// PolicyFor returns the Content-Security-Policy of a response whose only script is script ("" for none):
+// policyFor returns the Content-Security-Policy of a response whose only script is script ("" for none):
 // nothing is fetched from elsewhere, and connections go to the page's own server only.
-func PolicyFor(script string) string {
+func policyFor(script string) string {
 	scripts := "'none'"
 	if script != "" {
 		sum := sha256.Sum256([]byte(script))
@@ -55,12 +63,46 @@ func PolicyFor(script string) string {
 		"connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 }
 
-// writeServedOut writes the output side of served cell n: the recorded Notes panel (written by recorded) beside
-// an empty Live panel, and the places for the verdict, the servers it waits for and messages. The teacher's
-// buttons go first. It ends the cell's section.
-func writeServedOut(w util.BufWriter, s *Serve, n int, recorded func()) {
-	num := strconv.Itoa(n)
-	if s.Teacher {
+// writePage writes lesson l's page as v draws it, with links to the other lessons' pages.
+func writePage(w io.Writer, l *lesson.Lesson, links map[string]string, v *pageView) error {
+	var top, bottom, attrs bytes.Buffer
+	if err := partsTemplate.ExecuteTemplate(&top, "toolbar", v); err != nil {
+		return err
+	}
+	if err := partsTemplate.ExecuteTemplate(&bottom, "bottom", pageScript); err != nil {
+		return err
+	}
+	if err := partsTemplate.ExecuteTemplate(&attrs, "body", v); err != nil {
+		return err
+	}
+	return site.WritePage(w, &site.Page{
+		Lesson: l, Cells: map[int]*site.Cell{}, Links: links, Out: v,
+		Extras: &site.Extras{
+			CSS:       pageCSS,
+			BodyAttrs: template.HTMLAttr(attrs.String()),
+			Home:      "./",
+			Top:       template.HTML(top.String()),
+			Bottom:    template.HTML(bottom.String()),
+		},
+	})
+}
+
+// CellAttrs gives a served cell's section its number for the script, whether it runs in the background, and
+// a place in the keyboard's focus order.
+func (v *pageView) CellAttrs(c *lesson.Cell) string {
+	attrs := ` data-cell="` + strconv.Itoa(c.Number) + `"`
+	if c.Attrs.Background {
+		attrs += ` data-background="true"`
+	}
+	return attrs + ` tabindex="-1"`
+}
+
+// WriteOut writes the output side of served cell c: the recorded Notes panel (written by recorded) beside an
+// empty Live panel, and the places for the verdict, the servers it waits for and messages. The teacher's
+// buttons go first.
+func (v *pageView) WriteOut(w util.BufWriter, c *lesson.Cell, recorded func()) {
+	num := strconv.Itoa(c.Number)
+	if v.Teacher {
 		w.WriteString(`<div class="controls">` +
 			`<button type="button" class="run" data-action="run" title="Run this cell (Shift+Enter)">Run</button>` +
 			`<button type="button" class="stop" data-action="stop" disabled>Stop</button>` +
@@ -68,50 +110,74 @@ func writeServedOut(w util.BufWriter, s *Serve, n int, recorded func()) {
 			"</div>\n")
 	}
 	w.WriteString(`<div class="out"><div class="prompt">Out [` + num + `]:</div><div class="panes">` + "\n")
-	writeNotes(w, s, n, recorded)
+	v.writeNotes(w, c.Number, recorded)
 	w.WriteString(`<div class="panel live"><div class="pane-title">Live <span class="state"></span></div>` +
 		`<div class="badges" hidden></div><pre class="output term-container"></pre></div>` + "\n")
 	w.WriteString(`</div><div class="servers" hidden></div><div class="verdict" hidden></div>` +
-		`<p class="message" role="alert" hidden></p></div>` + "\n</section>\n")
+		`<p class="message" role="alert" hidden></p></div>` + "\n")
 }
 
 // writeNotes writes the Notes panel of served cell n: the recorded output (written by recorded) unless the
 // page withholds it, and the note that stands for it while it is hidden.
-func writeNotes(w util.BufWriter, s *Serve, n int, recorded func()) {
+func (v *pageView) writeNotes(w util.BufWriter, n int, recorded func()) {
 	class := "panel notes"
 	switch {
-	case s.Withheld(n):
+	case v.Withheld(n):
 		class += " withheld"
-	case s.veiled(n):
+	case v.veiled(n):
 		class += " veiled"
 	}
 	w.WriteString(`<div class="` + class + `"><div class="pane-title">Notes</div>`)
-	if !s.Withheld(n) {
+	if !v.Withheld(n) {
 		recorded()
 	}
 	w.WriteString(`<p class="hidden-note">Hidden until the cell has run: what will it print?</p></div>` + "\n")
 }
 
-// WriteNotes writes the Notes panel of cell n of p's lesson as the served page p has it: what a page written
-// without it (Serve.Withhold) puts in its place once the teacher reveals it.
-func WriteNotes(w io.Writer, p *Page, n int) error {
-	s := p.Serve
-	if s == nil {
-		s = &Serve{}
-	}
-	for _, c := range p.Lesson.Cells {
+// writeNotesPanel writes the Notes panel of cell n of lesson l as the served page v has it: what a page
+// written without it (pageView.Withhold) puts in its place once the teacher reveals it.
+func writeNotesPanel(w io.Writer, l *lesson.Lesson, v *pageView, n int) error {
+	for _, c := range l.Cells {
 		if c.Number == n {
 			bw := bufio.NewWriter(w)
-			r := &nodeRenderer{page: p}
-			writeNotes(bw, s, n, func() { r.writeRecorded(bw, c) })
+			p := &site.Page{Lesson: l}
+			v.writeNotes(bw, n, func() { site.WriteRecorded(bw, p, c) })
 			return bw.Flush()
 		}
 	}
-	return fmt.Errorf("%s: no cell In [%d]", p.Lesson.Path, n)
+	return fmt.Errorf("%s: no cell In [%d]", l.Path, n)
 }
 
-// serveSource holds the served page's parts outside its main content, which reloads leave in place.
-const serveSource = `{{define "toolbar"}}<div class="toolbar" role="toolbar" aria-label="Classroom" data-notes="{{if .NotesHidden}}hidden{{else}}shown{{end}}">
+// jsString returns s as a JavaScript string literal that is safe inside a <script> element.
+func jsString(s string) string {
+	b, _ := json.Marshal(s) // escapes <, > and &
+	return string(b)
+}
+
+// errorPage shows why a lesson does not load, and reloads itself when the lesson is saved again. It returns
+// the page and its script.
+func errorPage(key string, err error) (page []byte, script string) {
+	script = `new EventSource("/api/events").addEventListener("reload", e => { if (JSON.parse(e.data).lesson === ` +
+		jsString(key) + `) location.reload() })`
+	return fmt.Appendf(nil, `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>%[1]s: errors</title>
+<style>body{font:1.2rem/1.5 system-ui,sans-serif;margin:2rem}pre{background:#fee;color:#600;padding:1rem;white-space:pre-wrap}</style></head>
+<body data-lesson="%[1]s"><h1>%[1]s does not load</h1><pre class="errors">%[2]s</pre>
+<p>Fix the lesson and save it: this page reloads.</p>
+<script>%[3]s</script>
+</body></html>
+`, html.EscapeString(key), html.EscapeString(err.Error()), script), script
+}
+
+// partsTemplate draws the served page's parts around the lesson: the body's attributes the script reads, the
+// toolbar, and the overlay and script at the end (reloads leave all of them in place). The page's script is
+// trusted: it is this package's own.
+var partsTemplate = template.Must(template.New("parts").Funcs(template.FuncMap{
+	"js": func(s string) template.JS { return template.JS(s) },
+}).Parse(partsSource))
+
+const partsSource = `{{define "body"}} data-lesson="{{.Lesson}}" data-view="{{if .Teacher}}teacher{{else}}student{{end}}"{{end}}
+{{- define "toolbar"}}<div class="toolbar" role="toolbar" aria-label="Classroom" data-notes="{{if .NotesHidden}}hidden{{else}}shown{{end}}">
 {{- if .Teacher}}<button type="button" class="run-all" data-action="run-all">Run all</button>{{end -}}
 <button type="button" data-action="present" aria-pressed="false" title="One cell in focus, larger type; j/k or arrows move">Presentation</button>
 {{if .Teacher -}}
@@ -120,13 +186,15 @@ const serveSource = `{{define "toolbar"}}<div class="toolbar" role="toolbar" ari
 <button type="button" data-action="hide-notes" aria-pressed="false" title="Predict first: on this screen, notes show when their cell has run">Hide notes until run</button>
 {{- end}}
 <span class="conn">connecting…</span><span class="toolbar-message" role="alert"></span></div>
-{{end}}{{define "overlay"}}<div class="overlay" role="alert" hidden><h2>This lesson has errors</h2><pre class="overlay-message"></pre>
+{{end}}
+{{- define "bottom"}}<div class="overlay" role="alert" hidden><h2>This lesson has errors</h2><pre class="overlay-message"></pre>
 <p>Fix them and save the file: the page comes back by itself.</p></div>
+<script>{{js .}}</script>
 {{end}}`
 
-// serveCSS styles the served page's parts, after the static site's rules: as large and plain as the rest,
+// pageCSS styles the served page's parts, after the static site's rules: as large and plain as the rest,
 // Notes and Live side by side where the screen is wide enough.
-const serveCSS = `
+const pageCSS = `
 [hidden] { display: none !important; }
 main, nav { max-width: 84rem; }
 .toolbar { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem;
