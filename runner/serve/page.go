@@ -157,8 +157,8 @@ func jsString(s string) string {
 // errorPage shows why a lesson does not load, and reloads itself when the lesson is saved again. It returns
 // the page and its script.
 func errorPage(key string, err error) (page []byte, script string) {
-	script = `new EventSource("/api/events").addEventListener("reload", e => { if (JSON.parse(e.data).lesson === ` +
-		jsString(key) + `) location.reload() })`
+	script = `new EventSource("/api/events").addEventListener(` + jsString(Reload{}.EventName()) +
+		`, e => { if (JSON.parse(e.data).lesson === ` + jsString(key) + `) location.reload() })`
 	return fmt.Appendf(nil, `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>%[1]s: errors</title>
 <style>body{font:1.2rem/1.5 system-ui,sans-serif;margin:2rem}pre{background:#fee;color:#600;padding:1rem;white-space:pre-wrap}</style></head>

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
 	"regexp"
 	"strings"
 	"testing"
@@ -167,5 +168,27 @@ func TestServedPageNotesHidden(t *testing.T) {
 	}
 	if err := writeNotesPanel(&b, l, &pageView{}, 3); err == nil || err.Error() != "l.md: no cell In [3]" {
 		t.Errorf("writeNotesPanel of no cell: %v", err)
+	}
+}
+
+// TestErrorPage: the page of a lesson that does not load shows its key and errors as text, runs one script,
+// the one its policy allows, and that script reloads on its lesson's reload event (Reload's name).
+func TestErrorPage(t *testing.T) {
+	page, script := errorPage(`a"<b>.md`, errors.New("a.md:1:1: <script>x</script>"))
+	for _, want := range []string{`<body data-lesson="a&#34;&lt;b&gt;.md">`, "&lt;script&gt;x&lt;/script&gt;", "<script>" + script + "</script>"} {
+		if !bytes.Contains(page, []byte(want)) {
+			t.Errorf("the error page lacks %q:\n%s", want, page)
+		}
+	}
+	if n := bytes.Count(page, []byte("<script")); n != 1 {
+		t.Errorf("the error page has %d scripts, want its own", n)
+	}
+	if !strings.HasPrefix(script, `new EventSource("/api/events").addEventListener("`+Reload{}.EventName()+`", `) ||
+		!strings.Contains(script, `JSON.parse(e.data).lesson === "a\"\u003cb\u003e.md"`) {
+		t.Errorf("the error page's script does not follow its lesson's reloads: %s", script)
+	}
+	sum := sha256.Sum256([]byte(script))
+	if hash := "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"; !strings.Contains(policyFor(script), "script-src "+hash+";") {
+		t.Errorf("policy %q does not allow the script %s", policyFor(script), hash)
 	}
 }
