@@ -2,6 +2,10 @@
 // controls, runs the cells a page asks for through the engine (package engine), streams their output to
 // every open page as Server-Sent Events, and reloads a page when its lesson or a snippet changes on disk.
 //
+// The live page is this package's (page.go, page.js): package site draws the lesson, and serve registers the
+// Out renderer of the Notes and Live panels and adds the toolbar, the script and its Content-Security-Policy.
+// The events the page follows are one catalogue of types with one encoder (events.go).
+//
 // Every request is untrusted: the Host must be this machine (against DNS rebinding), a token is required
 // (Authorization: Bearer, or a session cookie the browser gets for /?token= or a one-time /?code=), state
 // changes are POST requests refused cross-origin, and a request only ever names a lesson and a cell: the code
