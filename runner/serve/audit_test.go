@@ -39,32 +39,6 @@ func main() {
 	time.Sleep(time.Hour)
 }`
 
-// pidServer returns a server cell's program that listens on the loopback port, then prints its process id.
-func pidServer(port int) string {
-	return fmt.Sprintf(`package main
-
-import (
-	"fmt"
-	"net"
-	"os"
-)
-
-func main() {
-	ln, err := net.Listen("tcp", "127.0.0.1:%d")
-	if err != nil {
-		panic(err)
-	}
-	fmt.Printf("pid %%d\n", os.Getpid())
-	for {
-		conn, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		conn.Close()
-	}
-}`, port)
-}
-
 // startRun starts a cell (0: the whole lesson) and returns the id of its run.
 func (f *fixture) startRun(t *testing.T, lesson string, cell int) string {
 	t.Helper()
@@ -114,7 +88,7 @@ func (f *fixture) response(t *testing.T, method, path, body string, auth bool, h
 	return resp, string(b)
 }
 
-// pidLine is the line pidSleeper and pidServer print.
+// pidLine is the line pidSleeper and lessontest.PIDServer print.
 var pidLine = regexp.MustCompile(`pid (\d+)\n`)
 
 // pidOf reads the output of cell from ch until it has printed "pid N", and returns N.
@@ -406,7 +380,7 @@ func TestAuditRunAllRefused(t *testing.T) {
 func TestAuditStopEndsOnce(t *testing.T) {
 	port := lessontest.FreePort(t)
 	f := newFixture(t, false, map[string]string{"a.md": cell(1, "", pidSleeper) +
-		cell(2, fmt.Sprintf("background ready=tcp:127.0.0.1:%d", port), pidServer(port))})
+		cell(2, fmt.Sprintf("background ready=tcp:127.0.0.1:%d", port), fmt.Sprintf(lessontest.PIDServer, port))})
 	events := f.events(t)
 	for _, tt := range []struct {
 		cell   int
@@ -435,7 +409,7 @@ func TestAuditStopEndsOnce(t *testing.T) {
 func TestAuditStopWaits(t *testing.T) {
 	port := lessontest.FreePort(t)
 	f := newFixture(t, false, map[string]string{"a.md": cell(1, "", pidSleeper) +
-		cell(2, fmt.Sprintf("background ready=tcp:127.0.0.1:%d", port), pidServer(port))})
+		cell(2, fmt.Sprintf("background ready=tcp:127.0.0.1:%d", port), fmt.Sprintf(lessontest.PIDServer, port))})
 	events := f.events(t)
 	for _, n := range []int{1, 2} {
 		id := f.startRun(t, "a.md", n)
@@ -687,7 +661,7 @@ func TestAuditReloadSnippet(t *testing.T) {
 // TestAuditCloseEndsServer: when Close returns, the server cells it started have ended and freed their ports.
 func TestAuditCloseEndsServer(t *testing.T) {
 	port := lessontest.FreePort(t)
-	f := newFixture(t, false, map[string]string{"a.md": cell(1, fmt.Sprintf("background ready=tcp:127.0.0.1:%d", port), pidServer(port))})
+	f := newFixture(t, false, map[string]string{"a.md": cell(1, fmt.Sprintf("background ready=tcp:127.0.0.1:%d", port), fmt.Sprintf(lessontest.PIDServer, port))})
 	events := f.events(t)
 	f.startRun(t, "a.md", 1)
 	pid := pidOf(t, events, 1)

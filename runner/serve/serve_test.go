@@ -335,45 +335,8 @@ func main() {
 // client run while it is down says so; Stop ends the server and frees its port.
 func TestServerCell(t *testing.T) {
 	port := lessontest.FreePort(t)
-	server := fmt.Sprintf(`package main
-
-import (
-	"fmt"
-	"net"
-)
-
-func main() {
-	ln, err := net.Listen("tcp", "127.0.0.1:%d")
-	if err != nil {
-		panic(err)
-	}
-	for {
-		conn, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		fmt.Println("Connected by a client")
-		fmt.Fprintln(conn, "welcome")
-		conn.Close()
-	}
-}`, port)
-	client := fmt.Sprintf(`package main
-
-import (
-	"fmt"
-	"io"
-	"net"
-)
-
-func main() {
-	conn, err := net.Dial("tcp", "127.0.0.1:%d")
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	b, _ := io.ReadAll(conn)
-	fmt.Print(string(b))
-}`, port)
+	server := fmt.Sprintf(lessontest.WelcomeServer, port)
+	client := fmt.Sprintf(lessontest.ReadAllClientSaysError, port)
 	f := newFixture(t, false, map[string]string{"a.md": cell(1, fmt.Sprintf("background ready=tcp:127.0.0.1:%d", port), server) + cell(2, "", client)})
 	events := f.events(t)
 

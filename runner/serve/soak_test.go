@@ -150,30 +150,6 @@ func main() {
 	}
 }`
 
-const soakServerProgram = `package main
-
-import (
-	"fmt"
-	"net"
-)
-
-func main() {
-	ln, err := net.Listen("tcp", "127.0.0.1:%d")
-	if err != nil {
-		panic(err)
-	}
-	fmt.Println("listening")
-	for n := 1; ; n++ {
-		c, err := ln.Accept()
-		if err != nil {
-			panic(err)
-		}
-		fmt.Fprintln(c, "hello from the server")
-		c.Close()
-		fmt.Println("served client", n)
-	}
-}`
-
 // writeSoakLessons writes the class's lessons: big.md (5 MB, small, compile error, 5 MB on stderr that exits
 // 3), edit.md (a cell the test edits, a small one) and net.md (a server, its client).
 func writeSoakLessons(t *testing.T) soakLessons {
@@ -183,7 +159,7 @@ func writeSoakLessons(t *testing.T) soakLessons {
 		cell(3, "", "package main\n\nfunc main() { undefined() }\n")+cell(4, "", bigProgram(true)))
 	lessontest.Write(t, filepath.Join(dir, "edit.md"), "# Edited in class\n\n"+cell(1, "", versionProgram)+cell(2, "", hello("unchanged")))
 	lessontest.Write(t, filepath.Join(dir, "net.md"), "# A server\n\n"+
-		cell(1, fmt.Sprintf("background ready=tcp:127.0.0.1:%d", port), fmt.Sprintf(soakServerProgram, port))+
+		cell(1, fmt.Sprintf("background ready=tcp:127.0.0.1:%d", port), fmt.Sprintf(lessontest.GreetingServer, port))+
 		cell(2, "", fmt.Sprintf(lessontest.ReadAllClient, port)))
 	return soakLessons{dir: dir, port: port}
 }
