@@ -156,7 +156,7 @@ func (a *App) renderLesson(ctx context.Context, l *engine.Lesson, o renderOption
 			code = exitFailed
 		}
 	}
-	out, written, err := o.engine.WriteBack(l, results)
+	now, written, err := o.engine.WriteBack(l, results)
 	got := reachedLesson
 	switch {
 	case err != nil:
@@ -175,7 +175,7 @@ func (a *App) renderLesson(ctx context.Context, l *engine.Lesson, o renderOption
 		return code, got, ctx.Err()
 	}
 	if o.site != nil {
-		if err := o.site.writePage(l, out, results); err != nil {
+		if err := o.site.writePage(now, results); err != nil {
 			return exitBadInput, got, fmt.Errorf("%s: html: %w", l.Name, err)
 		}
 	}

@@ -10,7 +10,6 @@ import (
 
 	"classnotes/runner/engine"
 	"classnotes/runner/files"
-	"classnotes/runner/lesson"
 	"classnotes/runner/site"
 )
 
@@ -53,15 +52,9 @@ func (a *App) newSiteWriter(dir string, lessons []*engine.Lesson) (*siteWriter, 
 	return s, nil
 }
 
-// writePage writes the page of lesson l, whose source is now src, showing how its cells went.
-func (s *siteWriter) writePage(l *engine.Lesson, src []byte, results []*engine.Result) error {
+// writePage writes the page of lesson l, as WriteBack left it, showing how its cells went.
+func (s *siteWriter) writePage(l *engine.Lesson, results []*engine.Result) error {
 	parsed := l.Source()
-	if !bytes.Equal(src, parsed.Source) { // written back: the page shows the lesson as it is now
-		var err error
-		if parsed, err = lesson.Parse(l.Name, src); err != nil {
-			return err
-		}
-	}
 	page := &site.Page{Lesson: parsed, Cells: map[int]*site.Cell{}, Links: s.pages}
 	failed := 0
 	for _, r := range results {

@@ -186,10 +186,11 @@ func TestWriteBackKeepsSupportServerOut(t *testing.T) {
 	if r := results[1]; r.Text != "you are client 1\n" {
 		t.Fatalf("In [2]: %s, text %q", r.Outcome(), r.Text)
 	}
-	out, written, err := e.WriteBack(l, results)
+	now, written, err := e.WriteBack(l, results)
 	if err != nil || !written {
 		t.Fatalf("WriteBack: written %v, %v", written, err)
 	}
+	out := now.Source().Source
 	want := strings.TrimSuffix(src, "\n\n") + "\n\nOut [2]:\n\n```text fp=" + plan.Short(l.Cell(2).Fingerprint) +
 		"\nyou are client 1\n```\n\n"
 	if string(out) != want {
@@ -253,9 +254,9 @@ func TestWriteBackRefusesChangedFile(t *testing.T) {
 				t.Fatalf("In [1]: %s, text %q", results[0].Outcome(), results[0].Text)
 			}
 			edited := tc.edit(t, l.Plan.File, []byte(src))
-			out, written, err := e.WriteBack(l, results)
-			if !errors.Is(err, files.ErrChanged) || written || out != nil {
-				t.Errorf("WriteBack: written %v, %d bytes, error %v; want files.ErrChanged", written, len(out), err)
+			now, written, err := e.WriteBack(l, results)
+			if !errors.Is(err, files.ErrChanged) || written || now != nil {
+				t.Errorf("WriteBack: written %v, lesson %v, error %v; want files.ErrChanged", written, now != nil, err)
 			}
 			if err != nil && !strings.HasPrefix(err.Error(), "l.md: ") {
 				t.Errorf("the error does not name the lesson: %v", err)

@@ -101,6 +101,11 @@ func (e *Engine) Load(name, path string) (*Lesson, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", name, unwrapPath(err))
 	}
+	return e.plan(name, path, orig, tc)
+}
+
+// plan parses and plans the lesson orig, read from path.
+func (e *Engine) plan(name, path string, orig *files.Original, tc plan.Toolchain) (*Lesson, error) {
 	l, parseErr := lesson.Parse(name, orig.Bytes)
 	if l == nil {
 		return nil, parseErr

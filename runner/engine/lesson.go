@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -114,9 +115,12 @@ func withServers(p *plan.Plan, progs []*plan.Program) []*Result {
 // WriteBack splices the outputs of the cells that ran into l, and the contents of their src= files, and
 // replaces the lesson file when anything changed and the file is still the one read. A recorded output that
 // matches the fresh one after normalisation is kept byte for byte, so that host names, addresses and ports do
-// not churn from one machine to the next; its fingerprint is brought up to date. It returns the lesson's new
-// bytes and whether the file was written.
-func (e *Engine) WriteBack(l *Lesson, results []*Result) ([]byte, bool, error) {
+// not churn from one machine to the next; its fingerprint is brought up to date.
+//
+// It returns the lesson as it is now, and whether the file was written: l itself when nothing changed, else
+// the lesson written, parsed and planned, which a later WriteBack goes on from (see written). Front ends use it
+// and never parse the lesson again. When the file was written but does not load again, the error says so.
+func (e *Engine) WriteBack(l *Lesson, results []*Result) (*Lesson, bool, error) {
 	src := l.Source()
 	var edits []splice.Edit
 	for _, r := range results {
@@ -156,7 +160,31 @@ func (e *Engine) WriteBack(l *Lesson, results []*Result) ([]byte, bool, error) {
 	if err != nil {
 		return nil, false, fmt.Errorf("%s: write: %w", l.Name, err)
 	}
-	return out, written, nil
+	if !written {
+		return l, false, nil
+	}
+	now, err := e.written(l, out)
+	if err != nil {
+		return nil, true, fmt.Errorf("%s: written, but it does not load again: %w", l.Name, err)
+	}
+	return now, true, nil
+}
+
+// written returns the lesson l as WriteBack wrote it, out, parsed and planned. When the file on disk is still
+// out, the lesson guards that file, so that the next WriteBack goes on from this one (the classroom server's
+// Accept, cell after cell of one run). When it is not (someone saved an edit in the moment since), the lesson
+// keeps the identity of the file l was read from, which is gone: any later WriteBack of it refuses, and the
+// edit on disk is kept.
+func (e *Engine) written(l *Lesson, out []byte) (*Lesson, error) {
+	tc, err := e.toolchain()
+	if err != nil {
+		return nil, err
+	}
+	orig, err := files.ReadFile(l.orig.Path)
+	if err != nil || !bytes.Equal(orig.Bytes, out) {
+		orig = &files.Original{Path: l.orig.Path, Bytes: out, Info: l.orig.Info}
+	}
+	return e.plan(l.Name, l.Plan.File, orig, tc)
 }
 
 // RunAlone runs the cell prog of l by itself, without the servers before it: in class, the teacher starts and

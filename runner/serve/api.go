@@ -377,17 +377,13 @@ func (s *Server) accept(w http.ResponseWriter, r *http.Request) {
 		moved.Program = prog
 		res = &moved
 	}
-	out, written, err := s.cfg.Engine.WriteBack(rs.lesson, []*engine.Result{res})
+	now, written, err := s.cfg.Engine.WriteBack(rs.lesson, []*engine.Result{res})
 	if err != nil {
 		jsonError(w, http.StatusConflict, err.Error())
 		return
 	}
 	// The file is now what this accept wrote: later accepts of the same run (Run all) go on from it, as long as
-	// nobody else changes it.
-	if written {
-		if l, err := s.cfg.Engine.Load(rs.lesson.Name, rs.lesson.Plan.File); err == nil && string(l.Source().Source) == string(out) {
-			rs.lesson = l
-		}
-	}
+	// nobody else changes it (engine.Engine.WriteBack).
+	rs.lesson = now
 	writeJSON(w, http.StatusOK, map[string]any{"written": written})
 }
