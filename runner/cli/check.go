@@ -12,13 +12,12 @@ import (
 
 	"classnotes/runner/engine"
 	"classnotes/runner/files"
-	"classnotes/runner/plan"
 )
 
 func checkFlags(fs *pflag.FlagSet) {
 	fs.Bool("offline", false, "do not run net cells; report them as skipped")
 	fs.String("json", "", "also write a report of every cell to this file")
-	fs.Duration("timeout", plan.DefaultTimeout, "how long a cell may run when it has no timeout= attribute")
+	fs.Duration("timeout", engine.DefaultTimeout, "how long a cell may run when it has no timeout= attribute")
 	fs.Bool("stale", false, "build and run nothing: list the recorded outputs whose code has changed since")
 	cacheFlag(fs)
 }
@@ -127,7 +126,7 @@ func (a *App) checkStale(e *engine.Engine, args []string) int {
 			stale++
 			c := p.Cell
 			if c.Output == nil {
-				fmt.Fprintf(a.Stdout, "%s:%d: In [%d]: no recorded output; run `runner render`\n", l.Name, c.Pos.Line, c.Number)
+				fmt.Fprintf(a.Stdout, "%s:%d: In [%d]: %s\n", l.Name, c.Pos.Line, c.Number, engine.NoRecord.Reason())
 			} else {
 				fmt.Fprintf(a.Stdout, "%s:%d: In [%d]: the recorded output is stale: its code changed since it was rendered; run `runner render`\n",
 					l.Name, c.Output.Pos.Line, c.Number)
@@ -156,15 +155,15 @@ func (a *App) checkCell(l *engine.Lesson, r *engine.Result) cellReport {
 		cr.Status, cr.Reason = statusFailed, r.Outcome()
 		fmt.Fprintf(a.Stdout, "%s %s\n", where, r.Outcome())
 	case cmp.Verdict == engine.Ignored:
-		cr.Status, cr.Reason = statusSkipped, "compare=ignore: it ran, its output is not compared"
+		cr.Status, cr.Reason = statusSkipped, cmp.Verdict.Reason()
 	case cmp.Verdict == engine.NoRecord:
-		cr.Status, cr.Reason = statusDiffers, "no recorded output; run `runner render`"
+		cr.Status, cr.Reason = statusDiffers, cmp.Verdict.Reason()
 		fmt.Fprintf(a.Stdout, "%s %s\n", where, cr.Reason)
 	case cmp.Verdict == engine.Matches:
 		cr.Status = statusMatch
 	default:
-		cr.Status, cr.Reason, cr.Diff = statusDiffers, "output differs from the notes", cmp.Diff
-		fmt.Fprintf(a.Stdout, "%s output differs from the notes\n", where)
+		cr.Status, cr.Reason, cr.Diff = statusDiffers, engine.Differs.Reason(), cmp.Diff
+		fmt.Fprintf(a.Stdout, "%s %s\n", where, cr.Reason)
 		a.printDiff(a.Stdout, cr.Diff)
 	}
 	return cr

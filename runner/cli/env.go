@@ -9,7 +9,6 @@ import (
 
 	"classnotes/runner/cache"
 	"classnotes/runner/engine"
-	"classnotes/runner/plan"
 )
 
 func cacheFlag(fs *pflag.FlagSet) {
@@ -33,17 +32,11 @@ func (a *App) openCache(fs *pflag.FlagSet) (*cache.Cache, error) {
 // engine returns the engine for a verb's flags: --timeout, --offline and --cache where the verb has them.
 // The cache, when there is one, is closed when the caller calls the returned function.
 func (a *App) engine(verb string, fs *pflag.FlagSet) (*engine.Engine, func(), error) {
-	e, _, closeCache, err := a.engineCache(verb, fs)
-	return e, closeCache, err
-}
-
-// engineCache is engine, also returning the cache it opened (nil when the verb has no --cache flag).
-func (a *App) engineCache(verb string, fs *pflag.FlagSet) (*engine.Engine, *cache.Cache, func(), error) {
-	cfg := engine.Config{Timeout: plan.DefaultTimeout, Getenv: a.Getenv}
+	cfg := engine.Config{Timeout: engine.DefaultTimeout, Getenv: a.Getenv}
 	if fs.Lookup("timeout") != nil {
 		cfg.Timeout, _ = fs.GetDuration("timeout")
 		if cfg.Timeout <= 0 {
-			return nil, nil, nil, fmt.Errorf("%s: --timeout must be positive", verb)
+			return nil, nil, fmt.Errorf("%s: --timeout must be positive", verb)
 		}
 	}
 	if fs.Lookup("offline") != nil {
@@ -53,16 +46,16 @@ func (a *App) engineCache(verb string, fs *pflag.FlagSet) (*engine.Engine, *cach
 	if fs.Lookup("cache") != nil {
 		c, err := a.openCache(fs)
 		if err != nil {
-			return nil, nil, nil, fmt.Errorf("%s: %w", verb, err)
+			return nil, nil, fmt.Errorf("%s: %w", verb, err)
 		}
 		cfg.Cache, closeCache = c, func() { c.Close() }
 	}
 	e, err := engine.New(cfg)
 	if err != nil {
 		closeCache()
-		return nil, nil, nil, fmt.Errorf("%s: %w", verb, err)
+		return nil, nil, fmt.Errorf("%s: %w", verb, err)
 	}
-	return e, cfg.Cache, closeCache, nil
+	return e, closeCache, nil
 }
 
 func (a *App) getenv(key string) string {

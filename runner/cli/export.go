@@ -8,7 +8,6 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"classnotes/runner/cache"
 	"classnotes/runner/engine"
 	"classnotes/runner/files"
 	"classnotes/runner/jupyter"
@@ -22,7 +21,7 @@ func exportFlags(fs *pflag.FlagSet) {
 
 // export writes a Jupyter notebook for each lesson.
 func (a *App) export(ctx context.Context, fs *pflag.FlagSet, args []string) int {
-	e, c, closeEngine, err := a.engineCache("export", fs)
+	e, closeEngine, err := a.engine("export", fs)
 	if err != nil {
 		a.errorf("%v", err)
 		return exitBadInput
@@ -48,7 +47,7 @@ func (a *App) export(ctx context.Context, fs *pflag.FlagSet, args []string) int 
 		return exitBadInput
 	}
 	for _, l := range lessons {
-		b, err := jupyter.Export(exportLesson(l, c, links))
+		b, err := jupyter.Export(exportLesson(e, l, links))
 		if err == nil {
 			name := filepath.Join(dir, links[filepath.Base(l.Name)])
 			if _, err = files.Write(name, b, files.Options{Perm: 0o644, Overwrite: true}); err == nil {
@@ -67,8 +66,8 @@ func (a *App) export(ctx context.Context, fs *pflag.FlagSet, args []string) int 
 }
 
 // exportLesson gathers what the notebook of l shows: each cell's program, and its output in colour when the
-// cache holds the run that recorded it.
-func exportLesson(l *engine.Lesson, c *cache.Cache, links map[string]string) *jupyter.Lesson {
+// engine keeps the run that recorded it.
+func exportLesson(e *engine.Engine, l *engine.Lesson, links map[string]string) *jupyter.Lesson {
 	src := l.Source()
 	jl := &jupyter.Lesson{Lesson: src, Title: site.Title(src), Code: map[int][]byte{}, Output: map[int]string{}, Links: links}
 	for _, p := range l.Plan.Programs {
@@ -83,8 +82,8 @@ func exportLesson(l *engine.Lesson, c *cache.Cache, links map[string]string) *ju
 		}
 		recorded := p.Cell.Output.Recorded(src.Source)
 		jl.Output[n] = recorded
-		if e, ok := c.Output(p.Fingerprint); ok {
-			jl.Output[n] = jupyter.StreamText(recorded, e.Raw, e.Dropped, e.Status)
+		if run, ok := e.Recorded(p); ok {
+			jl.Output[n] = jupyter.StreamText(recorded, run.Raw, run.Dropped, run.Status)
 		}
 	}
 	return jl

@@ -7,11 +7,10 @@ import (
 	"github.com/spf13/pflag"
 
 	"classnotes/runner/engine"
-	"classnotes/runner/plan"
 )
 
 func renderFlags(fs *pflag.FlagSet) {
-	fs.Duration("timeout", plan.DefaultTimeout, "how long a cell may run when it has no timeout= attribute")
+	fs.Duration("timeout", engine.DefaultTimeout, "how long a cell may run when it has no timeout= attribute")
 	fs.Bool("offline", false, "do not run net cells; keep their recorded outputs")
 	fs.Bool("force", false, "run every cell, even those whose code has not changed")
 	fs.Bool("quiet", false, "print nothing but problems")

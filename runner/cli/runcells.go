@@ -12,13 +12,12 @@ import (
 
 	"classnotes/runner/engine"
 	"classnotes/runner/output"
-	"classnotes/runner/plan"
 )
 
 func runFlags(fs *pflag.FlagSet) {
 	fs.Bool("write", false, "write the cells' outputs into the lesson")
 	fs.Bool("keep", false, "keep the server cells running after the last cell, until Ctrl-C or until they end")
-	fs.Duration("timeout", plan.DefaultTimeout, "how long a cell may run when it has no timeout= attribute")
+	fs.Duration("timeout", engine.DefaultTimeout, "how long a cell may run when it has no timeout= attribute")
 	cacheFlag(fs)
 }
 
@@ -127,15 +126,12 @@ func (a *App) runObserver(l *engine.Lesson, keep bool) engine.Observer {
 func (a *App) compareWithNotes(l *engine.Lesson, r *engine.Result) {
 	c := r.Cell()
 	switch cmp := engine.Compare(l, r); cmp.Verdict {
-	case engine.Ignored:
-		fmt.Fprintf(a.Stderr, "In [%d]: not compared with the notes (compare=ignore)\n", c.Number)
-	case engine.NoRecord:
-		fmt.Fprintf(a.Stderr, "In [%d]: the notes have no recorded output to compare with\n", c.Number)
-	case engine.Matches:
-		fmt.Fprintf(a.Stderr, "In [%d]: matches the notes\n", c.Number)
+	case engine.NotCompared:
 	case engine.Differs:
-		fmt.Fprintf(a.Stderr, "In [%d]: differs from the notes (line %d):\n", c.Number, cmp.Line)
+		fmt.Fprintf(a.Stderr, "In [%d]: %s (line %d):\n", c.Number, cmp.Verdict.Sentence(), cmp.Line)
 		a.printDiff(a.Stderr, cmp.Diff)
+	default:
+		fmt.Fprintf(a.Stderr, "In [%d]: %s\n", c.Number, cmp.Verdict.Sentence())
 	}
 }
 
@@ -153,8 +149,8 @@ type nopCloser struct{ io.Writer }
 func (nopCloser) Close() error { return nil }
 
 // selectCells returns the programs of the cells numbered by args, in the order given.
-func selectCells(l *engine.Lesson, args []string) ([]*plan.Program, error) {
-	var progs []*plan.Program
+func selectCells(l *engine.Lesson, args []string) ([]*engine.Program, error) {
+	var progs []*engine.Program
 	for _, arg := range args {
 		n, err := strconv.Atoi(arg)
 		if err != nil || n < 1 {
@@ -162,19 +158,19 @@ func selectCells(l *engine.Lesson, args []string) ([]*plan.Program, error) {
 		}
 		p := l.Cell(n)
 		if p == nil {
-			return nil, fmt.Errorf("%s: no cell In [%d] (cells: %s)", l.Name, n, cellNumbers(l.Plan))
+			return nil, fmt.Errorf("%s: no cell In [%d] (cells: %s)", l.Name, n, cellNumbers(l))
 		}
 		progs = append(progs, p)
 	}
 	return progs, nil
 }
 
-func cellNumbers(p *plan.Plan) string {
-	if len(p.Programs) == 0 {
+func cellNumbers(l *engine.Lesson) string {
+	if len(l.Plan.Programs) == 0 {
 		return "none"
 	}
 	var s []string
-	for _, prog := range p.Programs {
+	for _, prog := range l.Plan.Programs {
 		s = append(s, strconv.Itoa(prog.Cell.Number))
 	}
 	return strings.Join(s, ", ")

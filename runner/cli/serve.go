@@ -13,7 +13,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"classnotes/runner/engine"
-	"classnotes/runner/plan"
 	"classnotes/runner/run"
 	"classnotes/runner/serve"
 )
@@ -22,7 +21,7 @@ func serveFlags(fs *pflag.FlagSet) {
 	fs.String("addr", "127.0.0.1:8000", "the address to listen on (port 0: a free one); with --lan, default :8000")
 	fs.Bool("lan", false, "let anyone on the network view the lessons and follow the runs (the student view); running still needs the token")
 	fs.Bool("open", false, "open the teacher's page in the browser (xdg-open)")
-	fs.Duration("timeout", plan.DefaultTimeout, "how long a cell may run when it has no timeout= attribute")
+	fs.Duration("timeout", engine.DefaultTimeout, "how long a cell may run when it has no timeout= attribute")
 	fs.Bool("offline", false, "do not run net cells")
 	cacheFlag(fs)
 }

@@ -14,8 +14,6 @@ import (
 	"sync"
 
 	"classnotes/runner/engine"
-	"classnotes/runner/plan"
-	"classnotes/runner/ready"
 )
 
 // maxBody bounds a request body: a request names a lesson and a cell, nothing more.
@@ -108,7 +106,7 @@ func (s *Server) run(w http.ResponseWriter, r *http.Request) {
 		jsonError(w, http.StatusConflict, "the lesson does not load: "+loadErr.Error())
 		return
 	}
-	var prog *plan.Program
+	var prog *engine.Program
 	if req.Cell != 0 {
 		if prog = l.Cell(req.Cell); prog == nil {
 			jsonError(w, http.StatusNotFound, fmt.Sprintf("%s: no cell In [%d]", req.Lesson, req.Cell))
@@ -131,7 +129,7 @@ func (s *Server) run(w http.ResponseWriter, r *http.Request) {
 
 	resp := map[string]any{"run": rs.id}
 	if prog != nil {
-		if down := serversDown(l, prog); len(down) > 0 {
+		if down := l.ServersDown(prog); len(down) > 0 {
 			resp["down"] = down
 			s.hub.send(Servers{Lesson: req.Lesson, Cell: req.Cell, Down: down})
 		}
@@ -159,25 +157,9 @@ func (s *Server) busy(lesson string, cell int) string {
 	return ""
 }
 
-// serversDown returns the servers prog needs (the engine's rule, plan.Plan.Needs) whose ready= address has
-// nothing listening. A server without a tcp or udp probe cannot be asked, and is not offered.
-func serversDown(l *engine.Lesson, prog *plan.Program) []int {
-	var down []int
-	for _, p := range l.Plan.Needs(prog) {
-		probe := p.Cell.Attrs.Ready
-		if probe == nil || probe.Kind == "out" {
-			continue
-		}
-		if up, err := ready.InUse(probe); err == nil && !up {
-			down = append(down, p.Cell.Number)
-		}
-	}
-	return down
-}
-
 // execute runs rs and sends its events to every page. The end of the cell that ended last is held back until
 // the run has left the active set, so that a page that saw every end of a run can run it again at once.
-func (s *Server) execute(ctx context.Context, key string, rs *runState, l *engine.Lesson, prog *plan.Program) {
+func (s *Server) execute(ctx context.Context, key string, rs *runState, l *engine.Lesson, prog *engine.Program) {
 	defer s.wg.Done()
 	var heldMu sync.Mutex // background cells report from goroutines of their own
 	var held func()
@@ -252,19 +234,8 @@ func (s *Server) endStopped(key string, rs *runState) {
 	}
 }
 
-func verdictName(v engine.Verdict) string {
-	switch v {
-	case engine.Matches:
-		return "matches"
-	case engine.Differs:
-		return "differs"
-	case engine.NoRecord:
-		return "no-record"
-	case engine.Ignored:
-		return "ignored"
-	}
-	return "not-compared"
-}
+// verdictName returns the verdict's name on the wire, the engine's (engine.Verdict.String).
+func verdictName(v engine.Verdict) string { return v.String() }
 
 // forAccept returns what a run keeps of a cell's result for Accept: all but the program's raw output, which
 // the recorded text (Text) already holds as Accept writes it. Kept runs would otherwise hold each output twice.

@@ -12,8 +12,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"classnotes/runner/engine"
 	"classnotes/runner/output"
-	"classnotes/runner/run"
 )
 
 // flushEvery is how long output is coalesced before it is sent: a program printing a line at a time does not
@@ -31,7 +31,7 @@ type hub struct {
 	closed  bool
 }
 
-// runningCell is a cell running now and what it has printed so far (as sent, up to run.DefaultCap bytes), so
+// runningCell is a cell running now and what it has printed so far (as sent, up to engine.OutputCap bytes), so
 // that a page opened in the middle of a run shows it from the start.
 type runningCell struct {
 	lesson string
@@ -211,7 +211,7 @@ func (h *hub) flushOne(po *pendingOutput, all bool) {
 		text := bytes.ToValidUTF8(po.buf[start:end], []byte("\uFFFD"))
 		if rc := h.running[pendingKey(po.run, po.cell)]; rc != nil && !rc.full {
 			keep := len(text)
-			if room := run.DefaultCap - len(rc.sent); keep > room {
+			if room := engine.OutputCap - len(rc.sent); keep > room {
 				keep, rc.full = room, true
 				for keep > 0 && !utf8.RuneStart(text[keep]) {
 					keep-- // a character stays whole

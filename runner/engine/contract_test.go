@@ -1,0 +1,122 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	"classnotes/runner/build"
+	"classnotes/runner/cache"
+	"classnotes/runner/run"
+)
+
+const quiet = "package main\n\nfunc main() {}"
+
+// TestServersDown: a cell's servers (the rule of plan.Plan.Needs) are down when nothing listens on their tcp
+// address, and up when something does; a server with an out probe cannot be asked and is never listed, nor
+// is a server the cell does not need.
+func TestServersDown(t *testing.T) {
+	port, other := freePort(t), freePort(t)
+	_, l := load(t, cell(1, fmt.Sprintf("background ready=tcp:127.0.0.1:%d", port), quiet)+
+		cell(2, "background ready=out:^ready$", quiet)+
+		cell(3, fmt.Sprintf("background ready=tcp:127.0.0.1:%d", other), quiet)+
+		cell(4, "needs=1,2", quiet))
+	if got := l.ServersDown(l.Cell(4)); !slices.Equal(got, []int{1}) {
+		t.Errorf("nothing listening: down %v, want [1]", got)
+	}
+	ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	if got := l.ServersDown(l.Cell(4)); len(got) != 0 {
+		t.Errorf("In [1] listening: down %v, want none", got)
+	}
+	if got := l.ServersDown(l.Cell(1)); len(got) != 0 {
+		t.Errorf("a server needs none: down %v", got)
+	}
+}
+
+// TestVerdictWords: each verdict has its wire name, and the sentences the front ends print.
+func TestVerdictWords(t *testing.T) {
+	for _, tt := range []struct {
+		v                      Verdict
+		name, sentence, reason string
+	}{
+		{NotCompared, "not-compared", "not compared with the notes", "not compared with the notes"},
+		{Matches, "matches", "matches the notes", "matches the notes"},
+		{Differs, "differs", "differs from the notes", "output differs from the notes"},
+		{NoRecord, "no-record", "the notes have no recorded output to compare with", "no recorded output; run `runner render`"},
+		{Ignored, "ignored", "not compared with the notes (compare=ignore)", "compare=ignore: it ran, its output is not compared"},
+		{Verdict(9), "Verdict(9)", "Verdict(9)", "Verdict(9)"},
+	} {
+		if got := [3]string{tt.v.String(), tt.v.Sentence(), tt.v.Reason()}; got != [3]string{tt.name, tt.sentence, tt.reason} {
+			t.Errorf("verdict %d: %q, want %q", int(tt.v), got, [3]string{tt.name, tt.sentence, tt.reason})
+		}
+	}
+}
+
+// TestView: the badges of a result say how it ended, whether an error was expected and how long it ran; a
+// cell with nothing to show has no view.
+func TestView(t *testing.T) {
+	_, l := load(t, cell(1, "", quiet)+cell(2, "expect=error", quiet)+cell(3, "background", quiet))
+	plain, expect, server := l.Cell(1), l.Cell(2), l.Cell(3)
+	ok := &build.Result{Binary: "x"}
+	ran := func(r run.Result) *run.Result { return &r }
+	for _, tt := range []struct {
+		name string
+		r    *Result
+		want *View
+	}{
+		{"exit 0", &Result{Program: plain, Build: ok, Run: ran(run.Result{Status: "exit status 0", Output: []byte("hi\n"), Duration: 1500 * time.Millisecond})},
+			&View{Raw: []byte("hi\n"), Badges: []Badge{{"exit 0", "ok"}, {"1.50 s", "info"}}}},
+		{"exit 1", &Result{Program: plain, Build: ok, Run: ran(run.Result{Status: "exit status 1", ExitCode: 1})},
+			&View{Badges: []Badge{{"exit status 1", "fail"}, {"0.00 s", "info"}}}},
+		{"expected error", &Result{Program: expect, Build: ok, Run: ran(run.Result{Status: "exit status 2", ExitCode: 2})},
+			&View{Badges: []Badge{{"exit status 2", "ok"}, {"expected error", "info"}, {"0.00 s", "info"}}}},
+		{"expected error, exit 0", &Result{Program: expect, Build: ok, Run: ran(run.Result{Status: "exit status 0"})},
+			&View{Badges: []Badge{{"exit 0", "fail"}, {"expected error", "info"}, {"0.00 s", "info"}}}},
+		{"compile error", &Result{Program: plain, Build: &build.Result{Messages: "./main.go:1: bad"}},
+			&View{Raw: []byte("./main.go:1: bad"), Badges: []Badge{{"compile error", "fail"}}}},
+		{"server stopped", &Result{Program: server, Build: ok, Run: ran(run.Result{Status: "signal: interrupt", ExitCode: -1, Stopped: true})},
+			&View{Badges: []Badge{{"server stopped (signal: interrupt)", "info"}, {"0.00 s", "info"}}}},
+		{"not ready", &Result{Program: server, Build: ok, NotReady: "not ready after 1s", Run: ran(run.Result{Status: "exit status 0"})},
+			&View{Badges: []Badge{{"not ready after 1s", "fail"}, {"0.00 s", "info"}}}},
+		{"cached", &Result{Program: plain, Cached: &cache.Entry{Raw: []byte("x"), Status: "exit status 0", DurationMS: 20}},
+			&View{Raw: []byte("x"), Badges: []Badge{{"exit 0", "ok"}, {"0.02 s", "info"}}}},
+		{"skipped", &Result{Program: plain, Skipped: "offline"}, &View{Badges: []Badge{{"skipped offline", "info"}}}},
+		{"not run", &Result{Program: plain, NotRun: "In [1] not ready"}, &View{Badges: []Badge{{"not run: In [1] not ready", "fail"}}}},
+		{"not built", &Result{Program: plain, Support: true}, nil},
+	} {
+		if got := tt.r.View(); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%s: view %+v, want %+v", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestRecorded: after a render the engine gives the run its cache keeps of a cell's code, raw output and all;
+// an engine without a cache has none.
+func TestRecorded(t *testing.T) {
+	e, l := load(t, cell(1, "", "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Print(\"\\x1b[31mred\\x1b[0m\\n\") }"))
+	if _, ok := e.Recorded(l.Cell(1)); ok {
+		t.Fatal("a run is recorded before any render")
+	}
+	if _, err := e.Render(context.Background(), l, false, nil); err != nil {
+		t.Fatal(err)
+	}
+	got, ok := e.Recorded(l.Cell(1))
+	if !ok || string(got.Raw) != "\x1b[31mred\x1b[0m\n" || got.Outcome != "ok" {
+		t.Fatalf("recorded %v: %+v", ok, got)
+	}
+	bare, err := New(Config{Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := bare.Recorded(l.Cell(1)); ok {
+		t.Error("an engine without a cache has a recorded run")
+	}
+}
