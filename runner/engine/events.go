@@ -3,8 +3,6 @@ package engine
 import (
 	"fmt"
 	"sync"
-
-	"classnotes/runner/run"
 )
 
 // EventKind says what happened to a cell.
@@ -51,7 +49,7 @@ type Event struct {
 // It is called from several goroutines: a server's output arrives while its clients run. Events of one cell
 // arrive in order (CellStarted, CellOutput…, ServerReady, CellDone), each cell's output before its CellDone. An
 // observer that is slow delays the events after it but never the programs, nor what they record: output waits
-// for it in a buffer that holds at most what is recorded (run.DefaultCap) per cell.
+// for it in a buffer that holds at most what is recorded (OutputCap) per cell.
 type Observer func(Event)
 
 // stream delivers a cell's output to an observer from a goroutine of its own, so that a slow observer does
@@ -86,7 +84,7 @@ func newStream(obs Observer, l *Lesson, r *Result) *stream {
 func (s *stream) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	keep := min(len(p), run.DefaultCap-s.sent)
+	keep := min(len(p), OutputCap-s.sent)
 	if keep > 0 {
 		s.queue = append(s.queue, append([]byte(nil), p[:keep]...))
 		s.sent += keep
