@@ -20,10 +20,11 @@ import (
 const maxBody = 4 << 10
 
 // keptRuns and keptBytes bound the ended runs kept for Accept: by number, and by the memory their outputs
-// and lessons hold (about runBytes). The oldest go first.
+// and lessons hold (about runBytes), and per cell (keptPerCell). The oldest go first.
 const (
-	keptRuns  = 200
-	keptBytes = 32 << 20
+	keptRuns    = 200
+	keptBytes   = 32 << 20
+	keptPerCell = 2 // the run a page shows, and the one before
 )
 
 // runState is one run: of a cell, or of a whole lesson (Run all).
@@ -31,6 +32,7 @@ type runState struct {
 	id     string
 	key    string         // the lesson's key
 	lesson *engine.Lesson // the lesson as it was when the run began: Accept writes only into that file
+	first  *engine.Lesson // the same, never replaced: the results point into it
 	cell   int            // 0 for Run all
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -38,6 +40,9 @@ type runState struct {
 	mu      sync.Mutex
 	results map[int]*engine.Result // by cell, once done
 	size    int64                  // runBytes, once ended
+	// counted are the lessons whose bytes keptSize counts for this run, once kept: the one it began with and
+	// those its accepts wrote (the results still point into the first). Guarded by the server's mu.
+	counted []*engine.Lesson
 }
 
 // request is the body of every POST: which lesson, which cell, which run. Any other field, code above all,
@@ -114,7 +119,7 @@ func (s *Server) run(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	ctx, cancel := context.WithCancel(s.ctx)
-	rs := &runState{id: newRunID(), key: req.Lesson, lesson: l, cell: req.Cell, cancel: cancel, done: make(chan struct{}), results: map[int]*engine.Result{}}
+	rs := &runState{id: newRunID(), key: req.Lesson, lesson: l, first: l, cell: req.Cell, cancel: cancel, done: make(chan struct{}), results: map[int]*engine.Result{}}
 	s.mu.Lock()
 	if busy := s.busy(req.Lesson, req.Cell); busy != "" {
 		s.mu.Unlock()
@@ -234,7 +239,6 @@ func (s *Server) endStopped(key string, rs *runState) {
 	}
 }
 
-// verdictName returns the verdict's name on the wire, the engine's (engine.Verdict.String).
 func verdictName(v engine.Verdict) string { return v.String() }
 
 // forAccept returns what a run keeps of a cell's result for Accept: all but the program's raw output, which
@@ -249,28 +253,76 @@ func forAccept(r *engine.Result) *engine.Result {
 	return &kept
 }
 
-// keep adds rs, which has ended, to the runs kept for Accept, and forgets the oldest ones beyond keptRuns or
-// keptBytes (the newest is always kept). keptSize counts the outputs of each run and, once, each lesson that
-// kept runs began with (runs of one version of a lesson share it). The caller holds s.mu.
+// keep adds rs, which has ended, to the runs kept for Accept, and forgets runs beyond the bounds: the older runs
+// of the same cell (or Run all) beyond keptPerCell, since a page accepts the run it shows; then the oldest,
+// beyond keptRuns or keptBytes (the newest is always kept). keptSize counts the outputs of each run and, once,
+// each lesson kept runs hold (runs of one version of a lesson share it). The caller holds s.mu.
 func (s *Server) keep(rs *runState) {
+	rs.size = runBytes(rs)
+	rs.mu.Lock()
+	rs.counted = []*engine.Lesson{rs.first}
+	if rs.lesson != rs.first {
+		rs.counted = append(rs.counted, rs.lesson)
+	}
+	rs.mu.Unlock()
+	s.kept = append(s.kept, rs)
+	s.keptSize += rs.size
+	for _, l := range rs.counted {
+		s.countLesson(l, +1)
+	}
+	same := 0
+	for i := len(s.kept) - 1; i >= 0; i-- {
+		if old := s.kept[i]; old.key == rs.key && old.cell == rs.cell {
+			if same++; same > keptPerCell {
+				s.forget(i)
+			}
+		}
+	}
+	for len(s.kept) > 1 && (len(s.kept) > keptRuns || s.keptSize > keptBytes) {
+		s.forget(0)
+	}
+}
+
+// forget drops the kept run at index i of s.kept. The caller holds s.mu.
+func (s *Server) forget(i int) {
+	old := s.kept[i]
+	s.kept = slices.Delete(s.kept, i, i+1) // and clears the slot it leaves, so that the run can be freed
+	s.keptSize -= old.size
+	for _, l := range old.counted {
+		s.countLesson(l, -1)
+	}
+	delete(s.runs, old.id)
+}
+
+// countLesson adds d to the number of kept runs that hold l, and counts its bytes while there is one. The
+// caller holds s.mu.
+func (s *Server) countLesson(l *engine.Lesson, d int) {
 	if s.keptLessons == nil {
 		s.keptLessons = map[*engine.Lesson]int{}
 	}
-	rs.size = runBytes(rs)
-	s.kept = append(s.kept, rs)
-	s.keptSize += rs.size
-	if s.keptLessons[rs.lesson]++; s.keptLessons[rs.lesson] == 1 {
-		s.keptSize += lessonBytes(rs.lesson)
+	was := s.keptLessons[l]
+	now := was + d
+	switch {
+	case now <= 0:
+		delete(s.keptLessons, l)
+	default:
+		s.keptLessons[l] = now
 	}
-	for len(s.kept) > 1 && (len(s.kept) > keptRuns || s.keptSize > keptBytes) {
-		old := s.kept[0]
-		s.kept = s.kept[1:]
-		s.keptSize -= old.size
-		if s.keptLessons[old.lesson]--; s.keptLessons[old.lesson] == 0 {
-			delete(s.keptLessons, old.lesson)
-			s.keptSize -= lessonBytes(old.lesson)
-		}
-		delete(s.runs, old.id)
+	if was == 0 && now > 0 {
+		s.keptSize += lessonBytes(l)
+	}
+	if was > 0 && now <= 0 {
+		s.keptSize -= lessonBytes(l)
+	}
+}
+
+// accepted counts the lesson an accept of the kept run rs wrote, which rs now holds too.
+func (s *Server) accepted(rs *runState, l *engine.Lesson) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if rs.counted != nil && s.runs[rs.id] == rs && !slices.Contains(rs.counted, l) {
+		rs.counted = append(rs.counted, l)
+		s.countLesson(l, +1)
 	}
 }
 
@@ -337,7 +389,13 @@ func (s *Server) accept(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rs.mu.Lock()
-	defer rs.mu.Unlock() // one accept of a run at a time
+	var wrote *engine.Lesson
+	defer func() {
+		rs.mu.Unlock() // one accept of a run at a time
+		if wrote != nil {
+			s.accepted(rs, wrote)
+		}
+	}()
 	if prog := rs.lesson.Cell(req.Cell); prog != res.Program {
 		// An earlier accept of this run rewrote the lesson: its cells are now those of the lesson it wrote.
 		if prog == nil {
@@ -355,6 +413,8 @@ func (s *Server) accept(w http.ResponseWriter, r *http.Request) {
 	}
 	// The file is now what this accept wrote: later accepts of the same run (Run all) go on from it, as long as
 	// nobody else changes it (engine.Engine.WriteBack).
-	rs.lesson = now
+	if now != rs.lesson {
+		rs.lesson, wrote = now, now
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"written": written})
 }

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"net/http"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+	"weak"
 
 	"classnotes/runner/engine"
 	"classnotes/runner/internal/lessontest"
@@ -41,8 +43,10 @@ func TestKeptRuns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	cellNo := 0
 	ended := func(id string, outBytes int) *runState {
-		rs := &runState{id: id, key: "a.md", lesson: l, cell: 1, results: map[int]*engine.Result{
+		cellNo++ // each run of a cell of its own here: runs of one cell are bounded per cell (TestKeptPerCell)
+		rs := &runState{id: id, key: "a.md", lesson: l, first: l, cell: cellNo, results: map[int]*engine.Result{
 			1: {Program: l.Plan.Programs[0], Run: &run.Result{Output: make([]byte, outBytes)}, Text: strings.Repeat("x", outBytes)},
 		}}
 		return rs
@@ -52,8 +56,13 @@ func TestKeptRuns(t *testing.T) {
 		s.runs[rs.id] = rs
 		s.keep(rs)
 	}
+	var forgotten []weak.Pointer[runState]
 	for i := range keptRuns + 37 {
-		add(ended(fmt.Sprint("small", i), 10))
+		rs := ended(fmt.Sprint("small", i), 10)
+		if i < 37 {
+			forgotten = append(forgotten, weak.Make(rs))
+		}
+		add(rs)
 	}
 	if len(s.runs) != keptRuns {
 		t.Fatalf("%d runs kept; want %d", len(s.runs), keptRuns)
@@ -82,6 +91,12 @@ func TestKeptRuns(t *testing.T) {
 	if s.runs["big0"] != nil || s.runs["small236"] != nil {
 		t.Errorf("older runs kept beyond the bound: %d runs", len(s.runs))
 	}
+	runtime.GC()
+	for i, w := range forgotten {
+		if w.Value() != nil {
+			t.Fatalf("forgotten run %d is still reachable (its outputs are not freed)", i)
+		}
+	}
 	huge := ended("huge", keptBytes)
 	add(huge)
 	if len(s.runs) != 1 || s.runs["huge"] == nil {
@@ -89,31 +104,36 @@ func TestKeptRuns(t *testing.T) {
 	}
 }
 
-// TestAcceptNewestAfterManyRuns: after more runs than are kept, the newest runs can still be accepted (after 236
-// runs, the 9th newest could not be: the runs forgotten were arbitrary ones).
-func TestAcceptNewestAfterManyRuns(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs a cell 210 times")
-	}
-	f := newFixture(t, false, map[string]string{"a.md": "# A\n\n" + cell(1, "", hello("hi"))})
+// TestKeptPerCell: of the runs of one cell (or of Run all), the newest keptPerCell are kept for Accept, and no
+// older one, whatever the other cells do (a page accepts the run it shows; the soak held 30 MB of older runs'
+// outputs); the runs forgotten are the oldest, never arbitrary ones (after 236 runs, the 9th newest could not be
+// accepted).
+func TestKeptPerCell(t *testing.T) {
+	f := newFixture(t, false, map[string]string{"a.md": "# A\n\n" + cell(1, "", hello("hi")) + cell(2, "", hello("there"))})
 	events := f.events(t)
-	var ids []string
-	for try := range keptRuns + 10 {
-		code, body := f.do(t, "POST", "/api/run", `{"lesson":"a.md","cell":1}`, true)
+	ids := map[int][]string{}
+	for try := range 12 {
+		n := []int{1, 1, 2, 0}[try%4] // Run all is cell 0
+		code, body := f.do(t, "POST", "/api/run", fmt.Sprintf(`{"lesson":"a.md","cell":%d}`, n), true)
 		var started struct{ Run string }
 		if code != http.StatusAccepted || json.Unmarshal([]byte(body), &started) != nil {
 			t.Fatalf("try %d: %d %s", try, code, body)
 		}
-		until(t, events, 1, "end")
-		ids = append(ids, started.Run)
+		until(t, events, map[int]int{0: 2, 1: 1, 2: 2}[n], "end") // Run all ends with In [2]
+		ids[n] = append(ids[n], started.Run)
 	}
-	for i := len(ids) - 1; i >= len(ids)-keptRuns; i-- {
-		f.srv.mu.Lock()
-		rs := f.srv.runs[ids[i]]
-		f.srv.mu.Unlock()
-		if rs == nil {
-			t.Fatalf("run %d of %d forgotten, though among the %d newest", i+1, len(ids), keptRuns)
+	f.srv.mu.Lock()
+	defer f.srv.mu.Unlock()
+	for n, runs := range ids {
+		for i, id := range runs {
+			kept := f.srv.runs[id] != nil
+			if want := i >= len(runs)-keptPerCell; kept != want {
+				t.Errorf("In [%d], run %d of %d: kept %v, want %v", n, i+1, len(runs), kept, want)
+			}
 		}
+	}
+	if len(f.srv.kept) != 3*keptPerCell {
+		t.Errorf("%d runs kept; want %d", len(f.srv.kept), 3*keptPerCell)
 	}
 }
 
@@ -147,15 +167,24 @@ func TestKeptRunsShareLessons(t *testing.T) {
 	if third.lesson == second.lesson {
 		t.Errorf("a run after an edit shares the lesson of the runs before it")
 	}
+	// An accept that writes gives the run a lesson more to hold: counted too.
+	if code, body := f.do(t, "POST", "/api/accept", fmt.Sprintf(`{"lesson":"a.md","cell":1,"run":%q}`, third.id), true); code != http.StatusOK || !strings.Contains(body, `"written":true`) {
+		t.Fatalf("accept: %d %s", code, body)
+	}
 	f.srv.mu.Lock()
-	want := int64(0)
+	want, lessons := int64(0), map[*engine.Lesson]bool{}
 	for _, rs := range f.srv.kept {
 		want += rs.size
+		for _, l := range rs.counted {
+			if !lessons[l] {
+				lessons[l] = true
+				want += lessonBytes(l)
+			}
+		}
 	}
-	want += lessonBytes(first.lesson) + lessonBytes(third.lesson)
-	got := f.srv.keptSize
+	got, counted := f.srv.keptSize, len(third.counted)
 	f.srv.mu.Unlock()
-	if got != want {
-		t.Errorf("keptSize %d; want %d (the outputs, and each lesson once)", got, want)
+	if got != want || len(lessons) != 3 || counted != 2 {
+		t.Errorf("keptSize %d; want %d (the outputs, and each of %d lessons once; the accepted run counts %d)", got, want, len(lessons), counted)
 	}
 }
