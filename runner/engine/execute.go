@@ -267,6 +267,16 @@ func (x *execution) startServer(ctx context.Context, r *Result) (*server, error)
 		r.NotReady = "exited before it was ready"
 		r.Text = output.Text(res.Output, res.Dropped, res.Status)
 		return nil, nil
+	case err != nil && ctx.Err() != nil:
+		// Stopped before it was seen ready (Stop in class, or Ctrl-C): it ran, and what it printed is its result,
+		// as for a server stopped once ready.
+		res, _ := proc.Stop(StopGrace)
+		live.close()
+		r.Run = res
+		r.NotReady = "stopped before it was ready"
+		r.Text = output.Text(res.Output, res.Dropped, res.Status)
+		x.emit(CellDone, r)
+		return nil, err
 	case err != nil:
 		proc.Stop(StopGrace)
 		live.close()

@@ -1,8 +1,11 @@
 package engine
 
 import (
+	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -59,5 +62,34 @@ func TestUnchanged(t *testing.T) {
 	}
 	if again().Unchanged(base) {
 		t.Error("Unchanged after an edit")
+	}
+}
+
+// TestStoppedBeforeReady: a server stopped (its context done) before it is seen ready still has a result: what
+// it printed, how it ended and why it never got ready. It had none, and a classroom page showed only "stopped
+// before it ended" for a server that had run.
+func TestStoppedBeforeReady(t *testing.T) {
+	port := freePort(t)
+	e, l := load(t, cell(1, fmt.Sprintf("background ready=tcp:127.0.0.1:%d", port),
+		"package main\n\nimport (\n\t\"fmt\"\n\t\"time\"\n)\n\nfunc main() {\n\tfmt.Println(\"starting\")\n\ttime.Sleep(time.Hour)\n}\n"))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var done *Result
+	obs := func(ev Event) {
+		switch ev.Kind {
+		case CellOutput:
+			cancel() // it has started, and is not listening
+		case CellDone:
+			done = ev.Result
+		}
+	}
+	if _, err := e.RunAlone(ctx, l, l.Plan.Programs[0], obs); err == nil {
+		t.Error("RunAlone of a stopped run returned no error")
+	}
+	if done == nil || done.Run == nil || done.NotReady != "stopped before it was ready" || !strings.HasPrefix(done.Text, "starting\n") {
+		t.Fatalf("the server's result: %+v", done)
+	}
+	if !done.Run.Stopped {
+		t.Errorf("the server's run is not marked stopped: %+v", done.Run)
 	}
 }
