@@ -51,7 +51,7 @@ func runnerDirs(t *testing.T) []string {
 func TestCheckLeavesNoTempDirs(t *testing.T) {
 	port := freePort(t)
 	e, l := load(t, cell(1, "", fmt.Sprintf(printProgram, "first"))+
-		cell(2, fmt.Sprintf("background ready=tcp:127.0.0.1:%d", port), fmt.Sprintf(serverProgram, port))+
+		cell(2, fmt.Sprintf("background ready=tcp:127.0.0.1:%d", port), fmt.Sprintf(lessontest.NumberingServer, port))+
 		cell(3, "", fmt.Sprintf(lessontest.ReadAllClient, port)))
 	before := runnerDirs(t)
 	var seen []string // the directories there while the cells ran: the test looks where they are made
@@ -106,7 +106,7 @@ func TestCancelledServerInterrupted(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			port := freePort(t)
-			e, l := load(t, cell(1, fmt.Sprintf("background ready=tcp:127.0.0.1:%d", port), fmt.Sprintf(serverProgram, port))+
+			e, l := load(t, cell(1, fmt.Sprintf("background ready=tcp:127.0.0.1:%d", port), fmt.Sprintf(lessontest.NumberingServer, port))+
 				cell(2, "", "package main\n\nimport \"time\"\n\nfunc main() { time.Sleep(time.Hour) }"))
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
@@ -170,7 +170,7 @@ func TestServerNotReadyBlocksLaterCells(t *testing.T) {
 func TestWriteBackKeepsSupportServerOut(t *testing.T) {
 	port := freePort(t)
 	serverOut := "Out [1]:\n\n```text fp=0123456789ab\nrecorded by hand\n```\n\n"
-	src := cell(1, fmt.Sprintf("background ready=tcp:127.0.0.1:%d", port), fmt.Sprintf(serverProgram, port)) + serverOut +
+	src := cell(1, fmt.Sprintf("background ready=tcp:127.0.0.1:%d", port), fmt.Sprintf(lessontest.NumberingServer, port)) + serverOut +
 		cell(2, "", fmt.Sprintf(lessontest.ReadAllClient, port))
 	e, l := load(t, src)
 	results, err := e.RunCells(context.Background(), l, []*plan.Program{l.Cell(2)}, false, nil)

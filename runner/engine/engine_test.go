@@ -77,30 +77,6 @@ func (r *recorder) observe(ev Event) {
 	r.events = append(r.events, fmt.Sprintf("In [%d] %v", n, ev.Kind))
 }
 
-const serverProgram = `package main
-
-import (
-	"fmt"
-	"net"
-)
-
-func main() {
-	ln, err := net.Listen("tcp", "127.0.0.1:%d")
-	if err != nil {
-		panic(err)
-	}
-	fmt.Println("listening")
-	for n := 1; ; n++ {
-		conn, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		fmt.Println("client", n)
-		fmt.Fprintf(conn, "you are client %%d\n", n)
-		conn.Close()
-	}
-}`
-
 // TestEvents runs a lesson with a server and two clients: every event arrives, each cell's in order, the
 // server ready before its clients start and stopped after they are done, and each cell's output, as observed,
 // is what it recorded.
@@ -111,7 +87,7 @@ func TestEvents(t *testing.T) {
 import "fmt"
 
 func main() { fmt.Println("before") }`) +
-		cell(2, fmt.Sprintf("background ready=tcp:127.0.0.1:%d", port), fmt.Sprintf(serverProgram, port)) +
+		cell(2, fmt.Sprintf("background ready=tcp:127.0.0.1:%d", port), fmt.Sprintf(lessontest.NumberingServer, port)) +
 		cell(3, "", fmt.Sprintf(lessontest.ReadAllClient, port)) + cell(4, "", fmt.Sprintf(lessontest.ReadAllClient, port))
 	e, l := load(t, src)
 	rec := newRecorder()
@@ -166,7 +142,7 @@ func TestCancel(t *testing.T) {
 	port := freePort(t)
 	dir := t.TempDir()
 	pids := filepath.Join(dir, "pids")
-	src := cell(1, fmt.Sprintf("background ready=tcp:127.0.0.1:%d", port), strings.Replace(fmt.Sprintf(serverProgram, port),
+	src := cell(1, fmt.Sprintf("background ready=tcp:127.0.0.1:%d", port), strings.Replace(fmt.Sprintf(lessontest.NumberingServer, port),
 		`fmt.Println("listening")`, fmt.Sprintf(`fmt.Println("listening")
 	f, _ := os.OpenFile(%q, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
 	fmt.Fprintln(f, os.Getpid())
