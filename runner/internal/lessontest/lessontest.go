@@ -1,6 +1,7 @@
 // Package lessontest has what the tests of several packages need to write lessons and run them: cells, files,
-// free ports, programs that several tests run, checks that a run left no process or bound port,
-// and a TestMain that removes the runner's temporary directory. It is for tests only.
+// free ports, the servers and clients their cells run (programs.go), checks that a run left no process or bound
+// port, and a TestMain that removes the runner's temporary directory. It is for tests only; golden files are
+// package golden's.
 package lessontest
 
 import (
