@@ -12,6 +12,7 @@ import (
 	"classnotes/runner/build"
 	"classnotes/runner/cache"
 	"classnotes/runner/run"
+	"classnotes/runner/view"
 )
 
 const quiet = "package main\n\nfunc main() {}"
@@ -70,26 +71,26 @@ func TestView(t *testing.T) {
 	for _, tt := range []struct {
 		name string
 		r    *Result
-		want *View
+		want *view.Cell
 	}{
 		{"exit 0", &Result{Program: plain, Build: ok, Run: ran(run.Result{Status: "exit status 0", Output: []byte("hi\n"), Duration: 1500 * time.Millisecond})},
-			&View{Raw: []byte("hi\n"), Badges: []Badge{{"exit 0", "ok"}, {"1.50 s", "info"}}}},
+			&view.Cell{Raw: []byte("hi\n"), Badges: []view.Badge{{Text: "exit 0", Kind: "ok"}, {Text: "1.50 s", Kind: "info"}}}},
 		{"exit 1", &Result{Program: plain, Build: ok, Run: ran(run.Result{Status: "exit status 1", ExitCode: 1})},
-			&View{Badges: []Badge{{"exit status 1", "fail"}, {"0.00 s", "info"}}}},
+			&view.Cell{Badges: []view.Badge{{Text: "exit status 1", Kind: "fail"}, {Text: "0.00 s", Kind: "info"}}}},
 		{"expected error", &Result{Program: expect, Build: ok, Run: ran(run.Result{Status: "exit status 2", ExitCode: 2})},
-			&View{Badges: []Badge{{"exit status 2", "ok"}, {"expected error", "info"}, {"0.00 s", "info"}}}},
+			&view.Cell{Badges: []view.Badge{{Text: "exit status 2", Kind: "ok"}, {Text: "expected error", Kind: "info"}, {Text: "0.00 s", Kind: "info"}}}},
 		{"expected error, exit 0", &Result{Program: expect, Build: ok, Run: ran(run.Result{Status: "exit status 0"})},
-			&View{Badges: []Badge{{"exit 0", "fail"}, {"expected error", "info"}, {"0.00 s", "info"}}}},
+			&view.Cell{Badges: []view.Badge{{Text: "exit 0", Kind: "fail"}, {Text: "expected error", Kind: "info"}, {Text: "0.00 s", Kind: "info"}}}},
 		{"compile error", &Result{Program: plain, Build: &build.Result{Messages: "./main.go:1: bad"}},
-			&View{Raw: []byte("./main.go:1: bad"), Badges: []Badge{{"compile error", "fail"}}}},
+			&view.Cell{Raw: []byte("./main.go:1: bad"), Badges: []view.Badge{{Text: "compile error", Kind: "fail"}}}},
 		{"server stopped", &Result{Program: server, Build: ok, Run: ran(run.Result{Status: "signal: interrupt", ExitCode: -1, Stopped: true})},
-			&View{Badges: []Badge{{"server stopped (signal: interrupt)", "info"}, {"0.00 s", "info"}}}},
+			&view.Cell{Badges: []view.Badge{{Text: "server stopped (signal: interrupt)", Kind: "info"}, {Text: "0.00 s", Kind: "info"}}}},
 		{"not ready", &Result{Program: server, Build: ok, NotReady: "not ready after 1s", Run: ran(run.Result{Status: "exit status 0"})},
-			&View{Badges: []Badge{{"not ready after 1s", "fail"}, {"0.00 s", "info"}}}},
+			&view.Cell{Badges: []view.Badge{{Text: "not ready after 1s", Kind: "fail"}, {Text: "0.00 s", Kind: "info"}}}},
 		{"cached", &Result{Program: plain, Cached: &cache.Entry{Raw: []byte("x"), Status: "exit status 0", DurationMS: 20}},
-			&View{Raw: []byte("x"), Badges: []Badge{{"exit 0", "ok"}, {"0.02 s", "info"}}}},
-		{"skipped", &Result{Program: plain, Skipped: "offline"}, &View{Badges: []Badge{{"skipped offline", "info"}}}},
-		{"not run", &Result{Program: plain, NotRun: "In [1] not ready"}, &View{Badges: []Badge{{"not run: In [1] not ready", "fail"}}}},
+			&view.Cell{Raw: []byte("x"), Badges: []view.Badge{{Text: "exit 0", Kind: "ok"}, {Text: "0.02 s", Kind: "info"}}}},
+		{"skipped", &Result{Program: plain, Skipped: "offline"}, &view.Cell{Badges: []view.Badge{{Text: "skipped offline", Kind: "info"}}}},
+		{"not run", &Result{Program: plain, NotRun: "In [1] not ready"}, &view.Cell{Badges: []view.Badge{{Text: "not run: In [1] not ready", Kind: "fail"}}}},
 		{"not built", &Result{Program: plain, Support: true}, nil},
 	} {
 		if got := tt.r.View(); !reflect.DeepEqual(got, tt.want) {
