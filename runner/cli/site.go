@@ -58,7 +58,7 @@ func (s *siteWriter) writePage(l *engine.Lesson, results []*engine.Result) error
 	page := &site.Page{Lesson: parsed, Cells: map[int]*site.Cell{}, Links: s.pages}
 	failed := 0
 	for _, r := range results {
-		if cell := site.CellOf(r); cell != nil {
+		if cell := r.View(); cell != nil {
 			page.Cells[r.Cell().Number] = cell
 		}
 		if r.Failed() {

@@ -136,7 +136,7 @@ func endOf(key, run string, n int, l *engine.Lesson, r *engine.Result) End {
 	if r.Run != nil {
 		end.Status = r.Run.Status
 	}
-	if c := site.CellOf(r); c != nil {
+	if c := r.View(); c != nil {
 		end.Badges = c.Badges
 	}
 	cmp := engine.Compare(l, r)

@@ -58,7 +58,7 @@ func TestFingerprintChanges(t *testing.T) {
 		{"badge text, same length", func(t *testing.T, p *Page) { p.Cells[1].Badges[0].Text = "exit 1" }},
 		{"badge kind", func(t *testing.T, p *Page) { p.Cells[1].Badges[0].Kind = "fail" }},
 		{"badge added", func(t *testing.T, p *Page) {
-			p.Cells[1].Badges = append(p.Cells[1].Badges, Badge{"expected error", "info"})
+			p.Cells[1].Badges = append(p.Cells[1].Badges, Badge{Text: "expected error", Kind: "info"})
 		}},
 		{"badges removed", func(t *testing.T, p *Page) { p.Cells[1].Badges = nil }},
 	} {

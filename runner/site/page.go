@@ -20,19 +20,6 @@ import (
 	"classnotes/runner/lesson"
 )
 
-// Cell is what a page shows of a cell's run.
-type Cell struct {
-	Raw    []byte  // what the program printed, with its escape sequences; nil to show the recorded text
-	Badges []Badge // how the run went
-}
-
-// Badge is a short label on a cell: its text and its kind, one of "ok", "fail", "info". Its JSON form,
-// {"text":…,"kind":…}, is what a served page reads.
-type Badge struct {
-	Text string `json:"text"`
-	Kind string `json:"kind"`
-}
-
 // Page is one lesson to render.
 type Page struct {
 	Lesson *lesson.Lesson

@@ -24,7 +24,7 @@ func testPage(t *testing.T) *Page {
 		Lesson: l,
 		Cells: map[int]*Cell{1: {
 			Raw:    []byte("\x1b[92mgreen\x1b[0m <script>alert(1)</script>\n"),
-			Badges: []Badge{{"exit 0", "ok"}, {"0.01 s", "info"}},
+			Badges: []Badge{{Text: "exit 0", Kind: "ok"}, {Text: "0.01 s", Kind: "info"}},
 		}},
 		Links: map[string]string{"next.md": "next.html"},
 	}
