@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"classnotes/runner/build"
+	"classnotes/runner/lesson"
 	"classnotes/runner/output"
 	"classnotes/runner/plan"
 	"classnotes/runner/ready"
@@ -249,6 +250,13 @@ func (x *execution) startServer(ctx context.Context, r *Result) (*server, error)
 	if probe == nil {
 		return s, nil
 	}
+	return x.awaitReady(ctx, s, probe)
+}
+
+// awaitReady waits until the started server s is ready by its probe, and returns it; or, when it is not (it timed
+// out, exited, or was stopped first), records why in its result and returns nil.
+func (x *execution) awaitReady(ctx context.Context, s *server, probe *lesson.Probe) (*server, error) {
+	r, proc, live := s.r, s.proc, s.stream
 	switch err := ready.Wait(ctx, proc, probe, r.Program.Timeout); {
 	case errors.Is(err, ready.ErrTimeout):
 		r.NotReady = fmt.Sprintf("not ready after %v", r.Program.Timeout)

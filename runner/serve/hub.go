@@ -280,37 +280,12 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	sub, unsubscribe := s.hub.subscribe()
 	defer unsubscribe()
 
-	// Each write has streamWriteTimeout; a page the hub drops is cut off now, and when the server closes, what
-	// is queued has closeGrace. cutoff is that limit, once known.
-	var cutoff atomic.Int64
-	setDeadline := func() {
-		for {
-			c := cutoff.Load()
-			d := time.Now().Add(streamWriteTimeout)
-			if c != 0 && time.Unix(0, c).Before(d) {
-				d = time.Unix(0, c)
-			}
-			rc.SetWriteDeadline(d)
-			if cutoff.Load() == c {
-				return
-			}
-		}
-	}
+	dl := &streamDeadline{rc: rc}
 	finished := make(chan struct{})
 	defer close(finished)
-	go func() {
-		select {
-		case <-sub.gone:
-			cutoff.Store(time.Now().UnixNano())
-		case <-s.ctx.Done():
-			cutoff.Store(time.Now().Add(closeGrace).UnixNano())
-		case <-finished:
-			return
-		}
-		rc.SetWriteDeadline(time.Unix(0, cutoff.Load()))
-	}()
+	go dl.cutOff(sub.gone, s.ctx.Done(), finished)
 
-	setDeadline()
+	dl.set()
 	w.WriteHeader(http.StatusOK)
 	fmt.Fprint(w, ": classnotes\n\n")
 	if rc.Flush() != nil {
@@ -331,7 +306,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		case <-keepAlive.C:
 			msg = []byte(": keep-alive\n\n")
 		}
-		setDeadline()
+		dl.set()
 		if _, err := w.Write(msg); err != nil {
 			return
 		}
@@ -339,4 +314,41 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+}
+
+// streamDeadline bounds the writes of one event stream: each write has streamWriteTimeout, a stream the hub drops
+// is cut off at once, and when the server closes, what is queued for it has closeGrace. cutoff is that last
+// limit (Unix nanoseconds), once known.
+type streamDeadline struct {
+	rc     *http.ResponseController
+	cutoff atomic.Int64
+}
+
+// set sets the deadline of the next write.
+func (d *streamDeadline) set() {
+	for {
+		c := d.cutoff.Load()
+		t := time.Now().Add(streamWriteTimeout)
+		if c != 0 && time.Unix(0, c).Before(t) {
+			t = time.Unix(0, c)
+		}
+		d.rc.SetWriteDeadline(t)
+		if d.cutoff.Load() == c { // else cutOff came meanwhile: set again
+			return
+		}
+	}
+}
+
+// cutOff sets the cutoff, and ends a write in progress by it, when the stream is dropped (gone) or the server
+// closes (closing); it returns when the stream has finished first.
+func (d *streamDeadline) cutOff(gone, closing, finished <-chan struct{}) {
+	select {
+	case <-gone:
+		d.cutoff.Store(time.Now().UnixNano())
+	case <-closing:
+		d.cutoff.Store(time.Now().Add(closeGrace).UnixNano())
+	case <-finished:
+		return
+	}
+	d.rc.SetWriteDeadline(time.Unix(0, d.cutoff.Load()))
 }
