@@ -30,18 +30,7 @@ func TestServeStopDuringBuild(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "lessons", "l.md"), src)
 	r := startRunner(t, dir, os.Getenv, "serve", "--addr", "127.0.0.1:0", "--cache", filepath.Join(dir, "cache"))
 	m := firstLine(t, r, regexp.MustCompile(`^serving 1 lesson at (http://127\.0\.0\.1:\d+)/\?token=(\w+)\n`))
-	post := func(path string) (int, string) {
-		req, _ := http.NewRequest("POST", m[1]+path, strings.NewReader(`{"lesson":"l.md","cell":1}`))
-		req.Header.Set("Authorization", "Bearer "+m[2])
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		var b strings.Builder
-		fmt.Fprint(&b, resp.Body)
-		return resp.StatusCode, b.String()
-	}
+	post := func(path string) (int, string) { return bearerPost(t, m[1], m[2], path, `{"lesson":"l.md","cell":1}`) }
 	if code, body := post("/api/run"); code != http.StatusAccepted {
 		t.Fatalf("run: %d %s", code, body)
 	}

@@ -39,15 +39,8 @@ func TestTokenNotInCells(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer events.Body.Close()
-	req, _ = http.NewRequest("POST", m[1]+"/api/run", strings.NewReader(`{"lesson":"l.md","cell":1}`))
-	req.Header.Set("Authorization", "Bearer "+tok)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusAccepted {
-		t.Fatalf("run: %s", resp.Status)
+	if code, body := bearerPost(t, m[1], tok, "/api/run", `{"lesson":"l.md","cell":1}`); code != http.StatusAccepted {
+		t.Fatalf("run: %d %s", code, body)
 	}
 	var out strings.Builder
 	sc := bufio.NewScanner(events.Body)

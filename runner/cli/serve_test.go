@@ -36,15 +36,7 @@ func TestServe(t *testing.T) {
 	m := firstLine(t, r, regexp.MustCompile(`^serving 1 lesson at http://127\.0\.0\.1:(\d+)/\?token=s3cret-for-the-cli-test\n`))
 	base := "http://127.0.0.1:" + m[1]
 	post := func(path, body string) (int, string) {
-		req, _ := http.NewRequest("POST", base+path, strings.NewReader(body))
-		req.Header.Set("Authorization", "Bearer s3cret-for-the-cli-test")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
+		return bearerPost(t, base, "s3cret-for-the-cli-test", path, body)
 	}
 	if resp, err := http.Get(base + "/l.html"); err != nil || resp.StatusCode != http.StatusUnauthorized {
 		t.Errorf("page without the token: %v %v", resp, err)
@@ -94,15 +86,8 @@ func TestServeEndsUnmarked(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "lessons", "l.md"), src)
 	r := startRunner(t, dir, os.Getenv, "serve", "--addr", "127.0.0.1:0")
 	m := firstLine(t, r, regexp.MustCompile(`^serving 1 lesson at (http://127\.0\.0\.1:\d+)/\?token=(\w+)\n`))
-	req, _ := http.NewRequest("POST", m[1]+"/api/run", strings.NewReader(`{"lesson":"l.md","cell":1}`))
-	req.Header.Set("Authorization", "Bearer "+m[2])
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusAccepted {
-		t.Fatalf("run: %s", resp.Status)
+	if code, body := bearerPost(t, m[1], m[2], "/api/run", `{"lesson":"l.md","cell":1}`); code != http.StatusAccepted {
+		t.Fatalf("run: %d %s", code, body)
 	}
 	ctx, stop := context.WithTimeout(context.Background(), time.Minute)
 	defer stop()
@@ -142,4 +127,25 @@ func interrupt(t *testing.T, r runningApp) {
 	case <-time.After(time.Minute):
 		t.Fatal("serve did not end after Ctrl-C")
 	}
+}
+
+// bearerPost sends body to path of the served runner at base, with token as a bearer, and returns the status and
+// the answer.
+func bearerPost(t *testing.T, base, token, path, body string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest("POST", base+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, string(b)
 }

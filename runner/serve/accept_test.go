@@ -103,14 +103,10 @@ func TestAcceptSavedSinceRun(t *testing.T) {
 	path := filepath.Join(f.dir, "a.md")
 	runAndAccept := func(edit func()) (int, string) {
 		t.Helper()
-		code, body := f.do(t, "POST", "/api/run", `{"lesson":"a.md","cell":1}`, true)
-		var started struct{ Run string }
-		if code != http.StatusAccepted || json.Unmarshal([]byte(body), &started) != nil {
-			t.Fatalf("run: %d %s", code, body)
-		}
+		run := f.startRun(t, "a.md", 1)
 		until(t, events, 1, "end")
 		edit()
-		return f.do(t, "POST", "/api/accept", fmt.Sprintf(`{"lesson":"a.md","cell":1,"run":%q}`, started.Run), true)
+		return f.do(t, "POST", "/api/accept", fmt.Sprintf(`{"lesson":"a.md","cell":1,"run":%q}`, run), true)
 	}
 	if code, body := runAndAccept(func() {}); code != http.StatusOK || !strings.Contains(body, `"written":true`) {
 		t.Fatalf("first accept: %d %s", code, body)

@@ -9,7 +9,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -56,36 +55,6 @@ func (f *fixture) stopRun(t *testing.T, lesson string, cell int) {
 	if code, body := f.do(t, "POST", "/api/stop", fmt.Sprintf(`{"lesson":%q,"cell":%d}`, lesson, cell), true); code != http.StatusOK {
 		t.Fatalf("stop %s In [%d]: %d %s", lesson, cell, code, body)
 	}
-}
-
-// response sends a request as f.do does and returns the response, its body read and closed.
-func (f *fixture) response(t *testing.T, method, path, body string, auth bool, header ...string) (*http.Response, string) {
-	t.Helper()
-	req, err := http.NewRequest(method, f.http.URL+path, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if auth {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	for i := 0; i+1 < len(header); i += 2 {
-		if header[i] == "Host" {
-			req.Host = header[i+1]
-		} else {
-			req.Header.Set(header[i], header[i+1])
-		}
-	}
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp, string(b)
 }
 
 // pidLine is the line pidSleeper and lessontest.PIDServer print.

@@ -33,13 +33,7 @@ func startHardened(t *testing.T, set func(), lessons map[string]string) *fixture
 	if set != nil {
 		set()
 	}
-	dir := t.TempDir()
-	var files []string
-	for name, src := range lessons {
-		path := filepath.Join(dir, name)
-		lessontest.Write(t, path, src)
-		files = append(files, path)
-	}
+	dir, files := writeLessons(t, lessons)
 	srv, err := New(Config{Engine: newEngine(t), Root: dir, Files: files, Token: token})
 	if err != nil {
 		t.Fatal(err)

@@ -1,7 +1,6 @@
 package serve
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"path/filepath"
@@ -114,13 +113,8 @@ func TestKeptPerCell(t *testing.T) {
 	ids := map[int][]string{}
 	for try := range 12 {
 		n := []int{1, 1, 2, 0}[try%4] // Run all is cell 0
-		code, body := f.do(t, "POST", "/api/run", fmt.Sprintf(`{"lesson":"a.md","cell":%d}`, n), true)
-		var started struct{ Run string }
-		if code != http.StatusAccepted || json.Unmarshal([]byte(body), &started) != nil {
-			t.Fatalf("try %d: %d %s", try, code, body)
-		}
+		ids[n] = append(ids[n], f.startRun(t, "a.md", n))
 		until(t, events, map[int]int{0: 2, 1: 1, 2: 2}[n], "end") // Run all ends with In [2]
-		ids[n] = append(ids[n], started.Run)
 	}
 	f.srv.mu.Lock()
 	defer f.srv.mu.Unlock()
@@ -144,15 +138,11 @@ func TestKeptRunsShareLessons(t *testing.T) {
 	events := f.events(t)
 	runOnce := func() *runState {
 		t.Helper()
-		code, body := f.do(t, "POST", "/api/run", `{"lesson":"a.md","cell":1}`, true)
-		var started struct{ Run string }
-		if code != http.StatusAccepted || json.Unmarshal([]byte(body), &started) != nil {
-			t.Fatalf("run: %d %s", code, body)
-		}
+		run := f.startRun(t, "a.md", 1)
 		until(t, events, 1, "end")
 		f.srv.mu.Lock()
 		defer f.srv.mu.Unlock()
-		return f.srv.runs[started.Run]
+		return f.srv.runs[run]
 	}
 	first, second := runOnce(), runOnce()
 	if first.lesson != second.lesson {

@@ -43,15 +43,22 @@ type fixture struct {
 // newFixture serves the lessons (file name → contents) from a temporary directory.
 func newFixture(t *testing.T, lan bool, lessons map[string]string) *fixture {
 	t.Helper()
-	dir := t.TempDir()
-	var files []string
+	dir, files := writeLessons(t, lessons)
+	srv, hs := startServer(t, Config{Engine: newEngine(t), Root: dir, Files: files, Token: token, LAN: lan})
+	return &fixture{dir: dir, srv: srv, http: hs}
+}
+
+// writeLessons writes the lessons (file name → contents) into a temporary directory, and returns it and their
+// paths.
+func writeLessons(t *testing.T, lessons map[string]string) (dir string, files []string) {
+	t.Helper()
+	dir = t.TempDir()
 	for name, src := range lessons {
 		path := filepath.Join(dir, name)
 		lessontest.Write(t, path, src)
 		files = append(files, path)
 	}
-	srv, hs := startServer(t, Config{Engine: newEngine(t), Root: dir, Files: files, Token: token, LAN: lan})
-	return &fixture{dir: dir, srv: srv, http: hs}
+	return dir, files
 }
 
 // newEngine returns an engine whose cache is in a temporary directory of its own.
@@ -89,8 +96,16 @@ func startServer(t *testing.T, cfg Config) (*Server, *httptest.Server) {
 	return srv, hs
 }
 
-// do sends a request with the token as a bearer, unless auth is false.
+// do sends a request with the token as a bearer, unless auth is false, and returns the status and the body.
 func (f *fixture) do(t *testing.T, method, path, body string, auth bool, header ...string) (int, string) {
+	t.Helper()
+	resp, b := f.response(t, method, path, body, auth, header...)
+	return resp.StatusCode, b
+}
+
+// response sends a request as do does and returns the response, its body read and closed. header holds
+// name, value pairs; "Host" sets the request's Host.
+func (f *fixture) response(t *testing.T, method, path, body string, auth bool, header ...string) (*http.Response, string) {
 	t.Helper()
 	req, err := http.NewRequest(method, f.http.URL+path, strings.NewReader(body))
 	if err != nil {
@@ -115,8 +130,11 @@ func (f *fixture) do(t *testing.T, method, path, body string, auth bool, header 
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, string(b)
 }
 
 // event is one Server-Sent Event.
