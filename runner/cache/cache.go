@@ -93,8 +93,8 @@ type Entry struct {
 
 const outMagic = "classnotes cache entry 2\n"
 
-// Output returns the entry stored under fingerprint fp, and whether there is a sound one.
-func (c *Cache) Output(fp string) (*Entry, bool) {
+// Get returns the entry stored under fingerprint fp, and whether there is a sound one.
+func (c *Cache) Get(fp string) (*Entry, bool) {
 	if checkKey(fp) != nil {
 		return nil, false
 	}
@@ -113,8 +113,8 @@ func (c *Cache) Output(fp string) (*Entry, bool) {
 	return &e, true
 }
 
-// PutOutput stores e under fingerprint fp.
-func (c *Cache) PutOutput(fp string, e *Entry) error {
+// Put stores e under fingerprint fp.
+func (c *Cache) Put(fp string, e *Entry) error {
 	if err := checkKey(fp); err != nil {
 		return err
 	}

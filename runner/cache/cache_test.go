@@ -32,18 +32,18 @@ func must(t *testing.T, err error) {
 
 func TestOutputRoundTrip(t *testing.T) {
 	c := open(t, t.TempDir())
-	if _, ok := c.Output(fp); ok {
+	if _, ok := c.Get(fp); ok {
 		t.Fatal("empty cache has an entry")
 	}
 	want := &Entry{Raw: []byte("\x1b[32mok\x1b[0m\n"), Text: "ok\n", Outcome: "ok", DurationMS: 7}
-	if err := c.PutOutput(fp, want); err != nil {
+	if err := c.Put(fp, want); err != nil {
 		t.Fatal(err)
 	}
-	got, ok := c.Output(fp)
+	got, ok := c.Get(fp)
 	if !ok || string(got.Raw) != string(want.Raw) || got.Text != want.Text || got.DurationMS != 7 {
 		t.Errorf("Output = %+v, %v", got, ok)
 	}
-	if _, ok := c.Output("../../etc/passwd"); ok {
+	if _, ok := c.Get("../../etc/passwd"); ok {
 		t.Error("a malformed key was accepted")
 	}
 }
@@ -51,16 +51,16 @@ func TestOutputRoundTrip(t *testing.T) {
 // TestDamagedEntries: a truncated or altered entry, or a binary without a matching sum, is a miss.
 func TestDamagedEntries(t *testing.T) {
 	c := open(t, t.TempDir())
-	must(t, c.PutOutput(fp, &Entry{Text: "hello\n"}))
+	must(t, c.Put(fp, &Entry{Text: "hello\n"}))
 	path := filepath.Join(c.Dir, "out", fp)
 	b, err := os.ReadFile(path)
 	must(t, err)
-	if _, ok := c.Output(fp); !ok {
+	if _, ok := c.Get(fp); !ok {
 		t.Fatal("the sound entry is a miss")
 	}
 	for _, damaged := range [][]byte{b[:len(b)-3], append(b[:len(b):len(b)], 'x'), []byte(strings.Replace(string(b), "hello", "jello", 1)), nil} {
 		must(t, os.WriteFile(path, damaged, 0o644))
-		if e, ok := c.Output(fp); ok {
+		if e, ok := c.Get(fp); ok {
 			t.Errorf("damaged entry %q read as %+v", damaged, e)
 		}
 	}
@@ -98,17 +98,17 @@ func TestConcurrentWriters(t *testing.T) {
 			defer c.Close()
 			for i := range 50 {
 				text := strings.Repeat(string(rune('a'+w)), 1000+i)
-				if err := c.PutOutput(fp, &Entry{Text: text}); err != nil {
+				if err := c.Put(fp, &Entry{Text: text}); err != nil {
 					t.Error(err)
 				}
-				if e, ok := c.Output(fp); ok && (len(e.Text) < 1000 || strings.Count(e.Text, e.Text[:1]) != len(e.Text)) {
+				if e, ok := c.Get(fp); ok && (len(e.Text) < 1000 || strings.Count(e.Text, e.Text[:1]) != len(e.Text)) {
 					t.Errorf("read a mixed entry")
 				}
 			}
 		})
 	}
 	wg.Wait()
-	if e, ok := open(t, dir).Output(fp); !ok || len(e.Text) < 1000 {
+	if e, ok := open(t, dir).Get(fp); !ok || len(e.Text) < 1000 {
 		t.Errorf("no whole entry after the writers: %+v, %v", e, ok)
 	}
 	if left, _ := filepath.Glob(filepath.Join(dir, "out", ".*.tmp")); len(left) > 0 {
@@ -118,16 +118,16 @@ func TestConcurrentWriters(t *testing.T) {
 
 func TestClean(t *testing.T) {
 	c := open(t, t.TempDir())
-	must(t, c.PutOutput(fp, &Entry{}))
-	if _, ok := c.Output(fp); !ok {
+	must(t, c.Put(fp, &Entry{}))
+	if _, ok := c.Get(fp); !ok {
 		t.Fatal("no entry to clean")
 	}
 	must(t, c.Clean())
-	if _, ok := c.Output(fp); ok {
+	if _, ok := c.Get(fp); ok {
 		t.Error("entry survived Clean")
 	}
-	must(t, c.PutOutput(fp, &Entry{})) // the cache still works after Clean
-	if _, ok := c.Output(fp); !ok {
+	must(t, c.Put(fp, &Entry{})) // the cache still works after Clean
+	if _, ok := c.Get(fp); !ok {
 		t.Error("no entry after Clean and PutOutput")
 	}
 }
@@ -136,17 +136,17 @@ func TestClean(t *testing.T) {
 func TestCleanInUse(t *testing.T) {
 	dir := t.TempDir()
 	c := open(t, dir)
-	must(t, c.PutOutput(fp, &Entry{}))
+	must(t, c.Put(fp, &Entry{}))
 	other := open(t, dir)
 	if err := c.Clean(); !errors.Is(err, ErrInUse) {
 		t.Fatalf("Clean while in use: %v", err)
 	}
-	if _, ok := c.Output(fp); !ok {
+	if _, ok := c.Get(fp); !ok {
 		t.Fatal("Clean emptied a cache in use")
 	}
 	must(t, other.Close())
 	must(t, c.Clean())
-	if _, ok := c.Output(fp); ok {
+	if _, ok := c.Get(fp); ok {
 		t.Error("entry survived Clean")
 	}
 	// c keeps its shared lock after Clean: another Clean must wait for it.

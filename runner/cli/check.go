@@ -125,11 +125,11 @@ func (a *App) checkStale(e *engine.Engine, args []string) int {
 			}
 			stale++
 			c := p.Cell
-			if c.Output == nil {
+			if c.Out == nil {
 				fmt.Fprintf(a.Stdout, "%s:%d: In [%d]: %s\n", l.Name, c.Pos.Line, c.Number, engine.NoRecord.Reason())
 			} else {
 				fmt.Fprintf(a.Stdout, "%s:%d: In [%d]: the recorded output is stale: its code changed since it was rendered; run `runner render`\n",
-					l.Name, c.Output.Pos.Line, c.Number)
+					l.Name, c.Out.Pos.Line, c.Number)
 			}
 		}
 	}

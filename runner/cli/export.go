@@ -77,10 +77,10 @@ func exportLesson(e *engine.Engine, l *engine.Lesson, links map[string]string) *
 		} else {
 			jl.Code[n] = p.Src
 		}
-		if p.Cell.Output == nil {
+		if p.Cell.Out == nil {
 			continue
 		}
-		recorded := p.Cell.Output.Recorded(src.Source)
+		recorded := p.Cell.Out.Recorded(src.Source)
 		jl.Output[n] = recorded
 		if run, ok := e.Recorded(p); ok {
 			jl.Output[n] = jupyter.StreamText(recorded, run.Raw, run.Dropped, run.Status)

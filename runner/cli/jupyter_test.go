@@ -90,11 +90,11 @@ func TestExportJupyter(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, c := range l.Cells {
-			if c.Output == nil {
+			if c.Out == nil {
 				continue
 			}
 			// nbconvert indents outputs by four spaces; every line of every recorded output must be there.
-			for _, line := range strings.Split(strings.TrimRight(string(c.Output.Fence.Text(src)), "\n"), "\n") {
+			for _, line := range strings.Split(strings.TrimRight(string(c.Out.Fence.Text(src)), "\n"), "\n") {
 				if !strings.Contains(md, "    "+line) {
 					t.Errorf("%s: Out [%d]: %q is not in nbconvert's Markdown", base, c.Number, line)
 					break

@@ -25,7 +25,7 @@ func (a *App) list(ctx context.Context, fs *pflag.FlagSet, args []string) int {
 		fmt.Fprintf(a.Stdout, "%s: %d cells\n", l.Name, len(cells))
 		for _, c := range cells {
 			recorded := "output recorded"
-			if c.Output == nil {
+			if c.Out == nil {
 				recorded = "no output recorded"
 			}
 			fmt.Fprintf(a.Stdout, "  In [%d]\tline %d\t%s\t%s\n", c.Number, c.Pos.Line, attrString(c.Attrs), recorded)

@@ -99,7 +99,7 @@ func (a *App) runObserver(l *engine.Lesson, keep bool) engine.Observer {
 				w = a.liveOutput()
 				live[r] = w
 			}
-			w.Write(ev.Output)
+			w.Write(ev.Chunk)
 		case engine.ServerReady:
 			if keep && !r.Support {
 				fmt.Fprintf(a.Stderr, "In [%d]: ready; it keeps running until Ctrl-C\n", c.Number)

@@ -298,7 +298,7 @@ func TestRevertedCodeRunsAgain(t *testing.T) {
 		if l, err = e.Load("l.md", path); err != nil {
 			t.Fatal(err)
 		}
-		o := l.Source().Cells[0].Output
+		o := l.Source().Cells[0].Out
 		if o == nil || o.Recorded(l.Source().Source) != wantText || o.Fingerprint != plan.Short(l.Cell(1).Fingerprint) {
 			t.Fatalf("the lesson records %+v, want %q made by the cell's code:\n%s", o, wantText, l.Source().Source)
 		}

@@ -73,7 +73,7 @@ func TestView(t *testing.T) {
 		r    *Result
 		want *view.Cell
 	}{
-		{"exit 0", &Result{Program: plain, Build: ok, Run: ran(run.Result{Status: "exit status 0", Output: []byte("hi\n"), Duration: 1500 * time.Millisecond})},
+		{"exit 0", &Result{Program: plain, Build: ok, Run: ran(run.Result{Status: "exit status 0", Printed: []byte("hi\n"), Duration: 1500 * time.Millisecond})},
 			&view.Cell{Raw: []byte("hi\n"), Badges: []view.Badge{{Text: "exit 0", Kind: "ok"}, {Text: "1.50 s", Kind: "info"}}}},
 		{"exit 1", &Result{Program: plain, Build: ok, Run: ran(run.Result{Status: "exit status 1", ExitCode: 1})},
 			&view.Cell{Badges: []view.Badge{{Text: "exit status 1", Kind: "fail"}, {Text: "0.00 s", Kind: "info"}}}},

@@ -71,7 +71,7 @@ func (r *recorder) observe(ev Event) {
 		if r.output[n] == nil {
 			r.output[n] = &bytes.Buffer{}
 		}
-		r.output[n].Write(ev.Output)
+		r.output[n].Write(ev.Chunk)
 		return
 	}
 	r.events = append(r.events, fmt.Sprintf("In [%d] %v", n, ev.Kind))
@@ -114,8 +114,8 @@ func main() { fmt.Println("before") }`) +
 		if r.Text != wantText[n] || r.Failed() {
 			t.Errorf("In [%d]: text %q failed %v (%s), want %q", n, r.Text, r.Failed(), r.Outcome(), wantText[n])
 		}
-		if got := rec.output[n].String(); got != string(r.Run.Output) {
-			t.Errorf("In [%d]: observed output %q, recorded %q", n, got, r.Run.Output)
+		if got := rec.output[n].String(); got != string(r.Run.Printed) {
+			t.Errorf("In [%d]: observed output %q, recorded %q", n, got, r.Run.Printed)
 		}
 	}
 

@@ -40,7 +40,7 @@ type Event struct {
 	Kind   EventKind
 	Lesson *Lesson
 	Result *Result // the cell's result so far; complete for CellDone and CellCached
-	Output []byte  // for CellOutput: what the program printed, escape sequences kept; the observer may keep it
+	Chunk  []byte  // for CellOutput: what the program printed, escape sequences kept; the observer may keep it
 	Text   string  // for Notice; Result is nil
 }
 
@@ -106,14 +106,14 @@ func (s *stream) deliver() {
 			s.mu.Unlock()
 			if dropped > 0 {
 				s.obs(Event{Kind: CellOutput, Lesson: s.lesson, Result: s.result,
-					Output: fmt.Appendf(nil, "\n[live output capped: %d more bytes not shown]\n", dropped)})
+					Chunk: fmt.Appendf(nil, "\n[live output capped: %d more bytes not shown]\n", dropped)})
 			}
 			return
 		}
 		chunk := s.queue[0]
 		s.queue = s.queue[1:]
 		s.mu.Unlock()
-		s.obs(Event{Kind: CellOutput, Lesson: s.lesson, Result: s.result, Output: chunk})
+		s.obs(Event{Kind: CellOutput, Lesson: s.lesson, Result: s.result, Chunk: chunk})
 	}
 }
 

@@ -186,7 +186,7 @@ func (x *execution) runCell(ctx context.Context, r *Result) error {
 		return fmt.Errorf("In [%d]: %w", r.Cell().Number, err)
 	}
 	r.Run = res
-	r.Text = output.Text(res.Output, res.Dropped, res.Status)
+	r.Text = output.Text(res.Printed, res.Dropped, res.Status)
 	return nil
 }
 
@@ -263,7 +263,7 @@ func (x *execution) awaitReady(ctx context.Context, s *server, probe *lesson.Pro
 		res, _ := proc.Stop(StopGrace)
 		live.close()
 		r.Run = res
-		r.Text = output.Text(res.Output, res.Dropped, r.NotReady)
+		r.Text = output.Text(res.Printed, res.Dropped, r.NotReady)
 		return nil, nil
 	case errors.Is(err, ready.ErrExited):
 		res, err := proc.Wait()
@@ -273,7 +273,7 @@ func (x *execution) awaitReady(ctx context.Context, s *server, probe *lesson.Pro
 		}
 		r.Run = res
 		r.NotReady = "exited before it was ready"
-		r.Text = output.Text(res.Output, res.Dropped, res.Status)
+		r.Text = output.Text(res.Printed, res.Dropped, res.Status)
 		return nil, nil
 	case err != nil && ctx.Err() != nil:
 		// Stopped before it was seen ready (Stop in class, or Ctrl-C): it ran, and what it printed is its result,
@@ -282,7 +282,7 @@ func (x *execution) awaitReady(ctx context.Context, s *server, probe *lesson.Pro
 		live.close()
 		r.Run = res
 		r.NotReady = "stopped before it was ready"
-		r.Text = output.Text(res.Output, res.Dropped, res.Status)
+		r.Text = output.Text(res.Printed, res.Dropped, res.Status)
 		x.emit(CellDone, r)
 		return nil, err
 	case err != nil:
@@ -305,7 +305,7 @@ func (x *execution) stop(servers []*server) error {
 			continue
 		}
 		s.r.Run = res
-		s.r.Text = output.Text(res.Output, res.Dropped, res.Status)
+		s.r.Text = output.Text(res.Printed, res.Dropped, res.Status)
 		x.emit(CellDone, s.r)
 	}
 	return errors.Join(errs...)

@@ -116,7 +116,7 @@ func (r *Result) Entry() *cache.Entry {
 	}
 	e := &cache.Entry{Text: r.Text, Outcome: r.Outcome(), Failed: r.Failed(), NotReady: r.NotReady}
 	if r.Run != nil {
-		e.Raw, e.Dropped, e.Status, e.DurationMS = r.Run.Output, r.Run.Dropped, r.Run.Status, r.Run.Duration.Milliseconds()
+		e.Raw, e.Dropped, e.Status, e.DurationMS = r.Run.Printed, r.Run.Dropped, r.Run.Status, r.Run.Duration.Milliseconds()
 		e.ExitCode, e.TimedOut, e.Stopped = r.Run.ExitCode, r.Run.TimedOut, r.Run.Stopped && r.Background()
 	} else if !r.Build.OK() {
 		e.Raw, e.CompileError = []byte(r.Build.Messages), true
@@ -149,7 +149,7 @@ func Compare(l *Lesson, r *Result) Comparison {
 	rec, ok := recorded(l.Source(), c)
 	var cmp Comparison
 	if ok {
-		cmp.Line = c.Output.Pos.Line
+		cmp.Line = c.Out.Pos.Line
 	}
 	switch {
 	case !r.Ran():
@@ -171,10 +171,10 @@ func Compare(l *Lesson, r *Result) Comparison {
 
 // recorded returns the output the notes record for cell c, with LF line endings, and whether there is one.
 func recorded(l *lesson.Lesson, c *lesson.Cell) (string, bool) {
-	if c.Output == nil {
+	if c.Out == nil {
 		return "", false
 	}
-	return c.Output.Recorded(l.Source), true
+	return c.Out.Recorded(l.Source), true
 }
 
 // normalizer returns the normalisation of lesson l: the built-in rules and those of its front matter.

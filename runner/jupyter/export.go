@@ -64,8 +64,8 @@ func Export(l *Lesson) ([]byte, error) {
 		}
 		prose(string(src[at:start]))
 		end := c.Code.End
-		if c.Output != nil {
-			end = c.Output.End
+		if c.Out != nil {
+			end = c.Out.End
 		}
 		at = lineEnd(src, end)
 		add(codeCell(l, c))
@@ -96,10 +96,10 @@ func codeCell(l *Lesson, c *lesson.Cell) *Cell {
 	cell := &Cell{CellType: "code", code: true, ExecutionCount: &n, Source: Multiline(trimFinalNewline(body)),
 		Metadata: map[string]any{"classnotes": meta}}
 	text, ok := l.Output[c.Number]
-	if !ok && c.Output != nil {
-		text = c.Output.Recorded(l.Lesson.Source)
+	if !ok && c.Out != nil {
+		text = c.Out.Recorded(l.Lesson.Source)
 	}
-	if ok || c.Output != nil {
+	if ok || c.Out != nil {
 		m := Multiline(text)
 		cell.Outputs = []*Output{{OutputType: "stream", Name: "stdout", Text: &m}}
 	}

@@ -74,8 +74,8 @@ func cellsOf(t *testing.T, l *lesson.Lesson, code map[int][]byte) []string {
 			prog = string(b)
 		}
 		rec := "(none)"
-		if c.Output != nil {
-			rec = string(c.Output.Fence.Text(l.Source))
+		if c.Out != nil {
+			rec = string(c.Out.Fence.Text(l.Source))
 		}
 		out = append(out, strings.Join([]string{"In " + string(rune('0'+c.Number)), attrText(c.Attrs), prog, rec}, "\n--\n"))
 	}

@@ -164,8 +164,8 @@ func markers(l *lesson.Lesson, err error) []lesson.Pos {
 	if l != nil {
 		for _, c := range l.Cells {
 			at = append(at, c.Pos)
-			if c.Output != nil {
-				at = append(at, c.Output.Pos)
+			if c.Out != nil {
+				at = append(at, c.Out.Pos)
 			}
 		}
 	}

@@ -88,7 +88,7 @@ func FuzzParse(f *testing.F) {
 			if line, what := swallows(c.Code.Marker, c.Code.Text(src), c.Attrs.Src != ""); line != 0 {
 				t.Fatalf("In [%d] returned, though its body runs into %s at its line %d", c.Number, what, line)
 			}
-			o := c.Output
+			o := c.Out
 			if o == nil {
 				continue
 			}
@@ -181,8 +181,8 @@ func checkNoHiddenMarker(t *testing.T, l *Lesson) {
 	known := map[int]bool{} // lines, from 1, of the markers Parse returned
 	for _, c := range l.Cells {
 		known[c.Pos.Line] = true
-		if c.Output != nil {
-			known[c.Output.Pos.Line] = true
+		if c.Out != nil {
+			known[c.Out.Pos.Line] = true
 		}
 	}
 	table := newLineTable(l.Source)

@@ -26,11 +26,11 @@ type Cell struct {
 	Pos    Pos // position of the marker
 	Code   Fence
 	Attrs  Attrs
-	Output *Output // the recorded output, nil when there is none
+	Out    *OutBlock // the recorded output, nil when there is none
 }
 
-// Output is a recorded Out [N]: marker and its text block.
-type Output struct {
+// OutBlock is a recorded Out [N]: marker and its text block.
+type OutBlock struct {
 	Pos   Pos   // position of the marker
 	Start int   // offset of the marker's line
 	End   int   // offset of the end of the block's closing fence line, before its line ending
@@ -57,7 +57,7 @@ func (f Fence) Text(src []byte) []byte { return src[f.Body:f.BodyEnd] }
 
 // Recorded returns the recorded output's text, from the lesson's source src, with LF line endings: as the
 // runner compares and shows it, whatever the lesson's own line ending.
-func (o *Output) Recorded(src []byte) string {
+func (o *OutBlock) Recorded(src []byte) string {
 	return strings.ReplaceAll(string(o.Fence.Text(src)), "\r\n", "\n")
 }
 
@@ -143,9 +143,9 @@ func (p *parser) walk(l *Lesson, doc ast.Node) {
 			if out == nil {
 				continue
 			}
-			if k := len(l.Cells); k > 0 && l.Cells[k-1].Number == num && l.Cells[k-1].Output == nil &&
+			if k := len(l.Cells); k > 0 && l.Cells[k-1].Number == num && l.Cells[k-1].Out == nil &&
 				isCode(n.PreviousSibling(), l.Cells[k-1]) {
-				l.Cells[k-1].Output = out
+				l.Cells[k-1].Out = out
 			} else if !broken[num] { // the cell's own problem is reported already
 				stray = append(stray, pending{num, pos})
 			}
@@ -228,7 +228,7 @@ func (p *parser) cell(num int, pos Pos, b *ast.Paragraph) (*Cell, bool) {
 }
 
 // output reads the text block after the Out [num]: marker b.
-func (p *parser) output(num int, pos Pos, off int, b *ast.Paragraph) *Output {
+func (p *parser) output(num int, pos Pos, off int, b *ast.Paragraph) *OutBlock {
 	f, ok := p.markedFence(b, "Out", num, pos, "text", "```text block")
 	if !ok {
 		return nil
@@ -240,7 +240,7 @@ func (p *parser) output(num int, pos Pos, off int, b *ast.Paragraph) *Output {
 		p.unclosed[f.Start] = true
 		return nil
 	}
-	o := &Output{Pos: pos, Start: p.lines.textStart(p.lines.line(off)), End: f.End, Fence: f}
+	o := &OutBlock{Pos: pos, Start: p.lines.textStart(p.lines.line(off)), End: f.End, Fence: f}
 	for _, word := range strings.Fields(f.Info)[1:] {
 		if fp, ok := strings.CutPrefix(word, "fp="); ok {
 			o.Fingerprint = fp

@@ -44,7 +44,7 @@ func summarize(l *Lesson) []cellSummary {
 			body: string(c.Code.Text(src)),
 			out:  "-",
 		}
-		if o := c.Output; o != nil {
+		if o := c.Out; o != nil {
 			s.out, s.outFP = string(src[o.Start:o.End]), o.Fingerprint
 		}
 		sums = append(sums, s)
@@ -219,14 +219,14 @@ func TestParseOffsets(t *testing.T) {
 			if l.EOL != tt.eol {
 				t.Errorf("EOL = %q, want %q", l.EOL, tt.eol)
 			}
-			if len(l.Cells) != 1 || l.Cells[0].Output == nil {
+			if len(l.Cells) != 1 || l.Cells[0].Out == nil {
 				t.Fatalf("want one cell with an output, got %+v", l.Cells)
 			}
 			c := l.Cells[0]
 			if c.Code != tt.code {
 				t.Errorf("code fence = %+v, want %+v", c.Code, tt.code)
 			}
-			o := c.Output
+			o := c.Out
 			if o.Start != tt.outStart || o.End != tt.outEnd {
 				t.Errorf("output span = [%d,%d) %q, want [%d,%d)", o.Start, o.End, tt.src[o.Start:o.End], tt.outStart, tt.outEnd)
 			}
@@ -265,7 +265,7 @@ func TestParseOutputSpan(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			src := cell + tt.out + tt.after
 			l := mustParse(t, src)
-			o := l.Cells[0].Output
+			o := l.Cells[0].Out
 			if o == nil {
 				t.Fatal("no output")
 			}

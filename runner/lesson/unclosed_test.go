@@ -157,8 +157,8 @@ func TestParseSeeminglyUnclosed(t *testing.T) {
 			}
 			if l != nil {
 				for _, c := range l.Cells {
-					if c.Output != nil && strings.Contains(string(c.Output.Fence.Text(l.Source)), "```") {
-						t.Errorf("In [%d]: output %q returned as writable", c.Number, c.Output.Fence.Text(l.Source))
+					if c.Out != nil && strings.Contains(string(c.Out.Fence.Text(l.Source)), "```") {
+						t.Errorf("In [%d]: output %q returned as writable", c.Number, c.Out.Fence.Text(l.Source))
 					}
 				}
 			}
@@ -195,8 +195,8 @@ func TestParseNotUnclosed(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			l := mustParse(t, tt.src)
 			got := "-"
-			if len(l.Cells) > 0 && l.Cells[0].Output != nil {
-				got = string(l.Cells[0].Output.Fence.Text(l.Source))
+			if len(l.Cells) > 0 && l.Cells[0].Out != nil {
+				got = string(l.Cells[0].Out.Fence.Text(l.Source))
 			}
 			if got != tt.out {
 				t.Errorf("Out [1] body = %q, want %q", got, tt.out)

@@ -142,6 +142,6 @@ func (pl *Plan) groupServers() {
 
 // Stale reports whether the output recorded for p is missing or was made from other code.
 func (p *Program) Stale() bool {
-	o := p.Cell.Output
+	o := p.Cell.Out
 	return o == nil || o.Fingerprint != Short(p.Fingerprint)
 }

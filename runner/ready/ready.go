@@ -62,7 +62,7 @@ func Wait(ctx context.Context, proc *run.Process, p *lesson.Probe, timeout time.
 func check(proc *run.Process, p *lesson.Probe) (bool, error) {
 	switch p.Kind {
 	case "out":
-		return p.Pattern.Match(output.StripANSI(proc.Output())), nil
+		return p.Pattern.Match(output.StripANSI(proc.Printed())), nil
 	case "tcp", "udp":
 		return Bound(p.Kind, p.Addr)
 	}

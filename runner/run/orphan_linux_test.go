@@ -49,7 +49,7 @@ func TestEndsUnmarkedOrphan(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			res := sh(t, context.Background(), tt.script, Options{Dir: t.TempDir(), Timeout: 2 * time.Second})
-			for _, pid := range pids(t, res.Output) {
+			for _, pid := range pids(t, res.Printed) {
 				goneNow(t, pid, "after the program's Wait returned")
 			}
 		})
@@ -87,7 +87,7 @@ func TestOrphanOfAnotherProgram(t *testing.T) {
 	}
 	waitOutput(t, server, "up\n")
 	res := sh(t, context.Background(), escape, Options{Dir: t.TempDir()})
-	pid := pids(t, res.Output)[0]
+	pid := pids(t, res.Printed)[0]
 	if !alive(pid) {
 		t.Errorf("the orphan was ended while a program that started before it still runs")
 	}

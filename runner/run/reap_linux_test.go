@@ -70,7 +70,7 @@ func TestEndsEscapedProcesses(t *testing.T) {
 			if res.Status != tt.status {
 				t.Errorf("status %q, want %q", res.Status, tt.status)
 			}
-			for _, pid := range pids(t, res.Output) {
+			for _, pid := range pids(t, res.Printed) {
 				waitReaped(t, pid)
 			}
 		})
@@ -85,7 +85,7 @@ func TestEndsEscapedProcesses(t *testing.T) {
 		if err != nil || res.Status != "signal: interrupt" {
 			t.Errorf("Stop: %v, status %q", err, res.Status)
 		}
-		waitReaped(t, pids(t, []byte(strings.TrimSuffix(string(res.Output), "up\n")))[0])
+		waitReaped(t, pids(t, []byte(strings.TrimSuffix(string(res.Printed), "up\n")))[0])
 	})
 }
 
@@ -97,7 +97,7 @@ func TestOrphanComesToRunner(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitOutput(t, p, "up\n")
-	pid := pids(t, []byte(strings.TrimSuffix(string(p.Output()), "up\n")))[0]
+	pid := pids(t, []byte(strings.TrimSuffix(string(p.Printed()), "up\n")))[0]
 	if q, err := readProc(pid); err != nil || q.ppid != os.Getpid() {
 		t.Errorf("orphan %d: %+v, %v; want the test (%d) as its parent", pid, q, err, os.Getpid())
 	}
@@ -132,7 +132,7 @@ func TestLeftoversSparesOthers(t *testing.T) {
 	}
 
 	res := sh(t, context.Background(), "setsid sleep 300 & echo $!", Options{})
-	waitReaped(t, pids(t, res.Output)[0])
+	waitReaped(t, pids(t, res.Printed)[0])
 	endLeftovers(marker, 1<<30, math.MaxUint64) // no such group; started after every orphan
 	waitReaped(t, orphans[0])
 
@@ -143,7 +143,7 @@ func TestLeftoversSparesOthers(t *testing.T) {
 	syscall.Wait4(orphans[1], nil, 0, nil)
 	select {
 	case <-other.Done():
-		t.Errorf("another running program was ended: %q", other.Output())
+		t.Errorf("another running program was ended: %q", other.Printed())
 	default:
 	}
 	if q, err := readProc(own.Process.Pid); err != nil || q.zombie {

@@ -29,7 +29,7 @@ type Options struct {
 
 // Result is how a program ran.
 type Result struct {
-	Output   []byte // standard output and standard error, merged in arrival order, at most Cap bytes
+	Printed  []byte // standard output and standard error, merged in arrival order, at most Cap bytes
 	Dropped  int64  // bytes printed beyond Cap
 	Status   string // how it ended when not a clean exit: "exit status 3", "signal: killed", "timed out after 1s"
 	ExitCode int    // the exit code, -1 when killed by a signal or timed out
@@ -180,7 +180,7 @@ func (p *Process) settle(waitErr error, stopped bool, pr *os.File, read <-chan s
 		pr.SetReadDeadline(time.Now())
 		<-read
 	}
-	res.Output, res.Dropped = p.capture.result()
+	res.Printed, res.Dropped = p.capture.result()
 	p.res = res
 	switch {
 	case p.ctx.Err() != nil:
@@ -205,8 +205,8 @@ func (p *Process) Pid() int { return p.cmd.Process.Pid }
 // Done returns a channel closed when the program has ended and all its output has been read.
 func (p *Process) Done() <-chan struct{} { return p.done }
 
-// Output returns what the program has printed so far, up to the cap.
-func (p *Process) Output() []byte {
+// Printed returns what the program has printed so far, up to the cap.
+func (p *Process) Printed() []byte {
 	out, _ := p.capture.result()
 	return out
 }

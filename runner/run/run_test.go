@@ -79,8 +79,8 @@ func TestRunOutcomes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			res := sh(t, context.Background(), tt.script, tt.opt)
-			if string(res.Output) != tt.output || res.Status != tt.status || res.ExitCode != tt.code {
-				t.Errorf("got output %q, status %q, code %d; want %q, %q, %d", res.Output, res.Status, res.ExitCode, tt.output, tt.status, tt.code)
+			if string(res.Printed) != tt.output || res.Status != tt.status || res.ExitCode != tt.code {
+				t.Errorf("got output %q, status %q, code %d; want %q, %q, %d", res.Printed, res.Status, res.ExitCode, tt.output, tt.status, tt.code)
 			}
 			if res.OK() != (tt.status == "") {
 				t.Errorf("OK() = %v with status %q", res.OK(), res.Status)
@@ -98,9 +98,9 @@ func TestRunKillsGroup(t *testing.T) {
 	} {
 		start := time.Now()
 		res := sh(t, context.Background(), script, Options{Timeout: 500 * time.Millisecond})
-		pid, err := strconv.Atoi(strings.TrimSpace(string(res.Output)))
+		pid, err := strconv.Atoi(strings.TrimSpace(string(res.Printed)))
 		if err != nil {
-			t.Fatalf("%q: output %q", script, res.Output)
+			t.Fatalf("%q: output %q", script, res.Printed)
 		}
 		if time.Since(start) > time.Minute {
 			t.Errorf("%q: Run waited for the child", script)
@@ -130,21 +130,21 @@ func gone(pid int) bool {
 
 func TestRunCap(t *testing.T) {
 	res := sh(t, context.Background(), "head -c 3000 /dev/zero | tr '\\0' x", Options{Cap: 1000})
-	if len(res.Output) != 1000 || res.Dropped != 2000 {
-		t.Errorf("kept %d bytes, dropped %d; want 1000 and 2000", len(res.Output), res.Dropped)
+	if len(res.Printed) != 1000 || res.Dropped != 2000 {
+		t.Errorf("kept %d bytes, dropped %d; want 1000 and 2000", len(res.Printed), res.Dropped)
 	}
 	// A cap falling inside a character cuts before the character.
 	res = sh(t, context.Background(), "printf 'aé€€'", Options{Cap: 5})
-	if string(res.Output) != "aé" || res.Dropped != 6 {
-		t.Errorf("kept %q, dropped %d; want %q and 6", res.Output, res.Dropped, "aé")
+	if string(res.Printed) != "aé" || res.Dropped != 6 {
+		t.Errorf("kept %q, dropped %d; want %q and 6", res.Printed, res.Dropped, "aé")
 	}
 }
 
 func TestRunLive(t *testing.T) {
 	var live bytes.Buffer
 	res := sh(t, context.Background(), "printf '\\033[31mred\\033[0m\\n'", Options{Live: &live})
-	if live.String() != "\x1b[31mred\x1b[0m\n" || !bytes.Equal(res.Output, live.Bytes()) {
-		t.Errorf("live %q, captured %q", live.String(), res.Output)
+	if live.String() != "\x1b[31mred\x1b[0m\n" || !bytes.Equal(res.Printed, live.Bytes()) {
+		t.Errorf("live %q, captured %q", live.String(), res.Printed)
 	}
 }
 
@@ -178,8 +178,8 @@ func TestStop(t *testing.T) {
 			<-p.Done()
 		}
 		res, err := stopWithin(t, p, 300*time.Millisecond)
-		if err != nil || res.Status != tt.status || string(res.Output) != "up\n" {
-			t.Errorf("%q: Stop = %q, %q, %v; want status %q", tt.script, res.Output, res.Status, err, tt.status)
+		if err != nil || res.Status != tt.status || string(res.Printed) != "up\n" {
+			t.Errorf("%q: Stop = %q, %q, %v; want status %q", tt.script, res.Printed, res.Status, err, tt.status)
 		}
 		if !gone(p.Pid()) {
 			t.Errorf("%q: process %d still there", tt.script, p.Pid())
@@ -190,10 +190,10 @@ func TestStop(t *testing.T) {
 // waitOutput waits until the program has printed want, and fails the test if it has not after hangLimit.
 func waitOutput(t *testing.T, p *Process, want string) {
 	t.Helper()
-	for deadline := time.Now().Add(hangLimit); !bytes.Contains(p.Output(), []byte(want)); time.Sleep(10 * time.Millisecond) {
+	for deadline := time.Now().Add(hangLimit); !bytes.Contains(p.Printed(), []byte(want)); time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			p.Stop(0)
-			t.Fatalf("no %q in the output after %v: %q", want, hangLimit, p.Output())
+			t.Fatalf("no %q in the output after %v: %q", want, hangLimit, p.Printed())
 		}
 	}
 }
@@ -208,8 +208,8 @@ func stopWithin(t *testing.T, p *Process, grace time.Duration) (*Result, error) 
 // open pipe, wc would wait for ever and the program would time out.
 func TestRunStdinAtEOF(t *testing.T) {
 	res := sh(t, context.Background(), "readlink /proc/self/fd/0; wc -c", Options{Timeout: 30 * time.Second})
-	if got := strings.Join(strings.Fields(string(res.Output)), " "); got != "/dev/null 0" || !res.OK() {
-		t.Errorf("got %q, status %q; want /dev/null, 0 bytes read, and a clean exit", res.Output, res.Status)
+	if got := strings.Join(strings.Fields(string(res.Printed)), " "); got != "/dev/null 0" || !res.OK() {
+		t.Errorf("got %q, status %q; want /dev/null, 0 bytes read, and a clean exit", res.Printed, res.Status)
 	}
 }
 
@@ -253,7 +253,7 @@ func TestRunDrainGivesUp(t *testing.T) {
 	if res == nil {
 		t.Fatalf("Run waited for a process holding its output pipe (%v and more)", hangLimit)
 	}
-	if string(res.Output) != "printed\n" || !res.OK() {
-		t.Errorf("got %q, status %q; want what was printed and a clean exit", res.Output, res.Status)
+	if string(res.Printed) != "printed\n" || !res.OK() {
+		t.Errorf("got %q, status %q; want what was printed and a clean exit", res.Printed, res.Status)
 	}
 }

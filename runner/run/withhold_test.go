@@ -25,7 +25,7 @@ func TestWithhold(t *testing.T) {
 		if err := Command(context.Background(), "/bin/sh", []string{"-c", "env"}, CommandOptions{Env: env, Stdout: &cmdOut}); err != nil {
 			t.Fatal(err)
 		}
-		for what, out := range map[string]string{"a program": string(res.Output), "a command": cmdOut.String()} {
+		for what, out := range map[string]string{"a program": string(res.Printed), "a command": cmdOut.String()} {
 			if strings.Contains(out, "CLASSNOTES_TEST_SECRET") || strings.Contains(out, "secret") {
 				t.Errorf("%s (env %v) sees the withheld variable:\n%s", what, env != nil, out)
 			}

@@ -187,7 +187,7 @@ func (s *Server) execute(ctx context.Context, key string, rs *runState, l *engin
 			release()
 			s.hub.started(key, n, rs.id)
 		case engine.CellOutput:
-			s.hub.output(key, n, rs.id, ev.Output)
+			s.hub.output(key, n, rs.id, ev.Chunk)
 		case engine.CellDone:
 			rs.mu.Lock()
 			rs.results[n] = forAccept(ev.Result)
@@ -244,11 +244,11 @@ func verdictName(v engine.Verdict) string { return v.String() }
 // forAccept returns what a run keeps of a cell's result for Accept: all but the program's raw output, which
 // the recorded text (Text) already holds as Accept writes it. Kept runs would otherwise hold each output twice.
 func forAccept(r *engine.Result) *engine.Result {
-	if r.Run == nil || r.Run.Output == nil {
+	if r.Run == nil || r.Run.Printed == nil {
 		return r
 	}
 	kept, ran := *r, *r.Run
-	ran.Output = nil
+	ran.Printed = nil
 	kept.Run = &ran
 	return &kept
 }
@@ -336,7 +336,7 @@ func runBytes(rs *runState) int64 {
 	for _, r := range rs.results {
 		n += int64(len(r.Text)) + 1<<10
 		if r.Run != nil {
-			n += int64(len(r.Run.Output))
+			n += int64(len(r.Run.Printed))
 		}
 		if r.Build != nil {
 			n += int64(len(r.Build.Messages))

@@ -40,8 +40,8 @@ func outOf(t *testing.T, src []byte, n int) (before, out, after []byte) {
 		t.Fatal(err)
 	}
 	for _, c := range l.Cells {
-		if c.Number == n && c.Output != nil {
-			return src[:c.Output.Start], src[c.Output.Start:c.Output.End], src[c.Output.End:]
+		if c.Number == n && c.Out != nil {
+			return src[:c.Out.Start], src[c.Out.Start:c.Out.End], src[c.Out.End:]
 		}
 	}
 	t.Fatalf("the lesson has no Out [%d]", n)

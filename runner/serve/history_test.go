@@ -46,7 +46,7 @@ func TestKeptRuns(t *testing.T) {
 	ended := func(id string, outBytes int) *runState {
 		cellNo++ // each run of a cell of its own here: runs of one cell are bounded per cell (TestKeptPerCell)
 		rs := &runState{id: id, key: "a.md", lesson: l, first: l, cell: cellNo, results: map[int]*engine.Result{
-			1: {Program: l.Plan.Programs[0], Run: &run.Result{Output: make([]byte, outBytes)}, Text: strings.Repeat("x", outBytes)},
+			1: {Program: l.Plan.Programs[0], Run: &run.Result{Printed: make([]byte, outBytes)}, Text: strings.Repeat("x", outBytes)},
 		}}
 		return rs
 	}
@@ -138,17 +138,17 @@ func TestKeptRunsShareLessons(t *testing.T) {
 	events := f.events(t)
 	runOnce := func() *runState {
 		t.Helper()
-		run := f.startRun(t, "a.md", 1)
+		id := f.startRun(t, "a.md", 1)
 		until(t, events, 1, "end")
 		f.srv.mu.Lock()
 		defer f.srv.mu.Unlock()
-		return f.srv.runs[run]
+		return f.srv.runs[id]
 	}
 	first, second := runOnce(), runOnce()
 	if first.lesson != second.lesson {
 		t.Errorf("two runs of an unchanged lesson hold two copies of it")
 	}
-	if r := second.results[1]; r == nil || r.Run == nil || r.Run.Output != nil || r.Text != "hi\n" {
+	if r := second.results[1]; r == nil || r.Run == nil || r.Run.Printed != nil || r.Text != "hi\n" {
 		t.Errorf("a kept result holds the raw output as well as the text: %+v", r)
 	}
 	path := filepath.Join(f.dir, "a.md")

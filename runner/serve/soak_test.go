@@ -585,14 +585,14 @@ func (c *class) start(lesson string, cell int) string {
 }
 
 // wait waits for the ends of the cells of run.
-func (c *class) wait(run string, cells ...int) {
+func (c *class) wait(runID string, cells ...int) {
 	c.t.Helper()
-	c.await("the end of run "+run, func() bool {
-		if msg, ok := c.failed[run]; ok {
-			c.t.Fatalf("run %s: error: %s", run, msg)
+	c.await("the end of run "+runID, func() bool {
+		if msg, ok := c.failed[runID]; ok {
+			c.t.Fatalf("run %s: error: %s", runID, msg)
 		}
 		for _, n := range cells {
-			if _, ok := c.ends[run][n]; !ok {
+			if _, ok := c.ends[runID][n]; !ok {
 				return false
 			}
 		}
@@ -609,12 +609,12 @@ func (c *class) runCell(lesson string, cell int) string {
 }
 
 // accept accepts the output of a cell of a run and reports whether it was written.
-func (c *class) accept(lesson string, cell int, run string) bool {
+func (c *class) accept(lesson string, cell int, runID string) bool {
 	c.t.Helper()
-	code, b := c.post("/api/accept", fmt.Sprintf(`{"lesson":%q,"cell":%d,"run":%q}`, lesson, cell, run))
+	code, b := c.post("/api/accept", fmt.Sprintf(`{"lesson":%q,"cell":%d,"run":%q}`, lesson, cell, runID))
 	var r struct{ Written bool }
 	if code != http.StatusOK || json.Unmarshal(b, &r) != nil {
-		c.t.Fatalf("accept %s In [%d] of run %s: %d %s", lesson, cell, run, code, b)
+		c.t.Fatalf("accept %s In [%d] of run %s: %d %s", lesson, cell, runID, code, b)
 	}
 	c.sum.accepts++
 	if r.Written {

@@ -55,7 +55,7 @@ func (t *transformer) Transform(doc *ast.Document, reader text.Reader, pc parser
 		if marker := n.PreviousSibling(); marker != nil {
 			doc.RemoveChild(doc, marker)
 		}
-		if c.Output != nil {
+		if c.Out != nil {
 			for range 2 { // the Out [N]: paragraph and its text block
 				if next := n.NextSibling(); next != nil {
 					doc.RemoveChild(doc, next)

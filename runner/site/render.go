@@ -131,8 +131,8 @@ func (r *nodeRenderer) writeRecorded(w util.BufWriter, c *lesson.Cell) {
 		// them into links and images that make the page fetch what the program names, and one left open
 		// would swallow the rest of the output.
 		w.WriteString(terminal.Render(output.StripStrings(run.Raw)))
-	case c.Output != nil:
-		recorded := c.Output.Recorded(r.page.Lesson.Source)
+	case c.Out != nil:
+		recorded := c.Out.Recorded(r.page.Lesson.Source)
 		w.WriteString(html.EscapeString(recorded))
 	default:
 		w.WriteString(`<span class="none">no output recorded yet</span>`)

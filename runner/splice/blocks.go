@@ -13,7 +13,7 @@ import (
 // returns no edit when the recorded block is already exactly what would be written.
 func Output(l *lesson.Lesson, c *lesson.Cell, text, fp string) (Edit, bool) {
 	block := OutputBlock(c.Number, text, fp, l.EOL)
-	if o := c.Output; o != nil {
+	if o := c.Out; o != nil {
 		if bytes.Equal(l.Source[o.Start:o.End], block) {
 			return Edit{}, false
 		}

@@ -41,7 +41,7 @@ func TestSpliceKeepsBOM(t *testing.T) {
 				t.Fatalf("got\n%q\nwant\n%q", got, tt.want)
 			}
 			l2, err := lesson.Parse("t.md", got)
-			if err != nil || len(l2.Cells) != 1 || l2.Cells[0].Output == nil {
+			if err != nil || len(l2.Cells) != 1 || l2.Cells[0].Out == nil {
 				t.Fatalf("spliced lesson: %v", err)
 			}
 		})

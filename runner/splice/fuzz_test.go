@@ -45,7 +45,7 @@ func FuzzSplice(f *testing.F) {
 		}
 		checkAuthorBytes(t, l, l2)
 		for _, c := range l2.Cells {
-			o := c.Output
+			o := c.Out
 			want := withEOL(cellText(c.Number, text), l.EOL)
 			if got := string(o.Fence.Text(once)); got != want || o.Fingerprint != fp {
 				t.Fatalf("In [%d] output = %q fp=%q, want %q fp=%q\n%q", c.Number, got, o.Fingerprint, want, fp, once)

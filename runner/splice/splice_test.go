@@ -228,7 +228,7 @@ func TestOutput(t *testing.T) {
 			// The result has the output in place; recording it again changes nothing.
 			l2 := splicedOnce(t, l, e, changed, tt.want)
 			got := l2.Source
-			o := l2.Cells[0].Output
+			o := l2.Cells[0].Out
 			if o == nil {
 				t.Fatal("no output after splicing")
 			}
@@ -459,11 +459,11 @@ func checkAuthorBytes(t *testing.T, before, after *lesson.Lesson) {
 			cutBefore = append(cutBefore, [2]int{c.Code.Body, c.Code.BodyEnd})
 			cutAfter = append(cutAfter, [2]int{c2.Code.Body, c2.Code.BodyEnd})
 		}
-		o2 := c2.Output
+		o2 := c2.Out
 		if o2 == nil {
 			t.Fatalf("In [%d] has no output after splicing", c.Number)
 		}
-		if o := c.Output; o != nil {
+		if o := c.Out; o != nil {
 			cutBefore = append(cutBefore, [2]int{o.Start, o.End})
 			cutAfter = append(cutAfter, [2]int{o2.Start, o2.End})
 			continue
