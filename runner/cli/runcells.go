@@ -74,7 +74,7 @@ func (a *App) runCells(ctx context.Context, fs *pflag.FlagSet, args []string) in
 }
 
 // runObserver prints what run shows as the cells go: each chosen cell's heading and output as it is printed,
-// how it ended when not cleanly, and how it compares with the notes; a server started for the cells after it
+// how it ended when not cleanly, and how it compares with the notes; a server started for the cells that need it
 // only when it fails.
 func (a *App) runObserver(l *engine.Lesson, keep bool) engine.Observer {
 	var mu sync.Mutex // output comes from several goroutines
@@ -111,7 +111,7 @@ func (a *App) runObserver(l *engine.Lesson, keep bool) engine.Observer {
 			}
 			switch {
 			case r.Support && r.Failed():
-				fmt.Fprintf(a.Stderr, "%s:%d: In [%d] (started for the cells after it): %s\n", l.Name, c.Pos.Line, c.Number, r.Outcome())
+				fmt.Fprintf(a.Stderr, "%s:%d: In [%d] (started for the cells that need it): %s\n", l.Name, c.Pos.Line, c.Number, r.Outcome())
 			case !r.Support:
 				if o := r.Outcome(); o != "ok" && o != "compile error" {
 					fmt.Fprintln(a.Stderr, o)

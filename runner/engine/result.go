@@ -24,7 +24,7 @@ type Result struct {
 	NotRun string
 	// Skipped says why the cell was not run on purpose (a net cell offline); its recorded output stays.
 	Skipped string
-	// Support marks a background cell started only because a chosen cell comes after it.
+	// Support marks a background cell started only because a chosen cell needs it (plan.Plan.Needs).
 	Support bool
 	// Cached, when not nil, is the outcome of an earlier run of the same code: the cell is not run again and
 	// its recorded output stays.
