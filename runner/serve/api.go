@@ -40,9 +40,17 @@ type runState struct {
 	mu      sync.Mutex
 	results map[int]*engine.Result // by cell, once done
 	size    int64                  // runBytes, once ended
-	// counted are the lessons whose bytes keptSize counts for this run, once kept: the one it began with and
-	// those its accepts wrote (the results still point into the first). Guarded by the server's mu.
-	counted []*engine.Lesson
+}
+
+// lessons returns the lessons rs holds: the one it began with, which its results point into, and the one its
+// last accept wrote, if any.
+func (rs *runState) lessons() []*engine.Lesson {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	if rs.lesson == rs.first {
+		return []*engine.Lesson{rs.first}
+	}
+	return []*engine.Lesson{rs.first, rs.lesson}
 }
 
 // request is the body of every POST: which lesson, which cell, which run. Any other field, code above all,
@@ -239,8 +247,6 @@ func (s *Server) endStopped(key string, rs *runState) {
 	}
 }
 
-func verdictName(v engine.Verdict) string { return v.String() }
-
 // forAccept returns what a run keeps of a cell's result for Accept: all but the program's raw output, which
 // the recorded text (Text) already holds as Accept writes it. Kept runs would otherwise hold each output twice.
 func forAccept(r *engine.Result) *engine.Result {
@@ -255,21 +261,10 @@ func forAccept(r *engine.Result) *engine.Result {
 
 // keep adds rs, which has ended, to the runs kept for Accept, and forgets runs beyond the bounds: the older runs
 // of the same cell (or Run all) beyond keptPerCell, since a page accepts the run it shows; then the oldest,
-// beyond keptRuns or keptBytes (the newest is always kept). keptSize counts the outputs of each run and, once,
-// each lesson kept runs hold (runs of one version of a lesson share it). The caller holds s.mu.
+// beyond keptRuns or keptBytes of keptMemory (the newest is always kept). The caller holds s.mu.
 func (s *Server) keep(rs *runState) {
 	rs.size = runBytes(rs)
-	rs.mu.Lock()
-	rs.counted = []*engine.Lesson{rs.first}
-	if rs.lesson != rs.first {
-		rs.counted = append(rs.counted, rs.lesson)
-	}
-	rs.mu.Unlock()
 	s.kept = append(s.kept, rs)
-	s.keptSize += rs.size
-	for _, l := range rs.counted {
-		s.countLesson(l, +1)
-	}
 	same := 0
 	for i := len(s.kept) - 1; i >= 0; i-- {
 		if old := s.kept[i]; old.key == rs.key && old.cell == rs.cell {
@@ -278,52 +273,32 @@ func (s *Server) keep(rs *runState) {
 			}
 		}
 	}
-	for len(s.kept) > 1 && (len(s.kept) > keptRuns || s.keptSize > keptBytes) {
+	for len(s.kept) > 1 && (len(s.kept) > keptRuns || s.keptMemory() > keptBytes) {
 		s.forget(0)
 	}
 }
 
 // forget drops the kept run at index i of s.kept. The caller holds s.mu.
 func (s *Server) forget(i int) {
-	old := s.kept[i]
+	delete(s.runs, s.kept[i].id)
 	s.kept = slices.Delete(s.kept, i, i+1) // and clears the slot it leaves, so that the run can be freed
-	s.keptSize -= old.size
-	for _, l := range old.counted {
-		s.countLesson(l, -1)
-	}
-	delete(s.runs, old.id)
 }
 
-// countLesson adds d to the number of kept runs that hold l, and counts its bytes while there is one. The
-// caller holds s.mu.
-func (s *Server) countLesson(l *engine.Lesson, d int) {
-	if s.keptLessons == nil {
-		s.keptLessons = map[*engine.Lesson]int{}
+// keptMemory estimates the memory the kept runs hold: their outputs, and each lesson they hold once (the runs
+// of one version of a lesson share it). The caller holds s.mu.
+func (s *Server) keptMemory() int64 {
+	var n int64
+	seen := map[*engine.Lesson]bool{}
+	for _, rs := range s.kept {
+		n += rs.size
+		for _, l := range rs.lessons() {
+			if !seen[l] {
+				seen[l] = true
+				n += lessonBytes(l)
+			}
+		}
 	}
-	was := s.keptLessons[l]
-	now := was + d
-	switch {
-	case now <= 0:
-		delete(s.keptLessons, l)
-	default:
-		s.keptLessons[l] = now
-	}
-	if was == 0 && now > 0 {
-		s.keptSize += lessonBytes(l)
-	}
-	if was > 0 && now <= 0 {
-		s.keptSize -= lessonBytes(l)
-	}
-}
-
-// accepted counts the lesson an accept of the kept run rs wrote, which rs now holds too.
-func (s *Server) accepted(rs *runState, l *engine.Lesson) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if rs.counted != nil && s.runs[rs.id] == rs && !slices.Contains(rs.counted, l) {
-		rs.counted = append(rs.counted, l)
-		s.countLesson(l, +1)
-	}
+	return n
 }
 
 func lessonBytes(l *engine.Lesson) int64 { return int64(len(l.Source().Source)) }
@@ -389,13 +364,7 @@ func (s *Server) accept(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rs.mu.Lock()
-	var wrote *engine.Lesson
-	defer func() {
-		rs.mu.Unlock() // one accept of a run at a time
-		if wrote != nil {
-			s.accepted(rs, wrote)
-		}
-	}()
+	defer rs.mu.Unlock() // one accept of a run at a time
 	if prog := rs.lesson.Cell(req.Cell); prog != res.Program {
 		// An earlier accept of this run rewrote the lesson: its cells are now those of the lesson it wrote.
 		if prog == nil {
@@ -413,8 +382,6 @@ func (s *Server) accept(w http.ResponseWriter, r *http.Request) {
 	}
 	// The file is now what this accept wrote: later accepts of the same run (Run all) go on from it, as long as
 	// nobody else changes it (engine.Engine.WriteBack).
-	if now != rs.lesson {
-		rs.lesson, wrote = now, now
-	}
+	rs.lesson = now
 	writeJSON(w, http.StatusOK, map[string]any{"written": written})
 }

@@ -129,7 +129,7 @@ func encode(e Event) []byte {
 func endOf(key, run string, n int, l *engine.Lesson, r *engine.Result) End {
 	if r == nil {
 		return End{Lesson: key, Cell: n, Run: run, Status: "stopped", Outcome: "stopped before it ended",
-			Verdict: "not-compared", Badges: []site.Badge{{Text: "stopped", Kind: "info"}}}
+			Verdict: engine.NotCompared.String(), Badges: []site.Badge{{Text: "stopped", Kind: "info"}}}
 	}
 	ms := r.Duration().Milliseconds()
 	end := End{Lesson: key, Cell: n, Run: run, Outcome: r.Outcome(), DurationMS: &ms}
@@ -140,7 +140,7 @@ func endOf(key, run string, n int, l *engine.Lesson, r *engine.Result) End {
 		end.Badges = c.Badges
 	}
 	cmp := engine.Compare(l, r)
-	end.Verdict = verdictName(cmp.Verdict)
+	end.Verdict = cmp.Verdict.String()
 	if cmp.Verdict == engine.Differs {
 		end.Diff = cmp.Diff
 	}

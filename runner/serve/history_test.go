@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"weak"
@@ -79,8 +80,8 @@ func TestKeptRuns(t *testing.T) {
 	for _, rs := range s.runs {
 		total += runBytes(rs)
 	}
-	if total > keptBytes || s.keptSize != total {
-		t.Errorf("kept %d bytes (counted %d); the bound is %d", total, s.keptSize, keptBytes)
+	if total > keptBytes || s.keptMemory() != total {
+		t.Errorf("kept %d bytes (counted %d); the bound is %d", total, s.keptMemory(), keptBytes)
 	}
 	for _, id := range []string{"big5", "big4", "big3"} {
 		if s.runs[id] == nil {
@@ -161,20 +162,19 @@ func TestKeptRunsShareLessons(t *testing.T) {
 	if code, body := f.do(t, "POST", "/api/accept", fmt.Sprintf(`{"lesson":"a.md","cell":1,"run":%q}`, third.id), true); code != http.StatusOK || !strings.Contains(body, `"written":true`) {
 		t.Fatalf("accept: %d %s", code, body)
 	}
+	// Kept: the two newest runs of the cell. They hold three lessons: the version the second ran (which the first
+	// shared), the edited one the third ran, and the one its accept wrote; each counts once.
 	f.srv.mu.Lock()
-	want, lessons := int64(0), map[*engine.Lesson]bool{}
-	for _, rs := range f.srv.kept {
-		want += rs.size
-		for _, l := range rs.counted {
-			if !lessons[l] {
-				lessons[l] = true
-				want += lessonBytes(l)
-			}
-		}
-	}
-	got, counted := f.srv.keptSize, len(third.counted)
+	kept, got := slices.Clone(f.srv.kept), f.srv.keptMemory()
 	f.srv.mu.Unlock()
-	if got != want || len(lessons) != 3 || counted != 2 {
-		t.Errorf("keptSize %d; want %d (the outputs, and each of %d lessons once; the accepted run counts %d)", got, want, len(lessons), counted)
+	if len(kept) != 2 || kept[0] != second || kept[1] != third {
+		t.Fatalf("kept %d runs; want the second and the third", len(kept))
+	}
+	if third.lesson == third.first {
+		t.Fatal("the accept that wrote left the run with the lesson it began with")
+	}
+	want := second.size + third.size + lessonBytes(second.first) + lessonBytes(third.first) + lessonBytes(third.lesson)
+	if got != want {
+		t.Errorf("keptMemory %d; want %d (the outputs, and each of the three lessons once)", got, want)
 	}
 }

@@ -28,7 +28,7 @@ const (
 // HTTPServer returns an http.Server for the server's routes, with the timeouts and limits above. Serve it on a
 // listener; Close the Server before shutting it down, so that the event streams end.
 func (s *Server) HTTPServer() *http.Server {
-	conns := &addrCount{n: map[string]int{}}
+	conns := newAddrCount(maxConnsPerAddr)
 	byConn := map[net.Conn]string{}
 	var mu sync.Mutex
 	return &http.Server{
@@ -44,7 +44,7 @@ func (s *Server) HTTPServer() *http.Server {
 			switch state {
 			case http.StateNew:
 				addr := hostOf(c.RemoteAddr().String())
-				if !conns.acquireMax(addr, maxConnsPerAddr) {
+				if !conns.acquire(addr) {
 					c.Close() // the server sees the close and ends the connection
 					return
 				}
@@ -59,18 +59,20 @@ func (s *Server) HTTPServer() *http.Server {
 	}
 }
 
-// addrCount counts what each client address holds.
+// addrCount counts what each client address holds, up to limit.
 type addrCount struct {
-	mu sync.Mutex
-	n  map[string]int
+	limit int
+	mu    sync.Mutex
+	n     map[string]int
 }
 
-func (a *addrCount) acquire(addr string) bool { return a.acquireMax(addr, maxStreamsPerAddr) }
+func newAddrCount(limit int) *addrCount { return &addrCount{limit: limit, n: map[string]int{}} }
 
-func (a *addrCount) acquireMax(addr string, limit int) bool {
+// acquire counts one more for addr, unless it holds limit already.
+func (a *addrCount) acquire(addr string) bool {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if a.n[addr] >= limit {
+	if a.n[addr] >= a.limit {
 		return false
 	}
 	a.n[addr]++

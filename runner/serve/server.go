@@ -43,18 +43,15 @@ type Server struct {
 	sessions, codes *secrets
 	notes           notesState // whether each lesson's notes are hidden from the students, and which cells are revealed
 
-	mu       sync.Mutex
-	lessons  map[string]*served   // by key
-	order    []string             // keys, sorted
-	runs     map[string]*runState // by id: running, and the ended ones kept for Accept
-	kept     []*runState          // the ended runs in runs, oldest first
-	keptSize int64                // their runBytes, and the bytes of each lesson they began with, once
-	// keptLessons counts the kept runs that began with each lesson.
-	keptLessons map[*engine.Lesson]int
-	active      map[string]*runState // by lesson key and cell ("key#3"; "key#0" for Run all)
-	wg          sync.WaitGroup       // runs in progress
-	ctx         context.Context      // cancelled by Close
-	cancel      context.CancelFunc
+	mu      sync.Mutex
+	lessons map[string]*served   // by key
+	order   []string             // keys, sorted
+	runs    map[string]*runState // by id: running, and the ended ones kept for Accept
+	kept    []*runState          // the ended runs in runs, oldest first
+	active  map[string]*runState // by lesson key and cell ("key#3"; "key#0" for Run all)
+	wg      sync.WaitGroup       // runs in progress
+	ctx     context.Context      // cancelled by Close
+	cancel  context.CancelFunc
 }
 
 // served is one lesson as the server knows it: the last version that loaded, and the error of the file as it
@@ -85,7 +82,7 @@ func New(cfg Config) (*Server, error) {
 		token = hex.EncodeToString(b)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &Server{cfg: cfg, token: token, hub: newHub(), streams: &addrCount{n: map[string]int{}},
+	s := &Server{cfg: cfg, token: token, hub: newHub(), streams: newAddrCount(maxStreamsPerAddr),
 		sessions: newSecrets(sessionLife, maxSessions), codes: newSecrets(codeLife, maxCodes), lessons: map[string]*served{},
 		runs: map[string]*runState{}, active: map[string]*runState{}, ctx: ctx, cancel: cancel}
 	s.hosts = allowedHosts(cfg)
