@@ -113,6 +113,10 @@ func TestStreamsPerAddress(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if resp.StatusCode == http.StatusOK { // a stream: reading it would wait for ever
+		resp.Body.Close()
+		t.Fatalf("stream %d: %s; want refused", maxStreamsPerAddr+1, resp.Status)
+	}
 	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusTooManyRequests || !strings.Contains(string(b), "event streams are open from 127.0.0.1") {
@@ -398,7 +402,8 @@ func TestStreamOutlivesTimeouts(t *testing.T) {
 func TestCatchUpWholeCharacters(t *testing.T) {
 	h := newHub()
 	h.started("a.md", 1, "r")
-	out := "a" + strings.Repeat("é", run.DefaultCap) // the cap falls inside a character
+	// The cap falls inside a character; then comes a flush that starts with one that would fit in the room left.
+	out := "a" + strings.Repeat("é", run.DefaultCap)
 	for len(out) > 0 {
 		chunk := out[:min(len(out), 100_000)] // flushed as it comes, cut anywhere
 		out = out[len(chunk):]
@@ -407,6 +412,8 @@ func TestCatchUpWholeCharacters(t *testing.T) {
 		h.flushOne(h.pending[pendingKey("r", 1)], false) // as the flush loop does: a cut character waits
 		h.mu.Unlock()
 	}
+	h.output("a.md", 1, "r", []byte("z"))
+	h.flushRun("r", 1)
 	sub, unsubscribe := h.subscribe()
 	defer unsubscribe()
 	<-sub.ch // started
