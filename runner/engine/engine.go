@@ -81,14 +81,7 @@ func (l *Lesson) Unchanged(prev *Lesson) bool {
 func (l *Lesson) Source() *lesson.Lesson { return l.Plan.Lesson }
 
 // Cell returns the program of cell n, or nil.
-func (l *Lesson) Cell(n int) *plan.Program {
-	for _, p := range l.Plan.Programs {
-		if p.Cell.Number == n {
-			return p
-		}
-	}
-	return nil
-}
+func (l *Lesson) Cell(n int) *plan.Program { return l.Plan.Cell(n) }
 
 // Load reads, parses and plans the lesson at path, named name in messages. The error lists every problem of
 // the file, sorted by position.

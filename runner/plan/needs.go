@@ -46,7 +46,7 @@ func (p *Plan) direct(prog *Program) []*Program {
 	if a.Needs != nil {
 		var servers []*Program
 		for _, n := range a.Needs {
-			if s := p.program(n); s != nil { // Make has checked that it is a background cell before prog
+			if s := p.Cell(n); s != nil { // Make has checked that it is a background cell before prog
 				servers = append(servers, s)
 			}
 		}
@@ -80,8 +80,8 @@ func probeKind(p *lesson.Probe) string {
 	return p.Kind
 }
 
-// program returns the program of cell n, or nil.
-func (p *Plan) program(n int) *Program {
+// Cell returns the program of cell n, or nil.
+func (p *Plan) Cell(n int) *Program {
 	for _, prog := range p.Programs {
 		if prog.Cell.Number == n {
 			return prog

@@ -34,7 +34,7 @@ func class16(extra map[int]string) string {
 func needs(p *Plan, ns ...int) []int {
 	var progs []*Program
 	for _, n := range ns {
-		progs = append(progs, p.program(n))
+		progs = append(progs, p.Cell(n))
 	}
 	var got []int
 	for _, s := range p.Needs(progs...) {
