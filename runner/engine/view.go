@@ -8,7 +8,7 @@ import (
 )
 
 // View returns what a page shows of how the cell went (site draws it as it is), or nil when there is nothing
-// to show beyond its recorded output (a server started only for the cells after it, a cell not built).
+// to show beyond its recorded output (a server started only for the cells that need it, a cell not built).
 func (r *Result) View() *view.Cell {
 	switch {
 	case r.Skipped != "":

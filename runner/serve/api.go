@@ -269,17 +269,17 @@ func (s *Server) keep(rs *runState) {
 	for i := len(s.kept) - 1; i >= 0; i-- {
 		if old := s.kept[i]; old.key == rs.key && old.cell == rs.cell {
 			if same++; same > keptPerCell {
-				s.forget(i)
+				s.dropKept(i)
 			}
 		}
 	}
 	for len(s.kept) > 1 && (len(s.kept) > keptRuns || s.keptMemory() > keptBytes) {
-		s.forget(0)
+		s.dropKept(0)
 	}
 }
 
-// forget drops the kept run at index i of s.kept. The caller holds s.mu.
-func (s *Server) forget(i int) {
+// dropKept drops the kept run at index i of s.kept. The caller holds s.mu.
+func (s *Server) dropKept(i int) {
 	delete(s.runs, s.kept[i].id)
 	s.kept = slices.Delete(s.kept, i, i+1) // and clears the slot it leaves, so that the run can be freed
 }
