@@ -158,7 +158,6 @@ func TestCheckBadInput(t *testing.T) {
 	hello := mainWith("fmt", `	fmt.Println("hi")`)
 	tests := []struct{ name, lesson, want string }{
 		{"bad regex", "---\nnormalize:\n  - pattern: '('\n    replace: x\n---\n", `l.md:3:14: front matter: normalize: rule "(": error parsing regexp`},
-		{"unknown key", "---\ntitle: T\ncolour: red\n---\n", `l.md:3:1: front matter: unknown key "colour"`},
 		{"unknown rule key", "---\nnormalize:\n  - pattern: x\n    replace: y\n    flags: i\n---\n", `l.md:5:5: front matter: normalize: unknown key "flags" in a rule`},
 		{"rule without replace", "---\nnormalize:\n  - pattern: x\n---\n", "l.md:3:5: front matter: normalize: a rule needs both pattern: and replace:"},
 		{"malformed yaml", "---\ntitle: [unclosed\n---\n", "l.md:"},

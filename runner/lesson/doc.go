@@ -19,7 +19,8 @@
 //
 // The normalize rules are applied in order, after the built-in ones (CRLF to LF, no spaces or tabs at line
 // ends, no trailing blank lines), to the recorded and the fresh output alike when they are compared; never to
-// what is written. Other keys are errors.
+// what is written. Other keys (a Jekyll or Hugo site's layout:, date:, tags:) are kept, as every byte of the
+// lesson is, and ignored; the runner checks only its own, title and normalize.
 //
 // A cell is a top-level paragraph consisting only of
 //

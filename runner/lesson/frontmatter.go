@@ -32,7 +32,9 @@ func (r *Rule) Label() string {
 	return strconv.Quote(r.Pattern.String())
 }
 
-// frontMatterKeys are the known top-level keys of front matter, and how each is read.
+// frontMatterKeys are the runner's own top-level keys of front matter, and how each is read. Other keys are
+// kept in the source, as every byte is, and ignored: a lesson inside a Jekyll or Hugo site has theirs
+// (layout:, date:, tags:).
 var frontMatterKeys = map[string]func(p *parser, fm *FrontMatter, v *yaml.Node){
 	"title":     (*parser).readTitle,
 	"normalize": (*parser).readNormalize,
@@ -60,12 +62,9 @@ func (p *parser) frontMatter(end int) *FrontMatter {
 	}
 	for i := 0; i+1 < len(top.Content); i += 2 {
 		k, v := top.Content[i], top.Content[i+1]
-		read, ok := frontMatterKeys[k.Value]
-		if !ok {
-			p.errs.add(p.file, p.nodePos(k), "front matter: unknown key %q (known: normalize, title)", k.Value)
-			continue
+		if read, ok := frontMatterKeys[k.Value]; ok {
+			read(p, fm, v)
 		}
-		read(p, fm, v)
 	}
 	return fm
 }

@@ -429,6 +429,12 @@ func TestParseFrontMatter(t *testing.T) {
 		},
 		{"no closing line: not front matter", "---\ntitle: T\n", "", nil},
 		{"not on the first line: not front matter", "\n---\ntitle: T\n---\n", "", nil},
+		{
+			"a Jekyll or Hugo site's keys are kept and ignored",
+			"---\nlayout: post\ndate: 2026-12-07\ntags: [go, net]\ntitle: T\nparams: {a: 1}\nnormalize:\n  - pattern: x\n    replace: y\n---\n# T\n",
+			"T",
+			[]string{`"x" → "y" @ 8:5`},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -574,8 +580,6 @@ func TestParseErrors(t *testing.T) {
 			}},
 
 		// Front matter.
-		{"front matter: unknown key", "---\ntitle: T\nauthor: me\n---\n",
-			[]string{`t.md:3:1: front matter: unknown key "author" (known: normalize, title)`}},
 		{"front matter: not a mapping", "---\n- a\n---\n",
 			[]string{"t.md:2:1: front matter: want keys such as title: and normalize:"}},
 		{"front matter: YAML syntax", "---\ntitle: T\nnormalize: [\n---\n",
@@ -606,9 +610,9 @@ func TestParseErrors(t *testing.T) {
 				"t.md:18:1: unclosed fence ~~~: it runs to the end of the file",
 			}},
 		{"front matter and cell problems, in position order",
-			"---\nbad: 1\n---\n" + cell("0", "go") + cell("2", "python"),
+			"---\ntitle: [1]\n---\n" + cell("0", "go") + cell("2", "python"),
 			[]string{
-				`t.md:2:1: front matter: unknown key "bad" (known: normalize, title)`,
+				"t.md:2:8: front matter: title: want text",
 				"t.md:4:1: In [0]: cell numbers are positive integers",
 				"t.md:10:1: In [2]: expected a ```go code block after the marker",
 			}},

@@ -310,7 +310,7 @@ func TestParseBOM(t *testing.T) {
 		}
 	})
 	t.Run("front matter problem", func(t *testing.T) {
-		checkProblems(t, b+"---\nauthor: me\n---\n", `t.md:2:1: front matter: unknown key "author" (known: normalize, title)`)
+		checkProblems(t, b+"---\ntitle: [me]\n---\n", "t.md:2:8: front matter: title: want text")
 	})
 	t.Run("positions on the first line", func(t *testing.T) {
 		checkProblems(t, b+"In [0]:\n", "t.md:1:1: In [0]: cell numbers are positive integers")
