@@ -176,7 +176,7 @@ func (b *Builder) buildBatch(ctx context.Context, bt *batch, out, work string) (
 	}
 	r.bins = map[string]string{}
 	for rel, p := range pkgs {
-		bin := filepath.Join(out, filepath.Base(rel))
+		bin := filepath.Join(out, filepath.Base(rel)+exeSuffix) // go build -o DIR/ adds .exe on Windows
 		if _, err := os.Stat(bin); err != nil {
 			return &batchResult{took: r.took}, nil
 		}

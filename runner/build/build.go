@@ -242,7 +242,7 @@ func (b *Builder) build(ctx context.Context, p *plan.Program, dir string) (*Resu
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	bin := filepath.Join(dir, "cell")
+	bin := filepath.Join(dir, "cell"+exeSuffix)
 	if b.Cache != nil {
 		tmp, remove, err := b.Cache.BinaryTemp()
 		if err != nil {
@@ -398,3 +398,8 @@ func notMain(p *plan.Program) string {
 	return fmt.Sprintf("%s: not a main package: package %s; a cell's program is a command, in package main\n",
 		fset.Position(f.Name.Pos()), f.Name.Name)
 }
+
+// exeSuffix ends the name of every executable the builder writes: Windows starts a file only by a name that
+// ends in .exe, and the go command adds it there to the executables it writes into a directory (go build -o
+// DIR/), not to a file named by -o.
+var exeSuffix = map[bool]string{true: ".exe"}[runtime.GOOS == "windows"]

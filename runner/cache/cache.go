@@ -12,9 +12,10 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"syscall"
+	"runtime"
 
 	"classnotes/runner/files"
+	"classnotes/runner/internal/filelock"
 )
 
 // Cache is a cache directory.
@@ -48,9 +49,9 @@ func Open(dir string) (*Cache, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cache: %w", err)
 	}
-	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_SH); err != nil {
+	if err := filelock.Lock(lock, false); err != nil {
 		lock.Close()
-		return nil, fmt.Errorf("cache: lock %s: %w", lock.Name(), err)
+		return nil, fmt.Errorf("cache: %w", err)
 	}
 	return &Cache{Dir: dir, lock: lock}, nil
 }
@@ -172,7 +173,7 @@ func (c *Cache) BinaryTemp() (string, func(), error) {
 	if err != nil {
 		return "", nil, err
 	}
-	return filepath.Join(dir, "cell"), func() { os.RemoveAll(dir) }, nil
+	return filepath.Join(dir, "cell"+exeSuffix), func() { os.RemoveAll(dir) }, nil
 }
 
 // PutBinary moves the executable at tmp, made by BinaryTemp, into place under build key key.
@@ -195,7 +196,11 @@ func (c *Cache) PutBinary(key, tmp string) (string, error) {
 	return path, nil
 }
 
-func (c *Cache) binPath(key string) string { return filepath.Join(c.Dir, "bin", key) }
+func (c *Cache) binPath(key string) string { return filepath.Join(c.Dir, "bin", key+exeSuffix) }
+
+// exeSuffix ends the name of every executable: Windows starts a file only by a name that ends in .exe, the
+// name the go command gives an executable it writes into a directory there.
+var exeSuffix = map[bool]string{true: ".exe"}[runtime.GOOS == "windows"]
 
 // fileSum returns the size and CRC-32C of a file. A binary is checked each time a cell runs from the cache; the
 // CRC, which the processor computes, costs a fraction of a millisecond where SHA-256 would cost several, and
@@ -218,14 +223,14 @@ func fileSum(path string) (string, error) {
 func (c *Cache) Clean() error {
 	if c.lock != nil {
 		// Turn this runner's shared lock into the only one, without waiting for the others.
-		err := syscall.Flock(int(c.lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
-		if errors.Is(err, syscall.EWOULDBLOCK) {
+		err := filelock.TryUpgrade(c.lock)
+		if errors.Is(err, filelock.ErrLocked) {
 			return ErrInUse
 		}
 		if err != nil {
-			return fmt.Errorf("cache: lock %s: %w", c.lock.Name(), err)
+			return fmt.Errorf("cache: %w", err)
 		}
-		defer syscall.Flock(int(c.lock.Fd()), syscall.LOCK_SH)
+		defer filelock.Downgrade(c.lock)
 	}
 	var errs []error
 	for _, sub := range []string{"bin", "out"} {

@@ -28,5 +28,5 @@ func WriteAtomic(path string, data []byte, perm fs.FileMode) error {
 	if err := f.Close(); err != nil {
 		return err
 	}
-	return os.Rename(f.Name(), path)
+	return renameOver(f.Name(), path)
 }

@@ -200,7 +200,7 @@ func (o *Original) rename(tmp, real string, info fs.FileInfo) error {
 	if checked != nil {
 		checked()
 	}
-	return os.Rename(tmp, real)
+	return renameOver(tmp, real)
 }
 
 // unchanged returns the FileInfo of the file at real if it is the file read, with its size, modification time
@@ -244,33 +244,6 @@ func sameVersion(a, b fs.FileInfo) bool {
 	return os.SameFile(a, b) && a.Size() == b.Size() && a.ModTime().Equal(b.ModTime())
 }
 
-// sameAttrs reports whether a and b have the same mode, owner, group, number of links and status change time.
-func sameAttrs(a, b fs.FileInfo) bool {
-	sa, sb := a.Sys().(*syscall.Stat_t), b.Sys().(*syscall.Stat_t)
-	return a.Mode() == b.Mode() && sa.Uid == sb.Uid && sa.Gid == sb.Gid && sa.Nlink == sb.Nlink && sa.Ctim == sb.Ctim
-}
-
-// wOK is access(2)'s W_OK.
-const wOK = 2
-
-// writable returns ErrReadOnly when the file at path, described by info, is read-only, and ErrHardLinked when
-// it has other names.
-func writable(path string, info fs.FileInfo) error {
-	if info.Mode().Perm()&0o222 == 0 {
-		return ErrReadOnly // even for root, who passes access(2)
-	}
-	if err := syscall.Access(path, wOK); err != nil {
-		if errors.Is(err, syscall.EACCES) || errors.Is(err, syscall.EPERM) || errors.Is(err, syscall.EROFS) {
-			return ErrReadOnly
-		}
-		return &fs.PathError{Op: "access", Path: path, Err: err}
-	}
-	if info.Sys().(*syscall.Stat_t).Nlink > 1 {
-		return ErrHardLinked
-	}
-	return nil
-}
-
 // writeTemp writes to the temporary file; tests replace it to fail as a full disk does.
 var writeTemp = (*os.File).Write
 
@@ -290,23 +263,6 @@ func fill(f *os.File, data []byte, info fs.FileInfo) error {
 // syncTemp waits for the temporary file to reach the disk before it is renamed or linked into place, so that
 // after a power cut the file's name holds the old text or the new, never an empty file; tests watch it.
 var syncTemp = (*os.File).Sync
-
-// keepOwner gives f the owner and group of the file described by info, as far as the runner's user may: root
-// may give both; another user keeps the group if it is one of theirs, and otherwise the file becomes theirs, as
-// after any save by rename.
-func keepOwner(f *os.File, info fs.FileInfo) {
-	want := info.Sys().(*syscall.Stat_t)
-	have, err := f.Stat()
-	if err != nil {
-		return // fill's Chmod or Sync will say what is wrong
-	}
-	if h := have.Sys().(*syscall.Stat_t); h.Uid == want.Uid && h.Gid == want.Gid {
-		return
-	}
-	if f.Chown(int(want.Uid), int(want.Gid)) != nil {
-		f.Chown(-1, int(want.Gid)) // the group alone; when that fails too, the file is the runner's user's
-	}
-}
 
 // syncDir waits for the rename in dir to reach the disk. It is done on a best-effort basis: the file is
 // already replaced, and some file systems do not sync directories.
@@ -358,8 +314,7 @@ func removeStale(real string, now time.Time) {
 		if err != nil {
 			continue
 		}
-		ctime := time.Unix(info.Sys().(*syscall.Stat_t).Ctim.Unix())
-		if pid > 0 && processGone(pid) || now.Sub(ctime) > staleAge {
+		if pid > 0 && processGone(pid) || now.Sub(changed(info)) > staleAge {
 			os.Remove(filepath.Join(dir, e.Name()))
 		}
 	}
@@ -389,9 +344,4 @@ func tempPID(name, base string) (pid int, ok bool) {
 		return pid, err == nil
 	}
 	return 0, false
-}
-
-// processGone reports whether no process with this ID exists.
-func processGone(pid int) bool {
-	return errors.Is(syscall.Kill(pid, 0), syscall.ESRCH)
 }
