@@ -6,7 +6,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 
@@ -65,25 +67,75 @@ func (t *transformer) Transform(doc *ast.Document, reader text.Reader, pc parser
 		doc.ReplaceChild(doc, n, node)
 	}
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if l, ok := n.(*ast.Link); ok && entering {
-			l.Destination = []byte(t.relink(string(l.Destination)))
+		switch l := n.(type) {
+		case *ast.Link:
+			if entering {
+				l.Destination = []byte(t.relink(string(l.Destination)))
+			}
+		case *ast.Image:
+			if entering {
+				l.Destination = []byte(t.relink(string(l.Destination)))
+			}
 		}
 		return ast.WalkContinue, nil
 	})
 }
 
-// relink points a relative link to another lesson at that lesson's page.
+// relink points a relative link to another lesson at that lesson's page, and one to another file of the
+// course at that file as seen from the page (Page.Files).
 func (t *transformer) relink(dest string) string {
-	u, err := url.Parse(dest)
-	if err != nil || u.IsAbs() || u.Host != "" || !strings.HasSuffix(u.Path, ".md") {
+	u, page, file := classify(dest, t.page.Links)
+	switch {
+	case page != "":
+		u.Path = page // every page is in one directory, whatever directories the lessons are in
+	case file && t.page.Files != "":
+		u.Path = path.Join(t.page.Files, u.Path)
+	default:
 		return dest
 	}
-	page, ok := t.page.Links[path.Base(u.Path)]
-	if !ok {
-		return dest
-	}
-	u.Path = path.Join(path.Dir(u.Path), page)
 	return u.String()
+}
+
+// classify says where a link of a lesson's prose leads: to the page of another lesson named in links (page),
+// to another file by a path relative to the lesson's directory (file), or elsewhere (another site, an anchor
+// of the page itself, a path from the root of a server), where it is left as it is. u is dest parsed.
+func classify(dest string, links map[string]string) (u *url.URL, page string, file bool) {
+	u, err := url.Parse(dest)
+	if err != nil || u.IsAbs() || u.Host != "" || u.Path == "" || strings.HasPrefix(u.Path, "/") {
+		return u, "", false
+	}
+	if page, ok := links[path.Base(u.Path)]; ok && strings.HasSuffix(u.Path, ".md") {
+		return u, page, false
+	}
+	return u, "", true
+}
+
+// FileLinks returns the files that the relative links and images of lesson l's prose lead to, other than the
+// lessons named in links (lesson file name to page, as Page.Links): their paths relative to the lesson's
+// directory, slash-separated and cleaned (they may start with ".."), each once. runner serve serves these.
+func FileLinks(l *lesson.Lesson, links map[string]string) []string {
+	src := lesson.Markdown(l.Source)
+	doc := goldmark.New(goldmark.WithExtensions(extension.GFM)).Parser().Parse(text.NewReader(src))
+	seen := map[string]bool{}
+	var found []string
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		var dest []byte
+		switch l := n.(type) {
+		case *ast.Link:
+			dest = l.Destination
+		case *ast.Image:
+			dest = l.Destination
+		}
+		if !entering || dest == nil {
+			return ast.WalkContinue, nil
+		}
+		if u, _, file := classify(string(dest), links); file && !seen[path.Clean(u.Path)] {
+			seen[path.Clean(u.Path)] = true
+			found = append(found, path.Clean(u.Path))
+		}
+		return ast.WalkContinue, nil
+	})
+	return found
 }
 
 // lines returns the content of a block's lines.

@@ -13,13 +13,14 @@ import (
 )
 
 // Fingerprint returns a fingerprint of everything page p shows: the lesson's bytes, the runs of its cells (raw
-// output and badges), the links between lessons, and how this runner draws pages (Version). A page whose
+// output and badges), the links between lessons and to the course's files, and how this runner draws pages (Version). A page whose
 // fingerprint has not changed need not be drawn again. It is for static pages: a served page is always drawn.
 func Fingerprint(p *Page) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "classnotes page 1\x00%s\x00%s\x00%d\x00", Version(), p.Lesson.Path, len(p.Lesson.Source))
 	h.Write(p.Lesson.Source)
 	writeSorted(h, p.Links)
+	fmt.Fprintf(h, "files\x00%s\x00", p.Files)
 	nums := make([]int, 0, len(p.Cells))
 	for n := range p.Cells {
 		nums = append(nums, n)

@@ -25,6 +25,11 @@ type Page struct {
 	Lesson *lesson.Lesson
 	Cells  map[int]*Cell     // by cell number; a cell without an entry shows its recorded output
 	Links  map[string]string // lesson file name (class16.md) to page file name (class16.html)
+	// Files is the URL, relative to the page or absolute, of the lesson's directory: a relative link or image
+	// of the prose to a file that is not a lesson (../data/hosts.txt, figure.png) is resolved against it, so
+	// that it leads to the file from the page ("../lessons" for a site beside the lessons). "" leaves such
+	// links as they are written.
+	Files string
 	// Out draws each cell's Out side; nil draws the static site's Out panel.
 	Out OutRenderer
 	// Extras adds to the page around its content; nil for the static site.
