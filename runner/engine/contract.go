@@ -43,5 +43,5 @@ func (e *Engine) Recorded(prog *Program) (*cache.Entry, bool) {
 	if e.cfg.Cache == nil {
 		return nil, false
 	}
-	return e.cfg.Cache.Get(prog.Fingerprint)
+	return e.cfg.Cache.Get(prog.RunKey)
 }

@@ -19,6 +19,7 @@ import (
 	"classnotes/runner/files"
 	"classnotes/runner/lesson"
 	"classnotes/runner/plan"
+	"classnotes/runner/run"
 )
 
 // Config is how an Engine runs cells. It is checked once, by New.
@@ -29,7 +30,8 @@ type Config struct {
 	Timeout time.Duration
 	// Offline skips the cells that need the internet (net); their recorded outputs stay.
 	Offline bool
-	// Getenv reads GOOS and GOARCH, which fingerprints cover. Nil: the machine's.
+	// Getenv reads the go command's settings that build keys cover (GOOS, GOARCH, CGO_ENABLED, GOFLAGS...) and
+	// where the sources of required modules are (GOMODCACHE, GOPATH, GOWORK). Nil: os.Getenv.
 	Getenv func(string) string
 }
 
@@ -40,6 +42,9 @@ type Engine struct {
 	tcOnce sync.Once
 	tc     plan.Toolchain
 	tcErr  error
+
+	modMu    sync.Mutex
+	modCache string // GOMODCACHE as found, or as the go command said when a module seemed missing
 }
 
 // New returns an engine for cfg, or an error saying what is wrong with it.
@@ -70,7 +75,7 @@ func (l *Lesson) Unchanged(prev *Lesson) bool {
 		return false
 	}
 	for i, p := range l.Plan.Programs {
-		if q := prev.Plan.Programs[i]; p.Fingerprint != q.Fingerprint || p.Cell.Number != q.Cell.Number {
+		if q := prev.Plan.Programs[i]; p.RunKey != q.RunKey || p.Cell.Number != q.Cell.Number {
 			return false
 		}
 	}
@@ -104,7 +109,7 @@ func (e *Engine) plan(name, path string, orig *files.Original, tc plan.Toolchain
 		return nil, parseErr
 	}
 	// Plan the cells that parsed even when others did not, so that every problem of the file shows at once.
-	p, planErr := plan.Make(l, path, plan.Options{Timeout: e.cfg.Timeout, Toolchain: tc})
+	p, planErr := e.makePlan(l, path, tc)
 	if err := lesson.SortErrors(parseErr, planErr); err != nil {
 		return nil, err
 	}
@@ -122,20 +127,23 @@ func unwrapPath(err error) error {
 
 // toolchain finds what fingerprints cover of the go command, once: its version from the VERSION file of its
 // GOROOT (asking "go env" only when there is none, since starting the go command costs more than a warm render),
-// and GOOS and GOARCH from the environment or, by default, the machine's.
+// GOOS and GOARCH from the environment or, by default, the machine's, and the environment's build settings.
 func (e *Engine) toolchain() (plan.Toolchain, error) {
 	e.tcOnce.Do(func() {
-		getenv := e.cfg.Getenv
-		if getenv == nil {
-			getenv = func(string) string { return "" }
-		}
-		tc := plan.Toolchain{GOOS: getenv("GOOS"), GOARCH: getenv("GOARCH"), BuildFlags: strings.Join(build.Flags, " ")}
+		tc := plan.Toolchain{GOOS: e.getenv("GOOS"), GOARCH: e.getenv("GOARCH"), BuildFlags: strings.Join(build.Flags, " ")}
 		if tc.GOOS == "" {
 			tc.GOOS = runtime.GOOS
 		}
 		if tc.GOARCH == "" {
 			tc.GOARCH = runtime.GOARCH
 		}
+		var env strings.Builder
+		for _, key := range buildEnv {
+			if v := e.getenv(key); v != "" {
+				fmt.Fprintf(&env, "%s=%s\n", key, v)
+			}
+		}
+		tc.BuildEnv = env.String()
 		if goBin, err := exec.LookPath("go"); err == nil {
 			if real, err := filepath.EvalSymlinks(goBin); err == nil {
 				if b, err := os.ReadFile(filepath.Join(filepath.Dir(filepath.Dir(real)), "VERSION")); err == nil {
@@ -144,16 +152,98 @@ func (e *Engine) toolchain() (plan.Toolchain, error) {
 			}
 		}
 		if !strings.HasPrefix(tc.GoVersion, "go") {
-			var out bytes.Buffer
-			cmd := exec.CommandContext(context.Background(), "go", "env", "GOVERSION")
-			cmd.Stdout = &out
-			if err := cmd.Run(); err != nil {
-				e.tcErr = fmt.Errorf("go env: %w (is Go installed and on PATH?)", err)
+			out, err := goEnv("GOVERSION")
+			if err != nil {
+				e.tcErr = err
 				return
 			}
-			tc.GoVersion = strings.TrimSpace(out.String())
+			tc.GoVersion = out
 		}
 		e.tc = tc
+		e.modCache = e.defaultModCache()
 	})
 	return e.tc, e.tcErr
+}
+
+// buildEnv are the environment variables that change the binary the go command builds from the same sources
+// (besides GOOS and GOARCH). A go env file's settings are not read: a setting made there and not in the
+// environment is not in the build key.
+var buildEnv = []string{"CGO_ENABLED", "GOFLAGS", "GOEXPERIMENT", "GOAMD64", "GOARM64", "GOARM", "GO386", "GOWORK"}
+
+func (e *Engine) getenv(key string) string {
+	if e.cfg.Getenv == nil {
+		return os.Getenv(key)
+	}
+	return e.cfg.Getenv(key)
+}
+
+// defaultModCache returns where the go command keeps module sources, as its environment says (GOMODCACHE, or
+// the first GOPATH's pkg/mod, or $HOME/go/pkg/mod), without starting it.
+func (e *Engine) defaultModCache() string {
+	if dir := e.getenv("GOMODCACHE"); dir != "" {
+		return dir
+	}
+	gopath := e.getenv("GOPATH")
+	if gopath == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return ""
+		}
+		gopath = filepath.Join(home, "go")
+	}
+	return filepath.Join(filepath.SplitList(gopath)[0], "pkg", "mod")
+}
+
+// makePlan plans lesson l. When a cell imports a required module whose source is not where the environment
+// says the module cache is, it asks the go command where the cache is and plans again, then has the modules
+// downloaded (as a build would) and plans once more: what a cell imports through a module is read from the
+// module's source, so that a fingerprint never depends on what the cache held.
+func (e *Engine) makePlan(l *lesson.Lesson, path string, tc plan.Toolchain) (*plan.Plan, error) {
+	var missing *plan.MissingModulesError
+	for try := 0; ; try++ {
+		e.modMu.Lock()
+		opt := plan.Options{Timeout: e.cfg.Timeout, Toolchain: tc, ModCache: e.modCache, GoWork: e.getenv("GOWORK")}
+		e.modMu.Unlock()
+		p, err := plan.Make(l, path, opt)
+		if !errors.As(err, &missing) || try == 2 {
+			return p, err
+		}
+		if try == 0 {
+			dir, err := goEnv("GOMODCACHE")
+			if err != nil {
+				return p, err
+			}
+			e.modMu.Lock()
+			e.modCache = dir
+			e.modMu.Unlock()
+			continue
+		}
+		for module, mods := range missing.Modules {
+			if err := download(module, mods); err != nil {
+				return p, fmt.Errorf("%s: %w", l.Path, err)
+			}
+		}
+	}
+}
+
+// download has the go command fetch modules into the module cache, in the module directory that requires them.
+func download(module string, mods []string) error {
+	var out bytes.Buffer
+	err := run.Command(context.Background(), "go", append([]string{"mod", "download"}, mods...),
+		run.CommandOptions{Dir: module, Stdout: &out, Stderr: &out})
+	if err != nil {
+		return fmt.Errorf("go mod download %s: %v\n%s", strings.Join(mods, " "), err, out.Bytes())
+	}
+	return nil
+}
+
+// goEnv asks the go command for one of its settings.
+func goEnv(key string) (string, error) {
+	var out bytes.Buffer
+	cmd := exec.CommandContext(context.Background(), "go", "env", key)
+	cmd.Stdout = &out
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("go env: %w (is Go installed and on PATH?)", err)
+	}
+	return strings.TrimSpace(out.String()), nil
 }

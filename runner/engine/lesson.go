@@ -42,7 +42,7 @@ func (e *Engine) Render(ctx context.Context, l *Lesson, force bool, obs Observer
 	if c := e.cfg.Cache; c != nil {
 		for _, r := range toRun {
 			if r.Ran() {
-				if err := c.Put(r.Program.Fingerprint, r.Entry()); err != nil {
+				if err := c.Put(r.Program.RunKey, r.Entry()); err != nil {
 					return results, err
 				}
 			}
@@ -61,7 +61,7 @@ func (e *Engine) selectToRun(results []*Result, force bool) []*Result {
 			continue // skipped when run
 		}
 		if !force && !p.Stale() && e.cfg.Cache != nil {
-			if entry, ok := e.cfg.Cache.Get(p.Fingerprint); ok {
+			if entry, ok := e.cfg.Cache.Get(p.RunKey); ok {
 				r.Cached = entry
 				continue
 			}

@@ -31,6 +31,7 @@ type Attrs struct {
 	Compare    string        // compare=: exact (default), ignore or unordered
 	Expect     string        // expect=: "error" when the cell is meant to fail; "" otherwise
 	Net        bool          // net: the cell needs the internet
+	Platform   bool          // platform: the output differs from one OS or architecture to another
 }
 
 // Compare modes.
@@ -103,6 +104,7 @@ var attributes = map[string]attribute{
 		return nil
 	}},
 	"net":        {set: func(a *Attrs, _ string) error { a.Net = true; return nil }},
+	"platform":   {set: func(a *Attrs, _ string) error { a.Platform = true; return nil }},
 	"background": {set: func(a *Attrs, _ string) error { a.Background = true; return nil }},
 	"ready": {value: true, set: func(a *Attrs, v string) error {
 		p, err := parseProbe(v)

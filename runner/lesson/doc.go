@@ -65,6 +65,9 @@
 //	                  as success, and a clean exit is reported as a failure.
 //	net               the cell needs the internet. With --offline, render keeps its recorded output byte for
 //	                  byte and check reports it as skipped.
+//	platform          the output differs from one OS or architecture to another (a path, an error message the
+//	                  OS words): its fingerprint covers GOOS and GOARCH, so a render on another platform
+//	                  makes it stale. No other cell's fingerprint does.
 //
 // Unknown attributes and malformed values are errors.
 //
@@ -74,8 +77,10 @@
 //
 // followed by one fenced code block whose info string starts with "text", placed right after the code block of
 // cell N. The info string also carries "fp=" and the first 12 hex digits of the cell's fingerprint (a SHA-256
-// of its program, go.mod, go.sum, toolchain and running attributes): "```text fp=1a2b3c4d5e6f". GitHub does not
-// show it; the runner uses it to tell, without running anything, which outputs are stale. The recorded text is the program's standard output and standard error merged in arrival order, with
+// of its program, the packages of its module it imports, the versions of the modules it imports, its go.mod's
+// go, toolchain and godebug lines, the Go release such as go1.26, and its running attributes; the same on every
+// OS unless the cell is marked platform): "```text fp=1a2b3c4d5e6f". GitHub does not show it; the runner uses it
+// to tell, without running anything, which outputs are stale. The recorded text is the program's standard output and standard error merged in arrival order, with
 // ANSI escape sequences removed and invalid UTF-8 shown as U+FFFD, followed by a last line saying how the program
 // ended when that was not a clean exit ("exit status 3", "timed out after 10s"). A program that fails to compile
 // records the compiler's messages.

@@ -484,7 +484,7 @@ func TestMarkdown(t *testing.T) {
 // reported together, one per line, in position order.
 func TestParseErrors(t *testing.T) {
 	cell := func(n, info string) string { return "In [" + n + "]:\n\n```" + info + "\nx\n```\n\n" }
-	const known = "(known: background, compare, expect, needs, net, ready, src, timeout)"
+	const known = "(known: background, compare, expect, needs, net, platform, ready, src, timeout)"
 	tests := []struct {
 		name, src string
 		want      []string

@@ -1,21 +1,18 @@
 package plan
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"hash"
 	"io"
-	"os"
-	"path/filepath"
-	"sort"
+	"regexp"
 )
 
-// Toolchain is what of the Go toolchain a program's output may depend on.
+// Toolchain is what of the Go toolchain and the build's settings a binary may depend on.
 type Toolchain struct {
 	GoVersion, GOOS, GOARCH string
 	BuildFlags              string // the flags every program is built with
+	BuildEnv                string // the environment's build settings (CGO_ENABLED, GOFLAGS, GOAMD64...), as KEY=VALUE lines
 }
 
 // ShortLen is the number of hex digits of a fingerprint recorded in a lesson.
@@ -24,92 +21,79 @@ const ShortLen = 12
 // Short returns the recorded form of a fingerprint.
 func Short(fp string) string { return fp[:min(ShortLen, len(fp))] }
 
-// fingerprint fills in the program's build key and its own fingerprint.
+// fingerprint fills in the program's build key, run key and fingerprint.
 //
-// The build key covers what the binary is made of: the program (the fence body of an inline cell, or every
-// file of an src= cell's package directory), the go.mod and go.sum it builds with, and the toolchain. The
-// fingerprint adds the attributes that change how the program runs. Packages that the program imports from its
-// module are not covered.
-func (p *Program) fingerprint(tc Toolchain, modules moduleFiles) error {
-	h := sha256.New()
-	fmt.Fprintf(h, "classnotes build 1\x00%s\x00%s\x00%s\x00%s\x00", tc.GoVersion, tc.GOOS, tc.GOARCH, tc.BuildFlags)
+// Both start from the sources: the program (the fence body of an inline cell, or the files of an src= cell's
+// package directory), the packages of its module (or of directories its go.mod or go.work puts in its place)
+// that it imports, transitively, by their files, the required modules whose packages it imports, transitively,
+// by path and version, and the go, toolchain and godebug lines of its go.mod. Nothing else of go.mod and go.sum
+// counts: a requirement that no cell's imports reach changes no cell.
+//
+// The build key is what the binary is made of: the sources, the Go version (go1.26.8), the target (GOOS and
+// GOARCH), the flags and the environment's build settings. Executables are cached by it.
+//
+// The fingerprint is what the recorded output is trusted to follow, on every platform: the sources, the Go
+// release (go1.26: a patch release does not change what a program prints), the flags and the attributes that
+// change how the program runs. The target is in it only for a cell marked platform, whose output differs from
+// one OS to another: a co-teacher on a Mac renders the other cells to the same fp= words as on Linux.
+//
+// The run key, by which a cell's run is cached, is both: a run is reused only for the very same binary.
+func (p *Program) fingerprint(tc Toolchain, d *deps) error {
+	src := sha256.New()
+	io.WriteString(src, "classnotes sources 2\x00")
+	var imports []string
 	if p.IsInline() {
-		fmt.Fprintf(h, "inline\x00%d\x00", len(p.Inline))
-		h.Write(p.Inline)
+		fmt.Fprintf(src, "inline\x00%d\x00", len(p.Inline))
+		src.Write(p.Inline)
+		imports = fileImports("main.go", p.Inline)
 	} else {
-		fmt.Fprintf(h, "package\x00")
-		if err := hashDir(h, p.Dir); err != nil {
-			return err
+		info := d.dir(p.Dir)
+		if info.err != nil {
+			return info.err
 		}
+		fmt.Fprintf(src, "package\x00%x\x00", info.digest)
+		imports = info.imports
 	}
 	if p.Module != "" {
-		files, err := modules.get(p.Module)
+		lines, err := d.digest(p.Module, imports)
 		if err != nil {
 			return err
 		}
-		h.Write(files)
+		fmt.Fprintf(src, "module\x00%d\x00", len(lines))
+		src.Write(lines)
 	}
+	sources := src.Sum(nil)
+
+	h := sha256.New()
+	fmt.Fprintf(h, "classnotes build 2\x00%x\x00%s\x00%s\x00%s\x00%s\x00%s\x00", sources, tc.GoVersion, tc.GOOS, tc.GOARCH, tc.BuildFlags, tc.BuildEnv)
 	p.BuildKey = hex.EncodeToString(h.Sum(nil))
 
 	a := p.Cell.Attrs
 	h = sha256.New()
-	fmt.Fprintf(h, "classnotes run 1\x00%s\x00%v\x00%t\x00%v\x00", p.BuildKey, p.Timeout, a.Background, a.Ready)
+	fmt.Fprintf(h, "classnotes run 2\x00%x\x00%s\x00%s\x00%v\x00%t\x00%v\x00", sources, release(tc.GoVersion), tc.BuildFlags, p.Timeout, a.Background, a.Ready)
+	if a.Platform {
+		fmt.Fprintf(h, "platform\x00%s\x00%s\x00", tc.GOOS, tc.GOARCH)
+	}
 	p.Fingerprint = hex.EncodeToString(h.Sum(nil))
 	return nil
 }
 
-// moduleFiles holds, by module directory, what a program's build key covers of its module: go.mod and
-// go.sum, as hashFile writes them. A lesson's programs mostly share one module, read once.
-type moduleFiles map[string][]byte
-
-func (m moduleFiles) get(module string) ([]byte, error) {
-	if b, ok := m[module]; ok {
-		return b, nil
+// release returns the Go release of a toolchain version: go1.26 for go1.26.8 and go1.26rc2; the version itself
+// when it is not a release's (a development toolchain).
+func release(goVersion string) string {
+	if m := releaseRE.FindStringSubmatch(goVersion); m != nil {
+		return m[1]
 	}
-	var b bytes.Buffer
-	for _, name := range []string{"go.mod", "go.sum"} {
-		if err := hashFile(&b, filepath.Join(module, name), name); err != nil && !os.IsNotExist(err) {
-			return nil, err
-		}
-	}
-	m[module] = b.Bytes()
-	return m[module], nil
+	return goVersion
 }
 
-// hashDir hashes the name and contents of every regular file in dir, in name order.
-func hashDir(h hash.Hash, dir string) error {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return err
-	}
-	var names []string
-	for _, e := range entries {
-		if e.Type().IsRegular() {
-			names = append(names, e.Name())
-		}
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		if err := hashFile(h, filepath.Join(dir, name), name); err != nil {
-			return err
-		}
-	}
-	return nil
-}
+var releaseRE = regexp.MustCompile(`^(go1\.[0-9]+)(\.[0-9]+|rc[0-9]+)?$`)
 
-func hashFile(h io.Writer, path, name string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(h, "file\x00%s\x00%d\x00", name, info.Size())
-	_, err = io.CopyN(h, f, info.Size())
-	return err
+// runKey sets p.RunKey from its fingerprint (after groupServers) and build key.
+func (p *Program) runKey() {
+	h := sha256.New()
+	fmt.Fprintf(h, "classnotes run key 1\x00%s\x00%s\x00", p.Fingerprint, p.BuildKey)
+	p.RunKey = hex.EncodeToString(h.Sum(nil))
 }
 
 // groupServers makes the fingerprints of a lesson's server and client cells depend on each other: from the

@@ -30,12 +30,15 @@ type Program struct {
 	Module  string
 	Timeout time.Duration
 
-	// BuildKey identifies the binary: it changes when the program, its go.mod or go.sum, or the toolchain does.
+	// BuildKey identifies the binary: the sources it is built from, the Go version and the target.
 	BuildKey string
-	// Fingerprint identifies the output as far as code goes: the build key and the attributes that affect
-	// running. For cells that run with servers (Group), it covers the whole group.
+	// Fingerprint identifies the output as far as code goes, on every platform: the sources, the Go release and
+	// the attributes that affect running (see fingerprint). For cells that run with servers (Group), it covers
+	// the whole group. The lesson records its first ShortLen digits.
 	Fingerprint string
-	Group       bool
+	// RunKey identifies a run: the fingerprint and the build key. A cell's run is cached by it.
+	RunKey string
+	Group  bool
 }
 
 // IsInline reports whether the program is the fence body of its cell.
@@ -52,6 +55,8 @@ type Plan struct {
 type Options struct {
 	Timeout   time.Duration // for cells without timeout=; 0 means DefaultTimeout
 	Toolchain Toolchain     // what fingerprints cover of the toolchain
+	ModCache  string        // GOMODCACHE, where the sources of required modules are read
+	GoWork    string        // GOWORK: "off", a go.work file, or "" for the go.work found above the module, if any
 }
 
 // Make resolves the programs of lesson l, read from file. Problems with src= paths and needs= cells are
@@ -89,13 +94,19 @@ func Make(l *lesson.Lesson, file string, opt Options) (*Plan, error) {
 	if len(errs) > 0 {
 		return p, lesson.SortErrors(errs...)
 	}
-	modules := moduleFiles{}
+	d := newDeps(opt)
 	for _, prog := range p.Programs {
-		if err := prog.fingerprint(opt.Toolchain, modules); err != nil {
+		if err := prog.fingerprint(opt.Toolchain, d); err != nil && err != errMissing {
 			return p, fmt.Errorf("%s: In [%d]: fingerprint: %w", l.Path, prog.Cell.Number, err)
 		}
 	}
+	if err := d.missingError(); err != nil {
+		return p, err
+	}
 	p.groupServers()
+	for _, prog := range p.Programs {
+		prog.runKey()
+	}
 	return p, nil
 }
 

@@ -137,31 +137,52 @@ func TestFingerprintCovers(t *testing.T) {
 	changes := []struct {
 		name       string
 		change     func() *Program
-		buildToo   bool // the build key changes too
+		fpToo      bool // the fingerprint changes
+		buildToo   bool // the build key changes
 		undoChange func()
 	}{
-		{"timeout=", func() *Program { return plan(" timeout=3s", tc) }, false, nil},
-		{"background", func() *Program { return plan(" background", tc) }, false, nil},
-		{"go version", func() *Program { t2 := tc; t2.GoVersion = "go1.26.9"; return plan("", t2) }, true, nil},
-		{"GOARCH", func() *Program { t2 := tc; t2.GOARCH = "arm64"; return plan("", t2) }, true, nil},
-		{"build flags", func() *Program { t2 := tc; t2.BuildFlags = ""; return plan("", t2) }, true, nil},
+		{"timeout=", func() *Program { return plan(" timeout=3s", tc) }, true, false, nil},
+		{"background", func() *Program { return plan(" background", tc) }, true, false, nil},
+		{"platform", func() *Program { return plan(" platform", tc) }, true, false, nil},
+		{"go patch version", func() *Program { t2 := tc; t2.GoVersion = "go1.26.9"; return plan("", t2) }, false, true, nil},
+		{"go release", func() *Program { t2 := tc; t2.GoVersion = "go1.27.0"; return plan("", t2) }, true, true, nil},
+		{"GOARCH", func() *Program { t2 := tc; t2.GOARCH = "arm64"; return plan("", t2) }, false, true, nil},
+		{"GOOS", func() *Program { t2 := tc; t2.GOOS = "darwin"; return plan("", t2) }, false, true, nil},
+		{"build environment", func() *Program { t2 := tc; t2.BuildEnv = "CGO_ENABLED=0\n"; return plan("", t2) }, false, true, nil},
+		{"build flags", func() *Program { t2 := tc; t2.BuildFlags = ""; return plan("", t2) }, true, true, nil},
 		{"go.sum", func() *Program {
 			write(t, filepath.Join(root, "go.sum"), "example.com/x v1.0.0 h1:abc=\n")
 			return plan("", tc)
-		}, true, func() { write(t, filepath.Join(root, "go.sum"), "") }},
-		{"go.mod", func() *Program {
+		}, false, false, func() { write(t, filepath.Join(root, "go.sum"), "") }},
+		{"go.mod comment", func() *Program {
+			write(t, filepath.Join(root, "go.mod"), "module example.com/course\n\n// a comment\ngo 1.26\n")
+			return plan("", tc)
+		}, false, false, func() { write(t, filepath.Join(root, "go.mod"), "module example.com/course\n\ngo 1.26\n") }},
+		{"go.mod go line", func() *Program {
 			write(t, filepath.Join(root, "go.mod"), "module example.com/course\n\ngo 1.26.1\n")
 			return plan("", tc)
-		}, true, func() { write(t, filepath.Join(root, "go.mod"), "module example.com/course\n\ngo 1.26\n") }},
+		}, true, true, func() { write(t, filepath.Join(root, "go.mod"), "module example.com/course\n\ngo 1.26\n") }},
+		{"go.mod godebug", func() *Program {
+			write(t, filepath.Join(root, "go.mod"), "module example.com/course\n\ngo 1.26\n\ngodebug panicnil=1\n")
+			return plan("", tc)
+		}, true, true, func() { write(t, filepath.Join(root, "go.mod"), "module example.com/course\n\ngo 1.26\n") }},
 		{"another file of the package", func() *Program {
 			write(t, filepath.Join(root, "snippets", "hello", "help.go"), "package main\n\nconst x = 1\n")
 			return plan("", tc)
-		}, true, func() { write(t, filepath.Join(root, "snippets", "hello", "help.go"), "package main\n") }},
+		}, true, true, func() { write(t, filepath.Join(root, "snippets", "hello", "help.go"), "package main\n") }},
+		{"a test file of the package", func() *Program {
+			write(t, filepath.Join(root, "snippets", "hello", "hello_test.go"), "package main\n")
+			return plan("", tc)
+		}, false, false, func() { os.Remove(filepath.Join(root, "snippets", "hello", "hello_test.go")) }},
+		{"CRLF line ends in a Go file", func() *Program {
+			write(t, filepath.Join(root, "snippets", "hello", "main.go"), "package main\r\n\r\nfunc main() {}\r\n")
+			return plan("", tc)
+		}, false, false, func() { write(t, filepath.Join(root, "snippets", "hello", "main.go"), "package main\n\nfunc main() {}\n") }},
 	}
 	for _, c := range changes {
 		p := c.change()
-		if p.Fingerprint == base.Fingerprint {
-			t.Errorf("%s: the fingerprint did not change", c.name)
+		if (p.Fingerprint != base.Fingerprint) != c.fpToo {
+			t.Errorf("%s: fingerprint changed %v, want %v", c.name, p.Fingerprint != base.Fingerprint, c.fpToo)
 		}
 		if (p.BuildKey != base.BuildKey) != c.buildToo {
 			t.Errorf("%s: build key changed %v, want %v", c.name, p.BuildKey != base.BuildKey, c.buildToo)

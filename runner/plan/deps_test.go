@@ -1,0 +1,163 @@
+package plan
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// courseWithPackages makes a course module whose cells import its own packages and a required module, with a
+// module cache of its own; it returns the course's root and the module cache.
+//
+//	In [1] imports greet, which imports internal/words; In [2] (src=) imports words only; In [3] imports
+//	example.org/dep, which imports example.org/other/x; In [4] imports nothing but fmt.
+func courseWithPackages(t *testing.T) (root, modCache string) {
+	t.Helper()
+	root, modCache = t.TempDir(), t.TempDir()
+	write(t, filepath.Join(root, "go.mod"), "module example.com/course\n\ngo 1.26\n\nrequire (\n\texample.org/dep v1.0.0\n\texample.org/other v1.0.0\n\texample.org/unused v1.0.0\n)\n")
+	write(t, filepath.Join(root, "greet", "greet.go"), "package greet\n\nimport \"example.com/course/internal/words\"\n\nfunc Hello() string { return words.Hi }\n")
+	write(t, filepath.Join(root, "internal", "words", "words.go"), "package words\n\nconst Hi = \"hi\"\n")
+	write(t, filepath.Join(root, "snippets", "w", "main.go"), "package main\n\nimport \"example.com/course/internal/words\"\n\nfunc main() { println(words.Hi) }\n")
+	write(t, filepath.Join(modCache, "example.org", "dep@v1.0.0", "dep.go"), "package dep\n\nimport _ \"example.org/other/x\"\n")
+	write(t, filepath.Join(modCache, "example.org", "dep@v1.1.0", "dep.go"), "package dep\n\nimport _ \"example.org/other/x\"\n")
+	write(t, filepath.Join(modCache, "example.org", "other@v1.0.0", "x", "x.go"), "package x\n")
+	write(t, filepath.Join(modCache, "example.org", "other@v1.1.0", "x", "x.go"), "package x\n")
+	return root, modCache
+}
+
+const packagesLesson = "In [1]:\n\n```go\npackage main\n\nimport \"example.com/course/greet\"\n\nfunc main() { println(greet.Hello()) }\n```\n\n" +
+	"In [2]:\n\n```go src=../snippets/w/main.go\n```\n\n" +
+	"In [3]:\n\n```go\npackage main\n\nimport _ \"example.org/dep\"\n\nfunc main() {}\n```\n\n" +
+	"In [4]:\n\n```go\npackage main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println() }\n```\n"
+
+// TestFingerprintDependencies: a change to a package of the course makes stale exactly the cells that import it,
+// directly or not; a bump of a required module, the cells whose imports reach it; a requirement no cell
+// imports, none.
+func TestFingerprintDependencies(t *testing.T) {
+	root, modCache := courseWithPackages(t)
+	opt := Options{Toolchain: Toolchain{GoVersion: "go1.26.8", GOOS: "linux", GOARCH: "amd64"}, ModCache: modCache}
+	fps := func() []string {
+		t.Helper()
+		var fps []string
+		for _, p := range mustPlan(t, root, packagesLesson, opt).Programs {
+			fps = append(fps, p.Fingerprint, p.BuildKey)
+		}
+		return fps
+	}
+	base := fps()
+	edit := func(file, old, new string) func() {
+		path := filepath.Join(root, file)
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(data), old) {
+			t.Fatalf("%s has no %q", file, old)
+		}
+		write(t, path, strings.Replace(string(data), old, new, 1))
+		return func() { write(t, path, string(data)) }
+	}
+	for _, c := range []struct {
+		name  string
+		edit  func() func()
+		stale []int // the cells whose fingerprint and build key change
+	}{
+		{"greet", func() func() { return edit("greet/greet.go", "words.Hi }", "words.Hi + \"!\" }") }, []int{1}},
+		{"internal/words, imported by greet and by the src= package", func() func() { return edit("internal/words/words.go", `"hi"`, `"hello"`) }, []int{1, 2}},
+		{"a new file in greet", func() func() {
+			path := filepath.Join(root, "greet", "more.go")
+			write(t, path, "package greet\n")
+			return func() { os.Remove(path) }
+		}, []int{1}},
+		{"a test file of greet", func() func() {
+			path := filepath.Join(root, "greet", "greet_test.go")
+			write(t, path, "package greet\n")
+			return func() { os.Remove(path) }
+		}, nil},
+		{"a requirement no cell imports", func() func() { return edit("go.mod", "example.org/unused v1.0.0", "example.org/unused v1.2.0") }, nil},
+		{"a comment in go.mod", func() func() { return edit("go.mod", "go 1.26\n", "// the course\ngo 1.26\n") }, nil},
+		{"go.sum", func() func() {
+			path := filepath.Join(root, "go.sum")
+			write(t, path, "example.org/unused v1.2.0 h1:x=\n")
+			return func() { os.Remove(path) }
+		}, nil},
+		{"the module a cell imports", func() func() { return edit("go.mod", "example.org/dep v1.0.0", "example.org/dep v1.1.0") }, []int{3}},
+		{"a module that module imports", func() func() { return edit("go.mod", "example.org/other v1.0.0", "example.org/other v1.1.0") }, []int{3}},
+		{"a replacement of that module by another version", func() func() {
+			return edit("go.mod", "go 1.26\n", "go 1.26\n\nreplace example.org/other => example.org/other v1.1.0\n")
+		}, []int{3}},
+	} {
+		undo := c.edit()
+		got := fps()
+		undo()
+		var stale []int
+		for i := 0; i < len(got); i += 2 {
+			fpChanged, keyChanged := got[i] != base[i], got[i+1] != base[i+1]
+			if fpChanged != keyChanged {
+				t.Errorf("%s: In [%d]: fingerprint changed %v, build key %v", c.name, i/2+1, fpChanged, keyChanged)
+			}
+			if fpChanged {
+				stale = append(stale, i/2+1)
+			}
+		}
+		if !reflect.DeepEqual(stale, c.stale) {
+			t.Errorf("%s: cells changed %v, want %v", c.name, stale, c.stale)
+		}
+	}
+	if !reflect.DeepEqual(fps(), base) {
+		t.Fatal("undoing the edits did not give the first fingerprints back")
+	}
+}
+
+// TestFingerprintReplacedByDirectory: a module replaced by a directory, or used by a go.work, is covered by its
+// files, as the course's own packages are.
+func TestFingerprintReplacedByDirectory(t *testing.T) {
+	for _, how := range []string{"replace", "go.work"} {
+		t.Run(how, func(t *testing.T) {
+			root, modCache := courseWithPackages(t)
+			local := filepath.Join(root, "..", filepath.Base(root)+"-dep")
+			write(t, filepath.Join(local, "go.mod"), "module example.org/dep\n\ngo 1.26\n")
+			write(t, filepath.Join(local, "dep.go"), "package dep\n")
+			t.Cleanup(func() { os.RemoveAll(local) })
+			if how == "replace" {
+				data, _ := os.ReadFile(filepath.Join(root, "go.mod"))
+				write(t, filepath.Join(root, "go.mod"), string(data)+"\nreplace example.org/dep => ../"+filepath.Base(local)+"\n")
+			} else {
+				write(t, filepath.Join(root, "go.work"), "go 1.26\n\nuse (\n\t.\n\t../"+filepath.Base(local)+"\n)\n")
+			}
+			opt := Options{ModCache: modCache}
+			before := mustPlan(t, root, packagesLesson, opt).Programs[2].Fingerprint
+			write(t, filepath.Join(local, "dep.go"), "package dep\n\nconst X = 1\n")
+			if after := mustPlan(t, root, packagesLesson, opt).Programs[2].Fingerprint; after == before {
+				t.Errorf("a change to the directory that stands for example.org/dep left In [3]'s fingerprint alone")
+			}
+		})
+	}
+}
+
+// TestFingerprintMissingModule: a module whose source is not in the module cache is named, with the module that
+// requires it, rather than fingerprinted from less than the build depends on.
+func TestFingerprintMissingModule(t *testing.T) {
+	root, modCache := courseWithPackages(t)
+	if err := os.RemoveAll(filepath.Join(modCache, "example.org", "other@v1.0.0")); err != nil {
+		t.Fatal(err)
+	}
+	_, err := makePlan(t, root, packagesLesson, Options{ModCache: modCache})
+	var missing *MissingModulesError
+	if !errors.As(err, &missing) {
+		t.Fatalf("err = %v, want a MissingModulesError", err)
+	}
+	if want := map[string][]string{root: {"example.org/other@v1.0.0"}}; !reflect.DeepEqual(missing.Modules, want) {
+		t.Errorf("missing %v, want %v", missing.Modules, want)
+	}
+	if !strings.Contains(err.Error(), "go mod download") {
+		t.Errorf("the error does not say how to fetch them: %v", err)
+	}
+	// Cells that import no required module are planned without the cache.
+	if _, err := makePlan(t, root, strings.SplitN(packagesLesson, "In [3]", 2)[0], Options{}); err != nil {
+		t.Errorf("cells that import no module: %v", err)
+	}
+}
