@@ -34,11 +34,12 @@ func Command(ctx context.Context, name string, args []string, opt CommandOptions
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Dir, cmd.Env = opt.Dir, opt.Env
 	cmd.Stdout, cmd.Stderr = opt.Stdout, opt.Stderr
-	cmd.Cancel = func() error { return signalGroup(cmd.Process.Pid, syscall.SIGINT) }
+	var s *supervised
+	cmd.Cancel = func() error { return s.signal(syscall.SIGINT) }
 	// After the grace, os/exec kills the command itself (and stops waiting for its output); wait kills its
 	// group and ends what it left.
 	cmd.WaitDelay = grace
-	s := supervise(cmd)
+	s = supervise(cmd)
 	if err := s.start(); err != nil {
 		return err
 	}

@@ -1,3 +1,5 @@
+//go:build linux && !classnotes_portable
+
 package run
 
 import (

@@ -1,3 +1,5 @@
+//go:build linux && !classnotes_portable
+
 package run
 
 import (
@@ -5,17 +7,10 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
 )
-
-// alive reports whether process pid runs: not gone, not a zombie.
-func alive(pid int) bool {
-	p, err := readProc(pid)
-	return err == nil && !p.zombie
-}
 
 // goneNow fails the test unless process pid is gone, not even a zombie, and kills and reaps one that is still
 // there.
@@ -123,32 +118,3 @@ func TestOrphanOfAnotherProgram(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
-
-// TestChildDiesWithRunner: a program dies when its runner is killed with SIGKILL, which no runner can handle:
-// Pdeathsig, set on the thread that started it, kills it.
-func TestChildDiesWithRunner(t *testing.T) {
-	becomeSubreaper() // the program comes to this process when its runner dies: it is reaped below
-	cmd, out := startHelper(t, "sleeper")
-	line, err := out.ReadString('\n')
-	pid, perr := strconv.Atoi(strings.TrimSpace(line))
-	if err != nil || perr != nil {
-		cmd.Process.Kill()
-		cmd.Wait()
-		t.Fatalf("helper printed %q: %v", line, err)
-	}
-	if !alive(pid) {
-		t.Fatalf("the program %d is not running", pid)
-	}
-	if err := syscall.Kill(cmd.Process.Pid, syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	cmd.Wait()
-	for deadline := time.Now().Add(10 * time.Second); alive(pid); time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			syscall.Kill(pid, syscall.SIGKILL)
-			t.Errorf("the program %d runs 10s after its runner was killed", pid)
-			break
-		}
-	}
-	syscall.Wait4(pid, nil, 0, nil) // it is this process's zombie
-}

@@ -1,11 +1,10 @@
+//go:build linux && !classnotes_portable
+
 package run
 
 import (
-	"bytes"
 	"errors"
 	"os"
-	"strconv"
-	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -53,6 +52,9 @@ const endGrace = 2 * time.Second
 
 var subreaperOnce sync.Once
 
+// prepare readies the supervisor before a process starts: the runner becomes a subreaper.
+func prepare() { becomeSubreaper() }
+
 // becomeSubreaper makes this process the reaper of its orphaned descendants (PR_SET_CHILD_SUBREAPER). It
 // cannot be undone, so it is done once, when the first program starts.
 func becomeSubreaper() {
@@ -68,83 +70,6 @@ var isSubreaper bool
 // program runs (see (*Process).run).
 func sysProcAttr() *syscall.SysProcAttr {
 	return &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-}
-
-// proc is what /proc says of a process.
-type proc struct {
-	pid, ppid, pgid int
-	start           uint64 // clock ticks since boot
-	zombie          bool
-}
-
-// environ returns the environment the process was started with; nil for a zombie or a process we may not read.
-func (p *proc) environ() []byte {
-	b, _ := os.ReadFile("/proc/" + strconv.Itoa(p.pid) + "/environ")
-	return b
-}
-
-// hasEnv reports whether the environment of p has an entry that starts with prefix.
-func (p *proc) hasEnv(prefix string) bool {
-	env := p.environ()
-	return bytes.HasPrefix(env, []byte(prefix)) || bytes.Contains(env, []byte("\x00"+prefix))
-}
-
-// readProc reads /proc/pid/stat.
-func readProc(pid int) (*proc, error) {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return nil, err
-	}
-	// pid (comm) state ppid pgrp ...; comm may hold spaces and parentheses.
-	s := string(b)
-	i := strings.LastIndexByte(s, ')')
-	if i < 0 {
-		return nil, errors.New("bad /proc stat")
-	}
-	f := strings.Fields(s[i+1:]) // from field 3, the state
-	if len(f) < 20 {
-		return nil, errors.New("bad /proc stat")
-	}
-	p := &proc{pid: pid, zombie: f[0] == "Z"}
-	p.ppid, _ = strconv.Atoi(f[1])
-	p.pgid, _ = strconv.Atoi(f[2])
-	p.start, _ = strconv.ParseUint(f[19], 10, 64) // field 22
-	return p, nil
-}
-
-// nowTicks returns the time now in the clock ticks since boot that /proc gives start times in (USER_HZ: 100
-// a second).
-func nowTicks() uint64 {
-	var ts unix.Timespec
-	if unix.ClockGettime(unix.CLOCK_BOOTTIME, &ts) != nil {
-		return ^uint64(0) // unknown: every later orphan may be a foreign child's
-	}
-	return uint64(ts.Sec)*100 + uint64(ts.Nsec)/10_000_000
-}
-
-// startTime returns when process pid started, in clock ticks since boot; 0 when /proc does not say.
-func startTime(pid int) uint64 {
-	if p, err := readProc(pid); err == nil {
-		return p.start
-	}
-	return 0
-}
-
-// procs lists the processes other than this one.
-func procs() []*proc {
-	entries, _ := os.ReadDir("/proc")
-	self := os.Getpid()
-	var ps []*proc
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil || pid == self {
-			continue
-		}
-		if p, err := readProc(pid); err == nil {
-			ps = append(ps, p)
-		}
-	}
-	return ps
 }
 
 // endLeftovers kills what the process with the given marker, whose process group was pgid and which started at
@@ -334,3 +259,8 @@ func Remaining() (pids []int, ok bool) {
 	}
 	return pids, isSubreaper
 }
+
+// watchGroup and unwatchGroup do nothing on Linux: Pdeathsig ends the programs when the runner dies, and the
+// subreaper the rest, with no watchdog (reap_posix.go has one).
+func watchGroup(pgid int)   {}
+func unwatchGroup(pgid int) {}

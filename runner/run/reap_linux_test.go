@@ -1,3 +1,5 @@
+//go:build linux && !classnotes_portable
+
 package run
 
 import (
@@ -14,23 +16,6 @@ import (
 	"testing"
 	"time"
 )
-
-// pids returns the process ids a program printed, one a line.
-func pids(t *testing.T, out []byte) []int {
-	t.Helper()
-	var ids []int
-	for _, f := range strings.Fields(string(out)) {
-		id, err := strconv.Atoi(f)
-		if err != nil {
-			t.Fatalf("output %q: not a pid: %q", out, f)
-		}
-		ids = append(ids, id)
-	}
-	if len(ids) == 0 {
-		t.Fatalf("no pid in output %q", out)
-	}
-	return ids
-}
 
 // waitReaped fails the test unless process pid is gone for good within ten seconds: not even a zombie. It
 // kills a process that is still there.

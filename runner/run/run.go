@@ -95,7 +95,7 @@ func Start(ctx context.Context, path string, args []string, opt Options) (*Proce
 	cmd.Env = opt.Env
 	cmd.Stdout, cmd.Stderr = pw, pw // one pipe: the order of arrival is kept; Stdin stays nil: /dev/null
 	// A timeout or the caller's context kills the group at once; Stop interrupts it first.
-	cmd.Cancel = func() error { return signalGroup(cmd.Process.Pid, syscall.SIGKILL) }
+	cmd.Cancel = func() error { return p.sup.signal(syscall.SIGKILL) }
 	p.cmd, p.sup = cmd, supervise(cmd)
 	p.capture = &capture{cap: opt.Cap, live: opt.Live}
 	started := make(chan error, 1)
@@ -122,15 +122,21 @@ func withMarker(env []string, marker string) []string {
 	if env == nil {
 		env = os.Environ()
 	}
+	return append(withoutWithheld(env), MarkerVar+"="+marker)
+}
+
+// withoutWithheld returns env without the withheld variables and without MarkerVar (one inherited from a
+// runner that runs this one).
+func withoutWithheld(env []string) []string {
 	out := make([]string, 0, len(env)+1)
 	for _, kv := range env {
 		name, _, _ := strings.Cut(kv, "=")
-		if _, secret := withheld.Load(name); secret || name == MarkerVar { // or one inherited from a runner that runs this one
+		if _, secret := withheld.Load(name); secret || name == MarkerVar {
 			continue
 		}
 		out = append(out, kv)
 	}
-	return append(out, MarkerVar+"="+marker)
+	return out
 }
 
 // run starts the program, waits for it and settles the result, on a goroutine of its own, which the
@@ -239,7 +245,7 @@ func (p *Process) Stop(grace time.Duration) (*Result, error) {
 // settles the result, may take a few seconds more (what it left is ended, its output drained).
 func (p *Process) signal(sig syscall.Signal) {
 	if !p.reaped.Load() {
-		signalGroup(p.Pid(), sig)
+		p.sup.signal(sig)
 	}
 }
 

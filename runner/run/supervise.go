@@ -1,17 +1,18 @@
 package run
 
 import (
-	"os"
 	"os/exec"
 	"runtime"
 	"sync"
-	"syscall"
 )
 
 // The supervisor: every process the runner starts, a cell's program (Start) or a command that is not one, such
 // as the go command that builds it (Command), goes through start and wait. It runs in a process group of its
 // own, which is killed when it ends, with MarkerVar in its environment, with Pdeathsig, and what it leaves
-// behind is ended and reaped when it ends (endLeftovers).
+// behind is ended and reaped when it ends (endLeftovers). That is Linux (reap_linux.go); the other systems, and
+// Linux under the classnotes_portable build tag, get the same through what POSIX has (reap_posix.go), and
+// Windows through a job object (reap_windows.go). Each provides prepare, sysProcAttr, osGroup with the methods
+// attach, signal and endGroup, and startTime, nowTicks, endMarked and Remaining.
 
 // children are the processes the supervisor started and has not reaped yet, by pid, with their start times
 // (clock ticks since boot; 0 when unknown). A child of the runner that is not among them, outside the runner's
@@ -38,7 +39,7 @@ const foreignMargin = 100
 // the orphans that come to the runner while it runs, or within a second after it ended, are left alone: they
 // may be its (a browser outlives xdg-open), not a cell's.
 func StartForeign(cmd *exec.Cmd) error {
-	becomeSubreaper()
+	prepare()
 	children.mu.Lock()
 	err := cmd.Start()
 	i := len(children.foreign)
@@ -71,8 +72,9 @@ func foreignAt(t uint64) bool {
 // supervised is a process under supervision.
 type supervised struct {
 	cmd     *exec.Cmd
-	marker  string // the value of MarkerVar in its environment
-	started uint64 // its start time, clock ticks since boot
+	marker  string  // the value of MarkerVar in its environment
+	started uint64  // its start time, clock ticks since boot
+	group   osGroup // what the OS holds of the process and its descendants (a job object on Windows)
 }
 
 // supervise prepares cmd to run under supervision: in a process group of its own, killed if the thread that
@@ -91,7 +93,7 @@ func supervise(cmd *exec.Cmd) *supervised {
 // the lock from the fork until the process has ended keeps every other goroutine off the thread, so the thread
 // outlives the process. The goroutine that calls start must call wait when start succeeds.
 func (s *supervised) start() error {
-	becomeSubreaper()
+	prepare()
 	runtime.LockOSThread()
 	children.mu.Lock()
 	err := s.cmd.Start()
@@ -103,6 +105,15 @@ func (s *supervised) start() error {
 		children.live[s.cmd.Process.Pid] = s.started
 	}
 	children.mu.Unlock()
+	if err == nil {
+		if err = s.attach(); err != nil { // it never ran: on Windows it starts suspended until attached
+			s.cmd.Process.Kill()
+			s.cmd.Wait()
+			children.mu.Lock()
+			delete(children.live, s.cmd.Process.Pid)
+			children.mu.Unlock()
+		}
+	}
 	if err != nil {
 		runtime.UnlockOSThread()
 	}
@@ -123,16 +134,6 @@ func (s *supervised) wait(exited func()) error {
 		delete(children.live, pid)
 	}
 	children.mu.Unlock()
-	signalGroup(pid, syscall.SIGKILL)      // children left behind go with it,
-	endLeftovers(s.marker, pid, s.started) // and so do those that left its group
-	return err
-}
-
-// signalGroup sends sig to the process group led by pid.
-func signalGroup(pid int, sig syscall.Signal) error {
-	err := syscall.Kill(-pid, sig)
-	if err == syscall.ESRCH {
-		return os.ErrProcessDone
-	}
+	s.endGroup() // what it left behind goes with it
 	return err
 }

@@ -7,13 +7,14 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"golang.org/x/sys/unix"
+	"classnotes/runner/internal/filelock"
 )
 
 // MarkerVar is the environment variable that marks the processes of a program: Start sets it to a value of its
@@ -21,7 +22,7 @@ import (
 const MarkerVar = "CLASSNOTES_RUN"
 
 // The runner's own temporary directory, os.TempDir()/classnotes-<runner id>, made by the first TempDir, holds
-// the directories of its builds and cells. A file named lock in it is locked (flock) for the runner's whole life; the kernel releases
+// the directories of its builds and cells. A file named lock in it is locked (flock, LockFileEx on Windows) for the runner's whole life; the kernel releases
 // the lock when the runner dies, however it dies. A later runner that can take the lock knows that the owner has
 // ended: it removes the directory and kills the programs still marked with the owner's id (RemoveStale).
 
@@ -77,11 +78,19 @@ func makeSessionDir() (string, *os.File, error) {
 		return "", nil, err
 	}
 	// The lock is taken under another name and then renamed into place, so that a file named lock is always
-	// locked by its owner until the owner ends.
-	f, err := os.CreateTemp(dir, "lock-")
+	// locked by its owner until the owner ends. Windows renames no open file (os opens files without
+	// FILE_SHARE_DELETE): there the file is made as lock and locked right after, and another runner that looks
+	// in between takes this one for ended (it then fails to remove the directory, whose lock is open).
+	var f *os.File
+	var err error
+	if runtime.GOOS == "windows" {
+		f, err = os.OpenFile(filepath.Join(dir, "lock"), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	} else {
+		f, err = os.CreateTemp(dir, "lock-")
+	}
 	if err == nil {
-		err = unix.Flock(int(f.Fd()), unix.LOCK_EX)
-		if err == nil {
+		err = filelock.Lock(f, true)
+		if err == nil && runtime.GOOS != "windows" {
 			err = os.Rename(f.Name(), filepath.Join(dir, "lock"))
 		}
 		if err != nil {
@@ -185,7 +194,7 @@ func sessionEnded(dir string) (*os.File, bool) {
 	if err != nil {
 		return nil, false
 	}
-	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
+	if err := filelock.TryLock(f); err != nil {
 		f.Close()
 		return nil, false
 	}

@@ -1,3 +1,5 @@
+//go:build unix
+
 package run
 
 import (
@@ -9,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/sys/unix"
+	"classnotes/runner/internal/filelock"
 )
 
 // TestTempDir: the directories are made in the runner's own directory, whose lock is held while the runner
@@ -29,7 +31,7 @@ func TestTempDir(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer lock.Close()
-	if err := unix.Flock(int(lock.Fd()), unix.LOCK_EX|unix.LOCK_NB); err == nil {
+	if err := filelock.TryLock(lock); err == nil {
 		t.Errorf("the runner's lock is free")
 	}
 	t.Setenv("TMPDIR", filepath.Dir(own))
@@ -44,7 +46,7 @@ func TestTempDir(t *testing.T) {
 // TestRemoveStale: the directories of runners that ended go, with the programs they left running; those of
 // runners still running, young ones being made, and other files stay.
 func TestRemoveStale(t *testing.T) {
-	becomeSubreaper() // the marked processes below are orphans: they become this process's children
+	prepare() // on Linux the marked processes below are orphans that become this process's children
 	base := t.TempDir()
 	t.Setenv("TMPDIR", base)
 	mkdir := func(name string, lock bool) string {
@@ -63,7 +65,7 @@ func TestRemoveStale(t *testing.T) {
 		return dir
 	}
 	dead := mkdir("classnotes-4000000-abcdef01", true)
-	alive := mkdir("classnotes-4000001-abcdef02", true)
+	running := mkdir("classnotes-4000001-abcdef02", true)
 	young := mkdir("classnotes-4000002-abcdef03", false)
 	old := mkdir("classnotes-4000003-abcdef04", false)
 	long := time.Now().Add(-2 * time.Hour)
@@ -76,12 +78,12 @@ func TestRemoveStale(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	held, err := os.Open(filepath.Join(alive, "lock"))
+	held, err := os.Open(filepath.Join(running, "lock"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer held.Close()
-	if err := unix.Flock(int(held.Fd()), unix.LOCK_EX); err != nil {
+	if err := filelock.Lock(held, true); err != nil {
 		t.Fatal(err)
 	}
 	// A program of the dead runner and one of the live runner, each left as an orphan.
@@ -108,29 +110,25 @@ func TestRemoveStale(t *testing.T) {
 			t.Errorf("%s was not removed: %v", dir, err)
 		}
 	}
-	for _, dir := range append([]string{alive, young}, others...) {
+	for _, dir := range append([]string{running, young}, others...) {
 		if _, err := os.Stat(filepath.Join(dir, "build-1", "main")); err != nil {
 			t.Errorf("%s was touched: %v", dir, err)
 		}
 	}
-	// RemoveStale does not reap: the dead runner's program is this process's orphan, killed.
-	var ws syscall.WaitStatus
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-		pid, err := syscall.Wait4(deadPid, &ws, syscall.WNOHANG, nil)
-		if err != nil || pid == deadPid && (!ws.Signaled() || ws.Signal() != syscall.SIGKILL) {
-			t.Errorf("the dead runner's program %d: %v, %v; want killed", deadPid, err, ws)
-		}
-		if err != nil || pid == deadPid {
-			break
-		}
+	// RemoveStale does not reap: the dead runner's program is killed; on Linux it is this process's orphan,
+	// reaped here, elsewhere another's.
+	for deadline := time.Now().Add(10 * time.Second); alive(deadPid); time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			syscall.Kill(deadPid, syscall.SIGKILL)
-			syscall.Wait4(deadPid, nil, 0, nil)
 			t.Errorf("the dead runner's program %d still runs", deadPid)
 			break
 		}
 	}
-	if q, err := readProc(alivePid); err != nil || q.zombie {
+	var ws syscall.WaitStatus
+	if pid, _ := syscall.Wait4(deadPid, &ws, syscall.WNOHANG, nil); pid == deadPid && (!ws.Signaled() || ws.Signal() != syscall.SIGKILL) {
+		t.Errorf("the dead runner's program %d: %v; want killed", deadPid, ws)
+	}
+	if !alive(alivePid) {
 		t.Errorf("the running runner's program %d was ended", alivePid)
 	}
 }
