@@ -205,8 +205,11 @@ func (e *Engine) makePlan(l *lesson.Lesson, path string, tc plan.Toolchain) (*pl
 		opt := plan.Options{Timeout: e.cfg.Timeout, Toolchain: tc, ModCache: e.modCache, GoWork: e.getenv("GOWORK")}
 		e.modMu.Unlock()
 		p, err := plan.Make(l, path, opt)
-		if !errors.As(err, &missing) || try == 2 {
+		if !errors.As(err, &missing) {
 			return p, err
+		}
+		if try == 2 {
+			return p, fmt.Errorf("%s: %w", l.Path, err)
 		}
 		if try == 0 {
 			dir, err := goEnv("GOMODCACHE")
