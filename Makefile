@@ -1,22 +1,39 @@
 GO ?= go
 
-.PHONY: run serve test fmt vet fuzz bench soak golden
+# The module's path, from go.mod: the one place that names it (the imports aside).
+MODULE = $(shell $(GO) list -m)
+# The name the runner is installed under: a bare "runner" on PATH collides with other tools.
+NAME = classnotes
+# The commit the runner is built from, which "classnotes version" prints ("+modified" for changes not committed).
+COMMIT = $(shell git describe --always --dirty=+modified --abbrev=40 --exclude='*' 2>/dev/null)
+# The runner itself is built with -trimpath, as it builds the cells, so that Go compiles the standard library
+# once for both.
+RUNNER_FLAGS = -trimpath -ldflags='-X main.commit=$(COMMIT)'
+RUNNER = $(GO) run $(RUNNER_FLAGS) ./runner
+# Where make install puts the command: GOBIN, else the first directory of GOPATH's bin.
+BINDIR = $(or $(shell $(GO) env GOBIN),$(firstword $(subst :, ,$(shell $(GO) env GOPATH)))/bin)
+
+.PHONY: run serve install test fmt vet fuzz bench soak golden
 
 # Render every lesson: run each cell and write its output back into lessons/*.md.
 run:
-	$(GO) run ./runner render lessons/
+	$(RUNNER) render lessons/
 
 # The live classroom: serve lessons/ as pages that run their cells (Ctrl-C stops it).
 serve:
-	$(GO) run ./runner serve lessons/
+	$(RUNNER) serve lessons/
+
+# Install the runner as $(NAME) into GOBIN (or GOPATH/bin), to run it on any course from any directory.
+install:
+	$(GO) build $(RUNNER_FLAGS) -o $(BINDIR)/$(NAME)$(shell $(GO) env GOEXE) ./runner
 
 # Every test: formatting, vet, the tests of every package, and the lessons' notes still true (net cells
 # skipped: CI has no internet).
 test: vet
 	@unformatted=$$(gofmt -l runner snippets); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
-	$(GO) test ./...
-	$(GO) run ./runner check --stale lessons/
-	$(GO) run ./runner check --offline lessons/
+	$(GO) test -trimpath ./...
+	$(RUNNER) check --stale lessons/
+	$(RUNNER) check --offline lessons/
 
 vet:
 	$(GO) vet ./...
@@ -26,7 +43,7 @@ fmt:
 
 # Rewrite every golden file with what the tests make now: the tests of each package whose tests use
 # runner/internal/golden, run with -update (the flag only those test binaries know). Read git diff after it.
-GOLDEN_PACKAGES = $(shell $(GO) list -f '{{range .TestImports}}{{if eq . "classnotes/runner/internal/golden"}}{{$$.ImportPath}} {{end}}{{end}}{{range .XTestImports}}{{if eq . "classnotes/runner/internal/golden"}}{{$$.ImportPath}} {{end}}{{end}}' ./...)
+GOLDEN_PACKAGES = $(shell $(GO) list -f '{{range .TestImports}}{{if eq . "$(MODULE)/runner/internal/golden"}}{{$$.ImportPath}} {{end}}{{end}}{{range .XTestImports}}{{if eq . "$(MODULE)/runner/internal/golden"}}{{$$.ImportPath}} {{end}}{{end}}' ./...)
 golden:
 	$(GO) test -count=1 $(GOLDEN_PACKAGES) -update
 
