@@ -16,31 +16,33 @@ import (
 // procNet is where the kernel lists the sockets of this network namespace.
 var procNet = "/proc/net"
 
-// Bound reports whether a socket is bound at addr: for "tcp" a listening socket, for "udp" any socket. A socket
-// bound to the unspecified address (0.0.0.0 or ::) counts for every address of its family, and an IPv6 socket
-// bound to :: counts for IPv4 addresses too.
-func Bound(network string, addr netip.AddrPort) (bool, error) {
-	for _, suffix := range []string{"", "6"} {
-		found, err := scan(procNet+"/"+network+suffix, network, addr)
-		if err != nil || found {
-			return found, err
-		}
-	}
-	return false, nil
-}
-
 // tcpListen is the state of a listening TCP socket in /proc/net/tcp.
 const tcpListen = "0A"
 
-func scan(path, network string, want netip.AddrPort) (bool, error) {
+// sockets returns the local addresses of the listening TCP sockets ("tcp") or of the UDP sockets ("udp"), as
+// /proc/net/tcp, tcp6, udp and udp6 list them.
+func sockets(network string) ([]netip.AddrPort, error) {
+	var all []netip.AddrPort
+	for _, suffix := range []string{"", "6"} {
+		addrs, err := scan(procNet+"/"+network+suffix, network)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, addrs...)
+	}
+	return all, nil
+}
+
+func scan(path, network string) ([]netip.AddrPort, error) {
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) && strings.HasSuffix(path, "6") {
-		return false, nil // no IPv6 here
+		return nil, nil // no IPv6 here
 	}
 	if err != nil {
-		return false, fmt.Errorf("read socket table: %w", err)
+		return nil, fmt.Errorf("read socket table: %w", err)
 	}
 	defer f.Close()
+	var addrs []netip.AddrPort
 	sc := bufio.NewScanner(f)
 	sc.Scan() // header
 	for sc.Scan() {
@@ -50,30 +52,11 @@ func scan(path, network string, want netip.AddrPort) (bool, error) {
 		}
 		local, err := parseAddr(fields[1])
 		if err != nil {
-			return false, fmt.Errorf("%s: %w", path, err)
+			return nil, fmt.Errorf("%s: %w", path, err)
 		}
-		if matches(local, want) {
-			return true, nil
-		}
+		addrs = append(addrs, local)
 	}
-	return false, sc.Err()
-}
-
-// matches reports whether a socket bound at local receives what is sent to want.
-func matches(local, want netip.AddrPort) bool {
-	if local.Port() != want.Port() {
-		return false
-	}
-	l, w := local.Addr().Unmap(), want.Addr().Unmap()
-	switch {
-	case l == w:
-		return true
-	case l.IsUnspecified() && l.Is4() == w.Is4():
-		return true
-	case l.IsUnspecified() && l.Is6(): // a dual-stack socket on :: also takes IPv4
-		return true
-	}
-	return false
+	return addrs, sc.Err()
 }
 
 // parseAddr parses an address as /proc/net writes it: the IP in hexadecimal, as 32-bit words in the machine's
