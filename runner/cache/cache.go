@@ -196,6 +196,22 @@ func (c *Cache) PutBinary(key, tmp string) (string, error) {
 	return path, nil
 }
 
+// RemoveBinary removes the executable stored under build key key, if there is one: its sum first, so that
+// a reader never takes a binary whose removal has begun.
+func (c *Cache) RemoveBinary(key string) error {
+	if err := checkKey(key); err != nil {
+		return err
+	}
+	path := c.binPath(key)
+	if err := os.Remove(path + ".sum"); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	return nil
+}
+
 func (c *Cache) binPath(key string) string { return filepath.Join(c.Dir, "bin", key+exeSuffix) }
 
 // exeSuffix ends the name of every executable: Windows starts a file only by a name that ends in .exe, the

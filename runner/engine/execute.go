@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"classnotes/runner/build"
@@ -132,10 +133,50 @@ func (x *execution) build(ctx context.Context, results []*Result) (builds map[*R
 	if err != nil {
 		return nil, work, err
 	}
+	if err := x.builtFromPlan(progs, built); err != nil {
+		return nil, work, err
+	}
 	for i, r := range toBuild {
 		builds[r] = built[i]
 	}
 	return builds, work, nil
+}
+
+// builtFromPlan checks that the programs just built were built from the sources they were planned from: a
+// file edited during the build (a teacher saving a snippet while a cell builds) would otherwise leave in the
+// cache, under the build key of the old sources, an executable of the new ones, which a later run of the old
+// sources (the edit undone) would take. The lesson is planned again after the build; a program whose build
+// key changed has its executable removed from the cache, and the run is refused.
+func (x *execution) builtFromPlan(progs []*plan.Program, built []*build.Result) error {
+	fresh := false
+	for _, r := range built {
+		fresh = fresh || (r.OK() && !r.Cached)
+	}
+	if !fresh {
+		return nil
+	}
+	again, err := x.e.makePlan(x.l.Source(), x.l.Plan.File, x.e.tc)
+	if err != nil {
+		return fmt.Errorf("%s: after building: %w", x.l.Name, err)
+	}
+	var changed []string
+	for i, p := range progs {
+		if r := built[i]; !r.OK() || r.Cached {
+			continue
+		}
+		if now := again.Cell(p.Cell.Number); now == nil || now.BuildKey != p.BuildKey {
+			changed = append(changed, fmt.Sprintf("In [%d]", p.Cell.Number))
+			if c := x.e.cfg.Cache; c != nil {
+				if err := c.RemoveBinary(p.BuildKey); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if len(changed) > 0 {
+		return fmt.Errorf("%s: %s: the program's files changed while it was built; nothing was run or kept: run again", x.l.Name, strings.Join(changed, ", "))
+	}
+	return nil
 }
 
 // wait keeps the servers running while x holds them: until the hold is released, ctx is done, or every server
