@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
+	"classnotes/runner/lesson"
 	"classnotes/runner/run"
 )
 
@@ -32,6 +33,12 @@ type App struct {
 	Getenv         func(string) string
 	// IsTerminal reports whether w is a terminal; nil means checking for an *os.File on a terminal.
 	IsTerminal func(w io.Writer) bool
+	// Name is the name the runner was invoked by, which its help and messages use: "classnotes" when
+	// installed, "runner" under go run ./runner. "" is "runner".
+	Name string
+	// Commit is the commit the runner was built from, when the build said it (make install, make run); ""
+	// leaves version to the build's VCS information.
+	Commit string
 }
 
 // verb is one subcommand.
@@ -55,7 +62,7 @@ func init() {
 		{"list", "[PATH...]", "list lessons and their cells (default PATH: lessons/)", (*App).list, nil, false},
 		{"clean", "[--cache DIR]", "empty the cache of built cells and their outputs", (*App).clean, cacheFlag, true},
 		{"version", "", "print the runner's version", (*App).version, nil, true},
-		{"help", "[VERB]", "show this help, or a verb's", (*App).help, nil, false},
+		{"help", "[VERB | format]", "show this help, a verb's, or (format) the documentation of the lesson format", (*App).help, nil, false},
 	}
 }
 
@@ -72,7 +79,7 @@ func (a *App) Run(ctx context.Context, args []string) int {
 			a.usage(a.Stdout)
 			return exitOK
 		}
-		fmt.Fprintf(a.Stderr, "runner: unknown verb %q\n\n", args[0])
+		a.errorf("unknown verb %q\n", args[0])
 		a.usage(a.Stderr)
 		return exitBadInput
 	}
@@ -87,12 +94,12 @@ func (a *App) Run(ctx context.Context, args []string) int {
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK
 		}
-		fmt.Fprintf(a.Stderr, "runner %s: %v\n\n", v.name, err)
+		fmt.Fprintf(a.Stderr, "%s %s: %v\n\n", a.name(), v.name, err)
 		a.verbUsage(a.Stderr, v, fs)
 		return exitBadInput
 	}
 	if v.noArgs && fs.NArg() > 0 {
-		fmt.Fprintf(a.Stderr, "runner %s: takes no arguments, got %q\n\n", v.name, fs.Args())
+		fmt.Fprintf(a.Stderr, "%s %s: takes no arguments, got %q\n\n", a.name(), v.name, fs.Args())
 		a.verbUsage(a.Stderr, v, fs)
 		return exitBadInput
 	}
@@ -109,21 +116,44 @@ func findVerb(name string) *verb {
 }
 
 func (a *App) usage(w io.Writer) {
-	fmt.Fprintf(w, "runner builds and runs the Go cells of classnotes lessons.\n\nUsage:\n  runner VERB [FLAGS] [ARGS]\n\nVerbs:\n")
+	name := a.name()
+	fmt.Fprintf(w, "%s builds and runs the Go cells of classnotes lessons.\n\nUsage:\n  %s VERB [FLAGS] [ARGS]\n\nVerbs:\n", name, name)
 	for _, v := range verbs {
 		fmt.Fprintf(w, "  %-8s %s\n", v.name, v.summary)
 	}
-	fmt.Fprintf(w, "\nRun \"runner VERB --help\" for a verb's flags. The lesson format is described in the\ndocumentation of package classnotes/runner/lesson (runner/lesson/doc.go).\n")
+	fmt.Fprintf(w, "\nRun \"%s VERB --help\" for a verb's flags, and \"%s help format\" for the lesson format.\n", name, name)
+	fmt.Fprintf(w, "Without PATH, the lessons are those of the course: the lessons/ directory of the nearest directory at or\nabove this one that has one.\n")
 }
 
+// name returns the name the runner was invoked by.
+func (a *App) name() string {
+	if a.Name == "" {
+		return "runner"
+	}
+	return a.Name
+}
+
+// named returns a sentence of the engine's with the command it names ("run `runner render`") named as the
+// runner was invoked.
+func (a *App) named(s string) string {
+	return strings.ReplaceAll(s, "`runner ", "`"+a.name()+" ")
+}
+
+// formatTopic is the help topic that prints the documentation of the lesson format.
+const formatTopic = "format"
+
 func (a *App) verbUsage(w io.Writer, v *verb, fs *pflag.FlagSet) {
-	fmt.Fprintf(w, "Usage: runner %s %s\n\n%s.\n", v.name, v.args, strings.ToUpper(v.summary[:1])+v.summary[1:])
+	fmt.Fprintf(w, "Usage: %s %s %s\n\n%s.\n", a.name(), v.name, v.args, strings.ToUpper(v.summary[:1])+v.summary[1:])
 	if fs.HasFlags() {
 		fmt.Fprintf(w, "\nFlags:\n%s", fs.FlagUsages())
 	}
 }
 
 func (a *App) help(ctx context.Context, fs *pflag.FlagSet, args []string) int {
+	if len(args) == 1 && args[0] == formatTopic {
+		fmt.Fprint(a.Stdout, lesson.Format())
+		return exitOK
+	}
 	if len(args) == 1 {
 		if v := findVerb(args[0]); v != nil {
 			vfs := pflag.NewFlagSet(v.name, pflag.ContinueOnError)
@@ -134,20 +164,48 @@ func (a *App) help(ctx context.Context, fs *pflag.FlagSet, args []string) int {
 			a.verbUsage(a.Stdout, v, vfs)
 			return exitOK
 		}
-		fmt.Fprintf(a.Stderr, "runner: unknown verb %q\n", args[0])
+		a.errorf("unknown verb or topic %q (topics: %s)", args[0], formatTopic)
 		return exitBadInput
 	}
 	a.usage(a.Stdout)
 	return exitOK
 }
 
+// version prints the runner's version: its module's, and the commit it was built from, which the build stamps
+// either way (make passes it to the linker; go build and go install in a checkout record it themselves).
 func (a *App) version(ctx context.Context, fs *pflag.FlagSet, args []string) int {
-	v := "(devel)"
-	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {
-		v = info.Main.Version
+	v, commit := "(devel)", a.Commit
+	if info, ok := debug.ReadBuildInfo(); ok {
+		if info.Main.Version != "" {
+			v = info.Main.Version
+		}
+		if commit == "" {
+			commit = vcsCommit(info)
+		}
 	}
-	fmt.Fprintf(a.Stdout, "classnotes runner %s %s %s/%s\n", v, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	if commit == "" {
+		commit = "unknown (built without version control information; make install records it)"
+	}
+	fmt.Fprintf(a.Stdout, "classnotes %s, commit %s, %s %s/%s\n", v, commit, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	return exitOK
+}
+
+// vcsCommit returns the commit a build's version control information names, marked "+modified" when the tree
+// had changes that were not committed, or "".
+func vcsCommit(info *debug.BuildInfo) string {
+	var rev, modified string
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			modified = s.Value
+		}
+	}
+	if rev != "" && modified == "true" {
+		rev += "+modified"
+	}
+	return rev
 }
 
 // isTerminal reports whether w is a terminal.
@@ -173,5 +231,5 @@ func (a *App) abs(path string) (string, error) {
 
 // errorf prints a runner error.
 func (a *App) errorf(format string, args ...any) {
-	fmt.Fprintf(a.Stderr, "runner: "+format+"\n", args...)
+	fmt.Fprintf(a.Stderr, a.name()+": "+format+"\n", args...)
 }

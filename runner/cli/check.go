@@ -126,10 +126,10 @@ func (a *App) checkStale(e *engine.Engine, args []string) int {
 			stale++
 			c := p.Cell
 			if c.Out == nil {
-				fmt.Fprintf(a.Stdout, "%s:%d: In [%d]: %s\n", l.Name, c.Pos.Line, c.Number, engine.NoRecord.Reason())
+				fmt.Fprintf(a.Stdout, "%s:%d: In [%d]: %s\n", l.Name, c.Pos.Line, c.Number, a.named(engine.NoRecord.Reason()))
 			} else {
-				fmt.Fprintf(a.Stdout, "%s:%d: In [%d]: the recorded output is stale: its code changed since it was rendered; run `runner render`\n",
-					l.Name, c.Out.Pos.Line, c.Number)
+				fmt.Fprintf(a.Stdout, "%s:%d: In [%d]: the recorded output is stale: its code changed since it was rendered; run `%s render`\n",
+					l.Name, c.Out.Pos.Line, c.Number, a.name())
 			}
 		}
 	}
@@ -157,7 +157,7 @@ func (a *App) checkCell(l *engine.Lesson, r *engine.Result) cellReport {
 	case cmp.Verdict == engine.Ignored:
 		cr.Status, cr.Reason = statusSkipped, cmp.Verdict.Reason()
 	case cmp.Verdict == engine.NoRecord:
-		cr.Status, cr.Reason = statusDiffers, cmp.Verdict.Reason()
+		cr.Status, cr.Reason = statusDiffers, a.named(cmp.Verdict.Reason())
 		fmt.Fprintf(a.Stdout, "%s %s\n", where, cr.Reason)
 	case cmp.Verdict == engine.Matches:
 		cr.Status = statusMatch

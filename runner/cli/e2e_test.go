@@ -312,7 +312,7 @@ func TestRenderPaths(t *testing.T) {
 		t.Errorf("exit %d, stderr:\n%s", code, stderr)
 	}
 	code, _, stderr = runner(t, context.Background(), dir, "render")
-	if code != exitBadInput || !strings.Contains(stderr, "lessons: no such file or directory") {
+	if code != exitBadInput || !strings.Contains(stderr, "no lessons/ directory in "+dir+" or any directory above it") {
 		t.Errorf("no lessons/ dir: exit %d, stderr:\n%s", code, stderr)
 	}
 }

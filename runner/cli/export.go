@@ -15,7 +15,7 @@ import (
 )
 
 func exportFlags(fs *pflag.FlagSet) {
-	fs.String("out", "notebooks", "the directory to write the notebooks in")
+	fs.String("out", "", "the directory to write the notebooks in (default: notebooks/ in the root of the lessons' course)")
 	cacheFlag(fs)
 }
 
@@ -29,6 +29,11 @@ func (a *App) export(ctx context.Context, fs *pflag.FlagSet, args []string) int 
 	defer closeEngine()
 	lessons, ok := a.loadAll(e, args)
 	out, _ := fs.GetString("out")
+	if !fs.Changed("out") {
+		if out, err = a.defaultOut(lessonNames(lessons), "notebooks"); err == nil {
+			out = a.shown(out)
+		}
+	}
 	dir, err := a.abs(out)
 	if err == nil {
 		err = os.MkdirAll(dir, 0o755)
@@ -37,11 +42,7 @@ func (a *App) export(ctx context.Context, fs *pflag.FlagSet, args []string) int 
 		a.errorf("export: %v", err)
 		return exitBadInput
 	}
-	names := make([]string, len(lessons))
-	for i, l := range lessons {
-		names[i] = l.Name
-	}
-	links, err := site.PageNames(names, ".ipynb")
+	links, err := site.PageNames(lessonNames(lessons), ".ipynb")
 	if err != nil {
 		a.errorf("export: %v", err) // before any notebook is written
 		return exitBadInput

@@ -13,15 +13,17 @@ import (
 	"classnotes/runner/lesson"
 )
 
-// defaultPath is where lessons are looked for when no path is given.
-const defaultPath = "lessons"
-
-// findLessons returns the lesson files named by paths, as the user would write them: files as given, directories
+// findLessons returns the lesson files named by paths, as the user would write them (without paths, the
+// course's lessons/ directory: see course.go): files as given, directories
 // searched for *.md files (skipping hidden files and directories, whose names start with a dot, and editors' lock, backup and temporary files, such as
 // Emacs's ".#a.md", a dangling link while a.md is being edited), in sorted order.
 func (a *App) findLessons(paths []string) ([]string, error) {
 	if len(paths) == 0 {
-		paths = []string{defaultPath}
+		dir, err := a.defaultLessons()
+		if err != nil {
+			return nil, err
+		}
+		paths = []string{dir}
 	}
 	var files []string
 	var errs []error
@@ -117,6 +119,15 @@ func (a *App) load(e *engine.Engine, name string) (*engine.Lesson, error) {
 	return e.Load(name, abs)
 }
 
+// lessonNames returns the names of lessons, as the user wrote them.
+func lessonNames(lessons []*engine.Lesson) []string {
+	names := make([]string, len(lessons))
+	for i, l := range lessons {
+		names[i] = l.Name
+	}
+	return names
+}
+
 // countCells returns the number of cells in lessons.
 func countCells(lessons []*engine.Lesson) int {
 	n := 0
@@ -132,7 +143,7 @@ func (a *App) warnNoCells(verb string, lessons []*engine.Lesson) bool {
 	if len(lessons) == 0 || countCells(lessons) > 0 {
 		return false
 	}
-	a.errorf("%s: no cells in %s: a cell is a line \"In [N]:\" followed by a ```go block (runner/lesson/doc.go)",
-		verb, plural(len(lessons), "lesson"))
+	a.errorf("%s: no cells in %s: a cell is a line \"In [N]:\" followed by a ```go block (see %s help %s)",
+		verb, plural(len(lessons), "lesson"), a.name(), formatTopic)
 	return true
 }

@@ -80,14 +80,10 @@ func TestOrphansEndWithCell(t *testing.T) {
 	}
 }
 
-// buildRunner builds the runner's binary into dir.
+// buildRunner builds the runner's binary into dir, as go run ./runner names it.
 func buildRunner(t *testing.T, dir string) string {
 	t.Helper()
-	bin := filepath.Join(dir, "runner")
-	if out, err := exec.Command("go", "build", "-o", bin, "classnotes/runner").CombinedOutput(); err != nil {
-		t.Fatalf("build runner: %v\n%s", err, out)
-	}
-	return bin
+	return buildCommand(t, dir, "runner")
 }
 
 // signalledRender starts the runner binary on a lesson whose cell writes its pid to cell.pid, starts a process

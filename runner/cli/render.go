@@ -14,7 +14,7 @@ func renderFlags(fs *pflag.FlagSet) {
 	fs.Bool("offline", false, "do not run net cells; keep their recorded outputs")
 	fs.Bool("force", false, "run every cell, even those whose code has not changed")
 	fs.Bool("quiet", false, "print nothing but problems")
-	fs.String("html", "site", "write the HTML site into this directory")
+	fs.String("html", "", "write the HTML site into this directory (default: site/ in the root of the lessons' course)")
 	fs.Bool("no-html", false, "do not write the HTML site")
 	cacheFlag(fs)
 }
@@ -79,7 +79,13 @@ func (a *App) render(ctx context.Context, fs *pflag.FlagSet, args []string) int 
 	o.progress = a.newProgress(quiet, lessons)
 	if noHTML, _ := fs.GetBool("no-html"); !noHTML {
 		dir, _ := fs.GetString("html")
-		if o.site, err = a.newSiteWriter(dir, lessons); err != nil {
+		if !fs.Changed("html") {
+			dir, err = a.defaultOut(lessonNames(lessons), siteDir)
+		}
+		if err == nil {
+			o.site, err = a.newSiteWriter(dir, lessons)
+		}
+		if err != nil {
 			a.errorf("render: %v", err)
 			return exitBadInput
 		}

@@ -26,7 +26,7 @@ func (a *App) runCells(ctx context.Context, fs *pflag.FlagSet, args []string) in
 	write, _ := fs.GetBool("write")
 	keep, _ := fs.GetBool("keep")
 	if len(args) < 2 {
-		a.errorf("run: want a lesson and at least one cell number: runner run FILE CELL...")
+		a.errorf("run: want a lesson and at least one cell number: %s run FILE CELL...", a.name())
 		return exitBadInput
 	}
 	e, closeEngine, err := a.engine("run", fs)

@@ -76,7 +76,12 @@ func (a *App) newServer(e *engine.Engine, args []string, lan bool) (*serve.Serve
 		a.errorf("serve: CLASSNOTES_TOKEN: %v", err)
 		return nil, false
 	}
-	srv, err := serve.New(serve.Config{Engine: e, Root: commonDir(files), Files: files, Token: token, LAN: lan})
+	course, err := a.courseOf(names)
+	if err != nil {
+		a.errorf("serve: %v", err)
+		return nil, false
+	}
+	srv, err := serve.New(serve.Config{Engine: e, Root: commonDir(files), Files: files, Course: course, Token: token, LAN: lan})
 	if err != nil {
 		a.errorf("%v", err)
 		return nil, false
@@ -95,7 +100,7 @@ func (a *App) announce(srv *serve.Server, addr net.Addr, lan, open bool) {
 	url := base + "/?token=" + srv.Token()
 	fmt.Fprintf(a.Stdout, "serving %s at %s\n", plural(srv.Lessons(), "lesson"), url)
 	if lan {
-		fmt.Fprintf(a.Stderr, "runner: serve: --lan: anyone who can reach this machine on port %s can view the lessons and follow the runs; running, stopping and accepting need the token\n", port)
+		a.errorf("serve: --lan: anyone who can reach this machine on port %s can view the lessons and follow the runs; running, stopping and accepting need the token", port)
 	}
 	if open {
 		// Not a program of a lesson: what it opens (a browser) must outlive every cell, and it is waited for.

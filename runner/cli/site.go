@@ -18,6 +18,7 @@ import (
 type siteWriter struct {
 	dir     string
 	pages   map[string]string // lesson file name → page file name
+	files   map[string]string // lesson name → its directory as the pages see it (site.Page.Files)
 	entries []site.Entry
 	force   bool              // draw every page again
 	kept    map[string]string // page file name → fingerprint of the page on disk, as the manifest says
@@ -27,7 +28,8 @@ type siteWriter struct {
 // manifestName is the file beside the pages that holds their fingerprints.
 const manifestName = ".classnotes-pages.json"
 
-// newSiteWriter prepares the site in dir for lessons. Two lessons with the same file name would get the same
+// newSiteWriter prepares the site in dir for lessons. A page's links to the course's files lead to them where
+// they are, relative to the page, so that they work wherever the course is (see course.go). Two lessons with the same file name would get the same
 // page, and a lesson named index.md would lose its page to the index: both are errors (site.PageNames).
 func (a *App) newSiteWriter(dir string, lessons []*engine.Lesson) (*siteWriter, error) {
 	abs, err := a.abs(dir)
@@ -45,7 +47,16 @@ func (a *App) newSiteWriter(dir string, lessons []*engine.Lesson) (*siteWriter, 
 	if err != nil {
 		return nil, fmt.Errorf("html: %w", err)
 	}
-	s := &siteWriter{dir: abs, pages: pages, kept: map[string]string{}}
+	s := &siteWriter{dir: abs, pages: pages, files: map[string]string{}, kept: map[string]string{}}
+	for _, l := range lessons {
+		lessonAbs, err := a.abs(l.Name)
+		if err != nil {
+			return nil, err
+		}
+		if rel, err := filepath.Rel(abs, filepath.Dir(lessonAbs)); err == nil {
+			s.files[l.Name] = filepath.ToSlash(rel)
+		}
+	}
 	if m, err := files.ReadFile(filepath.Join(abs, manifestName)); err == nil {
 		json.Unmarshal(m.Bytes, &s.kept) // a damaged manifest only means every page is drawn again
 	}
@@ -55,7 +66,7 @@ func (a *App) newSiteWriter(dir string, lessons []*engine.Lesson) (*siteWriter, 
 // writePage writes the page of lesson l, as WriteBack left it, showing how its cells went.
 func (s *siteWriter) writePage(l *engine.Lesson, results []*engine.Result) error {
 	parsed := l.Source()
-	page := &site.Page{Lesson: parsed, Cells: map[int]*site.Cell{}, Links: s.pages}
+	page := &site.Page{Lesson: parsed, Cells: map[int]*site.Cell{}, Links: s.pages, Files: s.files[l.Name]}
 	failed := 0
 	for _, r := range results {
 		if cell := r.View(); cell != nil {

@@ -63,8 +63,9 @@ func policyFor(script string) string {
 		"connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 }
 
-// writePage writes lesson l's page as v draws it, with links to the other lessons' pages.
-func writePage(w io.Writer, l *lesson.Lesson, links map[string]string, v *pageView) error {
+// writePage writes lesson l's page as v draws it, with links to the other lessons' pages and, through files
+// (site.Page.Files), to the course's files.
+func writePage(w io.Writer, l *lesson.Lesson, links map[string]string, files string, v *pageView) error {
 	var top, bottom, attrs bytes.Buffer
 	if err := partsTemplate.ExecuteTemplate(&top, "toolbar", v); err != nil {
 		return err
@@ -76,7 +77,7 @@ func writePage(w io.Writer, l *lesson.Lesson, links map[string]string, v *pageVi
 		return err
 	}
 	return site.WritePage(w, &site.Page{
-		Lesson: l, Cells: map[int]*site.Cell{}, Links: links, Out: v,
+		Lesson: l, Cells: map[int]*site.Cell{}, Links: links, Files: files, Out: v,
 		Extras: &site.Extras{
 			CSS:       pageCSS,
 			BodyAttrs: template.HTMLAttr(attrs.String()),

@@ -85,7 +85,7 @@ func (f *fakeServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		var b bytes.Buffer
-		err = writePage(&b, l, nil, &pageView{Lesson: "lesson.md", Teacher: r.URL.Path == "/teacher.html"})
+		err = writePage(&b, l, nil, "", &pageView{Lesson: "lesson.md", Teacher: r.URL.Path == "/teacher.html"})
 		if err != nil {
 			f.t.Error(err)
 		}

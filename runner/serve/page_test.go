@@ -28,7 +28,7 @@ func servedPage(t *testing.T, src string, v *pageView) string {
 	if v == nil {
 		err = site.WritePage(&b, &site.Page{Lesson: l})
 	} else {
-		err = writePage(&b, l, nil, v)
+		err = writePage(&b, l, nil, "", v)
 	}
 	if err != nil {
 		t.Fatal(err)

@@ -45,10 +45,7 @@ func (s *Server) pageHandler(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	l, loadErr := sv.lesson, sv.err
-	links := map[string]string{}
-	for _, other := range s.lessons {
-		links[path.Base(other.key)] = other.page
-	}
+	links := s.links()
 	s.mu.Unlock()
 	if loadErr != nil {
 		page, script := errorPage(sv.key, loadErr)
@@ -58,7 +55,7 @@ func (s *Server) pageHandler(w http.ResponseWriter, r *http.Request) {
 	}
 	// Live panels, and controls for the teacher; a student's page without the notes the teacher hides.
 	var b bytes.Buffer
-	if err := writePage(&b, l.Source(), links, s.servedView(sv.key, s.authorized(r))); err != nil {
+	if err := writePage(&b, l.Source(), links, s.filesURL(sv.file), s.servedView(sv.key, s.authorized(r))); err != nil {
 		jsonError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
@@ -70,4 +67,13 @@ func writeHTML(w http.ResponseWriter, b []byte) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Write(b)
+}
+
+// links returns the served lessons' pages by lesson file name, as site.Page.Links. The caller holds s.mu.
+func (s *Server) links() map[string]string {
+	links := map[string]string{}
+	for _, other := range s.lessons {
+		links[path.Base(other.key)] = other.page
+	}
+	return links
 }

@@ -22,7 +22,10 @@ type Config struct {
 	Engine *engine.Engine
 	Root   string   // the served directory: lessons are named by their path relative to it
 	Files  []string // the lesson files, absolute paths under Root
-	Token  string   // the teacher's token; "" makes a random one (see Server.Token)
+	// Course is the root of the lessons' course, absolute: the files the lessons link to inside it are served
+	// (see courseFile). "" serves none.
+	Course string
+	Token  string // the teacher's token; "" makes a random one (see Server.Token)
 	// LAN lets anyone who can reach the server view the pages and follow the runs without the token (the
 	// student view); running, stopping and accepting still need it. It also accepts the machine's own
 	// addresses and name as Host.
@@ -183,6 +186,7 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", s.index)
 	mux.HandleFunc("GET /{page}", s.pageHandler)
+	mux.HandleFunc("GET "+filesPrefix+"{path...}", s.courseFile)
 	mux.HandleFunc("GET /api/events", s.events)
 	mux.HandleFunc("POST /api/run", s.run)
 	mux.HandleFunc("POST /api/stop", s.stop)

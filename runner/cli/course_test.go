@@ -1,0 +1,292 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"classnotes/runner/lesson"
+)
+
+// testCommit is the commit buildCommand says the runner is built from.
+const testCommit = "0123456789abcdef0123456789abcdef01234567+modified"
+
+// buildCommand builds the runner into dir under name, as make install does (go build -trimpath -ldflags=-X
+// main.commit=... -o), and returns the path of the command.
+func buildCommand(t *testing.T, dir, name string) string {
+	t.Helper()
+	bin := filepath.Join(dir, name)
+	// ".." is the runner's package, from runner/cli.
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-X main.commit="+testCommit, "-o", bin, "..")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build -trimpath -o %s: %v\n%s", bin, err, out)
+	}
+	return bin
+}
+
+// courseRepo is a course repository that writeCourse wrote.
+type courseRepo struct {
+	root    string // its root: go.mod, greet/, data/, lessons/
+	lesson  string // lessons/hello.md
+	src     string // the lesson as written
+	outside string // a file outside the course, next to its root, that a symbolic link in data/ leads to
+}
+
+// courseLesson is the lesson of writeCourse: front matter of a Jekyll site, links to a data file of the course
+// and to what serve must refuse though a lesson links to it (a hidden file, a symbolic link out of the course,
+// a path out of it), and a cell that imports the course's own package.
+const courseLesson = `---
+layout: post
+title: Greetings
+date: 2026-12-07
+tags: [go]
+---
+# Greetings
+
+The class's machines are in [the hosts file](../data/hosts.txt); not [the answers](../.answers.txt), not
+[a link out](../data/out.txt), not [the parent](../../outside.txt).
+
+In [1]:
+
+` + "```go\npackage main\n\nimport (\n\t\"fmt\"\n\n\t\"example.org/course/greet\"\n)\n\nfunc main() { fmt.Println(greet.Hello(\"class\")) }\n```\n"
+
+// writeCourse writes a course repository into dir/course: its own module, example.org/course, with a package
+// greet; lessons/hello.md (courseLesson), whose cell imports greet; the data file it links to.
+func writeCourse(t *testing.T, dir string) courseRepo {
+	t.Helper()
+	c := courseRepo{root: filepath.Join(dir, "course"), src: courseLesson, outside: filepath.Join(dir, "outside.txt")}
+	c.lesson = filepath.Join(c.root, "lessons", "hello.md")
+	writeFile(t, filepath.Join(c.root, "go.mod"), "module example.org/course\n\ngo 1.26\n")
+	writeFile(t, filepath.Join(c.root, "greet", "greet.go"), "// Package greet greets.\npackage greet\n\n// Hello greets who.\nfunc Hello(who string) string { return \"Hello, \" + who + \"!\" }\n")
+	writeFile(t, filepath.Join(c.root, "data", "hosts.txt"), "127.0.0.1 projector\n")
+	writeFile(t, filepath.Join(c.root, ".answers.txt"), "the answers\n")
+	writeFile(t, c.outside, "outside the course\n")
+	writeFile(t, c.lesson, c.src)
+	if err := os.Symlink(c.outside, filepath.Join(c.root, "data", "out.txt")); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// command runs the command bin with args in dir and returns its exit code, stdout and stderr.
+func command(t *testing.T, dir, bin string, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	cmd := exec.Command(bin, args...)
+	cmd.Dir, cmd.Stdout, cmd.Stderr = dir, &stdout, &stderr
+	err := cmd.Run()
+	if _, exited := err.(*exec.ExitError); err != nil && !exited {
+		t.Fatalf("%s %v: %v", bin, args, err)
+	}
+	return cmd.ProcessState.ExitCode(), stdout.String(), stderr.String()
+}
+
+// TestInstalledCourse drives the installed command, classnotes, on a course repository outside this one, from
+// a subdirectory of the course and from a directory outside it: render and check find the course's lessons,
+// the site is written in the course's root with links that lead to the course's files, and serve serves the
+// file the lesson links to and nothing else.
+func TestInstalledCourse(t *testing.T) {
+	top := t.TempDir()
+	bin := buildCommand(t, filepath.Join(top, "bin"), "classnotes")
+	c := writeCourse(t, top)
+	sub := filepath.Join(c.root, "greet") // a subdirectory of the course
+	elsewhere := filepath.Join(top, "elsewhere")
+	if err := os.MkdirAll(elsewhere, 0o755); err != nil {
+		t.Fatal(err)
+	}
+
+	code, _, stderr := command(t, sub, bin, "render")
+	if code != exitOK || !strings.Contains(stderr, "render: 1 lesson, 1 cell: 1 run") {
+		t.Fatalf("render from %s: exit %d, stderr:\n%s", sub, code, stderr)
+	}
+	rendered := readFile(t, c.lesson)
+	if outputs(t, rendered)[1] != "Hello, class!\n" || !strings.HasPrefix(rendered, c.src[:strings.Index(c.src, "In [1]:")]) {
+		t.Errorf("the lesson after render:\n%s", rendered)
+	}
+	checkSite(t, c, sub)
+
+	if code, stdout, stderr := command(t, sub, bin, "check", "--stale"); code != exitOK || !strings.Contains(stdout, "0 stale") {
+		t.Errorf("check --stale from %s: exit %d, stdout:\n%s\nstderr:\n%s", sub, code, stdout, stderr)
+	}
+	lessons, err := filepath.Rel(elsewhere, filepath.Join(c.root, "lessons"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, stdout, stderr := command(t, elsewhere, bin, "check", lessons); code != exitOK || stdout != "1 cell: 1 match, 0 differ, 0 skipped\n" {
+		t.Errorf("check %s from %s: exit %d, stdout:\n%s\nstderr:\n%s", lessons, elsewhere, code, stdout, stderr)
+	}
+	if err := os.RemoveAll(filepath.Join(c.root, "site")); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := command(t, elsewhere, bin, "render", lessons); code != exitOK || !strings.Contains(stderr, "1 unchanged") {
+		t.Errorf("render %s from %s: exit %d, stderr:\n%s", lessons, elsewhere, code, stderr)
+	}
+	checkSite(t, c, elsewhere)
+	code, _, stderr = command(t, elsewhere, bin, "render")
+	if code != exitBadInput || !strings.Contains(stderr, "no lessons/ directory in "+elsewhere) {
+		t.Errorf("render with no course around %s: exit %d, stderr:\n%s", elsewhere, code, stderr)
+	}
+
+	code, _, stderr = command(t, elsewhere, bin, "bogus")
+	if code != exitBadInput || !strings.HasPrefix(stderr, "classnotes: unknown verb \"bogus\"") || !strings.Contains(stderr, "Usage:\n  classnotes VERB") {
+		t.Errorf("classnotes bogus: exit %d, stderr:\n%s", code, stderr)
+	}
+	if code, stdout, _ := command(t, elsewhere, bin, "help", "format"); code != exitOK || stdout != lesson.Format() {
+		t.Errorf("classnotes help format: exit %d, stdout:\n%s", code, stdout)
+	}
+	if code, stdout, _ := command(t, elsewhere, bin, "version"); code != exitOK || !strings.HasPrefix(stdout, "classnotes (devel), commit "+testCommit+", go") {
+		t.Errorf("classnotes version: exit %d, stdout %q, want the commit it was built from", code, stdout)
+	}
+
+	serveCourse(t, bin, c, sub)
+}
+
+// checkSite checks the site that render, run from dir, wrote for course c: in the course's root, none in dir,
+// and the lesson's page links to the data file where it is.
+func checkSite(t *testing.T, c courseRepo, dir string) {
+	t.Helper()
+	site := filepath.Join(c.root, "site")
+	page := readFile(t, filepath.Join(site, "hello.html"))
+	if !strings.Contains(readFile(t, filepath.Join(site, "index.html")), `href="hello.html"`) {
+		t.Errorf("the index does not link to hello.html")
+	}
+	m := regexp.MustCompile(`<a href="([^"]*)">the hosts file</a>`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("the page has no link to the hosts file:\n%s", page)
+	}
+	if got := filepath.Join(site, filepath.FromSlash(m[1])); got != filepath.Join(c.root, "data", "hosts.txt") {
+		t.Errorf("the page's link %q leads to %s, not to the course's data file", m[1], got)
+	}
+	if dir != c.root {
+		if _, err := os.Stat(filepath.Join(dir, "site")); err == nil {
+			t.Errorf("render from %s wrote a site there", dir)
+		}
+	}
+}
+
+// serveCourse starts bin serve in dir, a directory of course c, and checks what it serves of the course's files:
+// the lesson's linked data file, and not a hidden file, a symbolic link out of the course, a path out of it, nor
+// a file no lesson links to.
+func serveCourse(t *testing.T, bin string, c courseRepo, dir string) {
+	t.Helper()
+	const token = "course-token-0123456789"
+	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "CLASSNOTES_TOKEN="+token)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		cmd.Process.Signal(os.Interrupt)
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case <-done:
+		case <-time.After(20 * time.Second):
+			cmd.Process.Kill()
+			<-done
+			t.Errorf("serve did not stop on an interrupt; stderr:\n%s", stderr.String())
+		}
+	}()
+	lines := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(stdout).ReadString('\n')
+		lines <- line
+		io.Copy(io.Discard, stdout)
+	}()
+	var base string
+	select {
+	case line := <-lines:
+		m := regexp.MustCompile(`^serving 1 lesson at (http://127\.0\.0\.1:\d+)/\?token=`).FindStringSubmatch(line)
+		if m == nil {
+			t.Fatalf("serve's first line %q; stderr:\n%s", line, stderr.String())
+		}
+		base = m[1]
+	case <-time.After(time.Minute):
+		t.Fatalf("serve printed no address in a minute; stderr:\n%s", stderr.String())
+	}
+	get := func(path string) (int, string) {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		req, err := http.NewRequestWithContext(ctx, "GET", base+path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+token)
+		client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp.StatusCode, string(b)
+	}
+	if code, page := get("/hello.html"); code != http.StatusOK || !strings.Contains(page, `<a href="/files/data/hosts.txt">the hosts file</a>`) {
+		t.Errorf("GET /hello.html: %d, want a page linking to /files/data/hosts.txt:\n%s", code, page)
+	}
+	if code, body := get("/files/data/hosts.txt"); code != http.StatusOK || body != "127.0.0.1 projector\n" {
+		t.Errorf("GET /files/data/hosts.txt: %d %q", code, body)
+	}
+	for _, path := range []string{"/files/.answers.txt", "/files/data/out.txt", "/files/..%2foutside.txt", "/files/../outside.txt", "/files/go.mod", "/files/greet/greet.go"} {
+		if code, body := get(path); code == http.StatusOK || strings.Contains(body, "answers") || strings.Contains(body, "outside the course") || strings.Contains(body, "module") {
+			t.Errorf("GET %s: %d %q, want a refusal", path, code, body)
+		}
+	}
+}
+
+// TestHelpFormat: help format prints the lesson format's documentation, and the usage names the topic, not a
+// file of this repository.
+func TestHelpFormat(t *testing.T) {
+	code, stdout, _ := runner(t, context.Background(), t.TempDir(), "help", "format")
+	if code != exitOK || stdout != lesson.Format() || !strings.Contains(stdout, "In [N]:") {
+		t.Errorf("help format: exit %d, stdout:\n%s", code, stdout)
+	}
+	_, usage, _ := runner(t, context.Background(), t.TempDir(), "help")
+	if !strings.Contains(usage, `"runner help format"`) || strings.Contains(usage, "doc.go") || strings.Contains(usage, "classnotes/runner") {
+		t.Errorf("help:\n%s", usage)
+	}
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "l.md"), "# no cells\n")
+	if _, _, stderr := runner(t, context.Background(), dir, "check", "l.md"); !strings.Contains(stderr, "(see runner help format)") {
+		t.Errorf("check of a lesson without cells, stderr:\n%s", stderr)
+	}
+}
+
+// TestInvokedName: the help and the messages name the command as it was invoked.
+func TestInvokedName(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	app := &App{Stdout: &stdout, Stderr: &stderr, Getwd: func() (string, error) { return t.TempDir(), nil }, Getenv: os.Getenv, Name: "classnotes"}
+	app.Run(context.Background(), []string{"render", "--bogus"})
+	app.Run(context.Background(), []string{"run", "x.md"})
+	app.Run(context.Background(), []string{"help"})
+	for _, want := range []string{"classnotes render: unknown flag: --bogus", "Usage: classnotes render", "classnotes: run: want a lesson and at least one cell number: classnotes run FILE CELL..."} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("stderr has no %q:\n%s", want, stderr.String())
+		}
+	}
+	if !strings.Contains(stdout.String(), "classnotes builds and runs") || !strings.Contains(stdout.String(), `"classnotes help format"`) {
+		t.Errorf("help:\n%s", stdout.String())
+	}
+	if m := regexp.MustCompile("runner:|runner [a-zA-Z]+ |\"runner|`runner").FindString(stdout.String() + stderr.String()); m != "" {
+		t.Errorf("the command is named runner (%q):\n%s%s", m, stdout.String(), stderr.String())
+	}
+}
