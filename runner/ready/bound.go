@@ -36,3 +36,8 @@ func matches(local, want netip.AddrPort) bool {
 	}
 	return false
 }
+
+// Owner names the program that holds a socket bound at addr (for "tcp" a listening one), where the system says
+// and the runner may see it: "name (pid N)" on Linux for the user's own processes, "process N" on Windows;
+// "" when it cannot tell (macOS and the BSDs: netstat -an does not say).
+func Owner(network string, addr netip.AddrPort) string { return owner(network, addr) }

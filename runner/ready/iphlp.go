@@ -17,20 +17,26 @@ import (
 //
 // The tables are parsed here, on every system, so that the tests check the parsing wherever they run.
 
-// rowLayout is where a row of a table holds its local address and port, and how long it is.
-type rowLayout struct{ size, addr, addrLen, port int }
+// rowLayout is where a row of a table holds its local address, port and owning process, and how long it is.
+type rowLayout struct{ size, addr, addrLen, port, pid int }
 
 var (
-	tcp4Rows = rowLayout{size: 24, addr: 4, addrLen: 4, port: 8}
-	tcp6Rows = rowLayout{size: 56, addr: 0, addrLen: 16, port: 20}
-	udp4Rows = rowLayout{size: 12, addr: 0, addrLen: 4, port: 4}
-	udp6Rows = rowLayout{size: 28, addr: 0, addrLen: 16, port: 20}
+	tcp4Rows = rowLayout{size: 24, addr: 4, addrLen: 4, port: 8, pid: 20}
+	tcp6Rows = rowLayout{size: 56, addr: 0, addrLen: 16, port: 20, pid: 52}
+	udp4Rows = rowLayout{size: 12, addr: 0, addrLen: 4, port: 4, pid: 8}
+	udp6Rows = rowLayout{size: 28, addr: 0, addrLen: 16, port: 20, pid: 24}
 )
+
+// socket is a row of a table: a socket's local address and the process that owns it.
+type socket struct {
+	addr netip.AddrPort
+	pid  uint32
+}
 
 var errShortTable = errors.New("socket table shorter than its count of rows")
 
-// parseTable returns the local addresses of the rows of table b, laid out as l says.
-func parseTable(b []byte, l rowLayout) ([]netip.AddrPort, error) {
+// parseTable returns the sockets of the rows of table b, laid out as l says.
+func parseTable(b []byte, l rowLayout) ([]socket, error) {
 	if len(b) < 4 {
 		return nil, errShortTable
 	}
@@ -39,12 +45,12 @@ func parseTable(b []byte, l rowLayout) ([]netip.AddrPort, error) {
 	if n < 0 || n > len(b)/l.size {
 		return nil, errShortTable
 	}
-	addrs := make([]netip.AddrPort, 0, n)
+	socks := make([]socket, 0, n)
 	for i := range n {
 		row := b[i*l.size : (i+1)*l.size]
 		ip, _ := netip.AddrFromSlice(row[l.addr : l.addr+l.addrLen])
 		port := binary.BigEndian.Uint16(row[l.port:]) // the low 16 bits of the DWORD, in network byte order
-		addrs = append(addrs, netip.AddrPortFrom(ip, port))
+		socks = append(socks, socket{netip.AddrPortFrom(ip, port), binary.NativeEndian.Uint32(row[l.pid:])})
 	}
-	return addrs, nil
+	return socks, nil
 }

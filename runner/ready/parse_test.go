@@ -60,6 +60,7 @@ func TestParseTable(t *testing.T) {
 		copy(b[l.addr:], addr.Addr().AsSlice())
 		binary.NativeEndian.PutUint32(b[l.port:], 0)
 		binary.BigEndian.PutUint16(b[l.port:], addr.Port())
+		binary.NativeEndian.PutUint32(b[l.pid:], 4242)
 		return b
 	}
 	table := func(l rowLayout, addrs ...string) []byte {
@@ -78,7 +79,14 @@ func TestParseTable(t *testing.T) {
 		{udp4Rows, []string{"127.0.0.1:50053"}},
 		{udp6Rows, []string{"[::]:5353", "[fe80::1]:9"}},
 	} {
-		got, err := parseTable(table(tt.l, tt.addrs...), tt.l)
+		socks, err := parseTable(table(tt.l, tt.addrs...), tt.l)
+		var got []netip.AddrPort
+		for _, s := range socks {
+			got = append(got, s.addr)
+			if s.pid != 4242 {
+				t.Errorf("parseTable(%+v): %v owned by %d, want 4242", tt.l, s.addr, s.pid)
+			}
+		}
 		if err != nil || fmt.Sprint(got) != fmt.Sprint(tt.addrs) {
 			t.Errorf("parseTable(%+v) = %v, %v; want %v", tt.l, got, err, tt.addrs)
 		}

@@ -1,6 +1,13 @@
 package ready
 
-import "testing"
+import (
+	"fmt"
+	"net"
+	"net/netip"
+	"os"
+	"strings"
+	"testing"
+)
 
 func TestParseAddr(t *testing.T) {
 	tests := map[string]string{
@@ -17,5 +24,22 @@ func TestParseAddr(t *testing.T) {
 	}
 	if _, err := parseAddr("zz:1"); err == nil {
 		t.Errorf("parseAddr accepted a malformed address")
+	}
+}
+
+// TestOwner: the socket this test listens on is named as this process's; a free port as no one's.
+func TestOwner(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := netip.MustParseAddrPort(ln.Addr().String())
+	want := fmt.Sprintf("(pid %d)", os.Getpid())
+	if got := Owner("tcp", addr); !strings.HasSuffix(got, want) {
+		t.Errorf("Owner(tcp, %v) = %q, want one ending in %q", addr, got, want)
+	}
+	ln.Close()
+	if got := Owner("tcp", addr); got != "" {
+		t.Errorf("Owner(tcp, %v) of a closed socket = %q, want nothing", addr, got)
 	}
 }

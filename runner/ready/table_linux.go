@@ -22,18 +22,33 @@ const tcpListen = "0A"
 // sockets returns the local addresses of the listening TCP sockets ("tcp") or of the UDP sockets ("udp"), as
 // /proc/net/tcp, tcp6, udp and udp6 list them.
 func sockets(network string) ([]netip.AddrPort, error) {
-	var all []netip.AddrPort
+	socks, err := procSockets(network)
+	var addrs []netip.AddrPort
+	for _, s := range socks {
+		addrs = append(addrs, s.addr)
+	}
+	return addrs, err
+}
+
+// procSocket is a line of /proc/net/tcp or udp: a socket's local address and its inode.
+type procSocket struct {
+	addr  netip.AddrPort
+	inode string
+}
+
+func procSockets(network string) ([]procSocket, error) {
+	var all []procSocket
 	for _, suffix := range []string{"", "6"} {
-		addrs, err := scan(procNet+"/"+network+suffix, network)
+		socks, err := scan(procNet+"/"+network+suffix, network)
 		if err != nil {
 			return nil, err
 		}
-		all = append(all, addrs...)
+		all = append(all, socks...)
 	}
 	return all, nil
 }
 
-func scan(path, network string) ([]netip.AddrPort, error) {
+func scan(path, network string) ([]procSocket, error) {
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) && strings.HasSuffix(path, "6") {
 		return nil, nil // no IPv6 here
@@ -42,21 +57,50 @@ func scan(path, network string) ([]netip.AddrPort, error) {
 		return nil, fmt.Errorf("read socket table: %w", err)
 	}
 	defer f.Close()
-	var addrs []netip.AddrPort
+	var socks []procSocket
 	sc := bufio.NewScanner(f)
 	sc.Scan() // header
 	for sc.Scan() {
 		fields := strings.Fields(sc.Text())
-		if len(fields) < 4 || network == "tcp" && fields[3] != tcpListen {
+		if len(fields) < 10 || network == "tcp" && fields[3] != tcpListen {
 			continue
 		}
 		local, err := parseAddr(fields[1])
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
-		addrs = append(addrs, local)
+		socks = append(socks, procSocket{local, fields[9]})
 	}
-	return addrs, sc.Err()
+	return socks, sc.Err()
+}
+
+// owner names the process that holds a socket bound at addr, "name (pid N)", found among the user's own
+// processes by the socket's inode in their descriptors (/proc/PID/fd), or says nothing.
+func owner(network string, addr netip.AddrPort) string {
+	socks, _ := procSockets(network)
+	links := map[string]bool{}
+	for _, s := range socks {
+		if matches(s.addr, addr) {
+			links["socket:["+s.inode+"]"] = true
+		}
+	}
+	if len(links) == 0 {
+		return ""
+	}
+	procs, _ := os.ReadDir("/proc")
+	for _, p := range procs {
+		if _, err := strconv.Atoi(p.Name()); err != nil {
+			continue
+		}
+		fds, _ := os.ReadDir("/proc/" + p.Name() + "/fd")
+		for _, fd := range fds {
+			if link, _ := os.Readlink("/proc/" + p.Name() + "/fd/" + fd.Name()); links[link] {
+				comm, _ := os.ReadFile("/proc/" + p.Name() + "/comm")
+				return fmt.Sprintf("%s (pid %s)", strings.TrimSpace(string(comm)), p.Name())
+			}
+		}
+	}
+	return ""
 }
 
 // parseAddr parses an address as /proc/net writes it: the IP in hexadecimal, as 32-bit words in the machine's

@@ -24,11 +24,33 @@ const (
 // sockets returns the local addresses of the listening TCP sockets ("tcp") or of the UDP sockets ("udp"), IPv4
 // and IPv6, from iphlpapi's GetExtendedTcpTable and GetExtendedUdpTable.
 func sockets(network string) ([]netip.AddrPort, error) {
+	socks, err := ownedSockets(network)
+	var addrs []netip.AddrPort
+	for _, s := range socks {
+		addrs = append(addrs, s.addr)
+	}
+	return addrs, err
+}
+
+// owner names the process that owns a socket bound at addr, by its pid, or says nothing.
+func owner(network string, addr netip.AddrPort) string {
+	socks, _ := ownedSockets(network)
+	for _, s := range socks {
+		if matches(s.addr, addr) {
+			return fmt.Sprintf("process %d", s.pid)
+		}
+	}
+	return ""
+}
+
+// ownedSockets returns the listening TCP sockets ("tcp") or the UDP sockets ("udp"), IPv4 and IPv6, with their
+// owners.
+func ownedSockets(network string) ([]socket, error) {
 	proc, class, l4, l6 := getExtendedTcpTable, uintptr(tcpTableOwnerPIDListener), tcp4Rows, tcp6Rows
 	if network == "udp" {
 		proc, class, l4, l6 = getExtendedUdpTable, udpTableOwnerPID, udp4Rows, udp6Rows
 	}
-	var all []netip.AddrPort
+	var all []socket
 	for _, f := range []struct {
 		af     uintptr
 		layout rowLayout
@@ -37,11 +59,11 @@ func sockets(network string) ([]netip.AddrPort, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read socket table: %w", err)
 		}
-		addrs, err := parseTable(b, f.layout)
+		socks, err := parseTable(b, f.layout)
 		if err != nil {
 			return nil, fmt.Errorf("read socket table: %w", err)
 		}
-		all = append(all, addrs...)
+		all = append(all, socks...)
 	}
 	return all, nil
 }

@@ -264,3 +264,16 @@ func Remaining() (pids []int, ok bool) {
 // subreaper the rest, with no watchdog (reap_posix.go has one).
 func watchGroup(pgid int)   {}
 func unwatchGroup(pgid int) {}
+
+// Guarantees says, a line each, what the supervisor guarantees here (the README's table, for Linux).
+func Guarantees() []string {
+	sub := "the runner is a child subreaper: orphans of its programs come to it and are ended"
+	if !isSubreaper {
+		sub = "the runner is no subreaper (not yet started a program, or prctl failed): orphans without the marker go to init"
+	}
+	return []string{
+		"processes: each program in its own process group, killed when it ends; descendants that left it found by their marker (/proc) and killed",
+		sub,
+		"runner killed (even SIGKILL): Pdeathsig kills its programs; the next runner ends what kept the marker",
+	}
+}

@@ -86,3 +86,16 @@ func Remaining() (pids []int, ok bool) {
 	}
 	return pids, false
 }
+
+// Guarantees says, a line each, what the supervisor guarantees here (the README's table, for this system).
+func Guarantees() []string {
+	table := "descendants that left it found in the process table by their marker and killed"
+	if len(procs()) == 0 {
+		table = "no process table read here: descendants that left it escape"
+	}
+	return []string{
+		"processes: each program in its own process group, killed when it ends; " + table,
+		"no subreaper: a descendant that left the group and dropped the marker escapes",
+		"runner killed (even SIGKILL): its watchdog kills the programs' groups and the marked processes",
+	}
+}

@@ -135,3 +135,13 @@ func endMarked([]string)       {}
 
 // Remaining cannot tell which processes are left: it says so. The job objects leave none.
 func Remaining() (pids []int, ok bool) { return nil, false }
+
+// Guarantees says, a line each, what the supervisor guarantees here (the README's table, for Windows, which
+// these lines were never run on).
+func Guarantees() []string {
+	return []string{
+		"processes: each program and every descendant in a job object of its own, terminated when it ends",
+		"runner killed: Windows closes the job objects, which kills every program and descendant (KILL_ON_JOB_CLOSE)",
+		"stop: CTRL_BREAK_EVENT to the program's console group, then the job is terminated",
+	}
+}
