@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
@@ -20,7 +19,7 @@ import (
 func serveFlags(fs *pflag.FlagSet) {
 	fs.String("addr", "127.0.0.1:8000", "the address to listen on (port 0: a free one); with --lan, default :8000")
 	fs.Bool("lan", false, "let anyone on the network view the lessons and follow the runs (the student view); running still needs the token")
-	fs.Bool("open", false, "open the teacher's page in the browser (xdg-open)")
+	fs.Bool("open", false, "open the teacher's page in the browser (xdg-open; open on macOS; rundll32 on Windows)")
 	fs.Duration("timeout", engine.DefaultTimeout, "how long a cell may run when it has no timeout= attribute")
 	fs.Bool("offline", false, "do not run net cells")
 	cacheFlag(fs)
@@ -105,7 +104,7 @@ func (a *App) announce(srv *serve.Server, addr net.Addr, lan, open bool) {
 	if open {
 		// Not a program of a lesson: what it opens (a browser) must outlive every cell, and it is waited for.
 		// Its command line is readable by every user of the machine: it carries a one-time code, not the token.
-		if err := run.StartForeign(exec.Command("xdg-open", srv.OpenURL(base))); err != nil {
+		if err := run.OpenBrowser(srv.OpenURL(base)); err != nil {
 			a.errorf("serve: --open: %v; open %s yourself", err, url)
 		}
 	}
