@@ -290,3 +290,52 @@ func TestInvokedName(t *testing.T) {
 		t.Errorf("the command is named runner (%q):\n%s%s", m, stdout.String(), stderr.String())
 	}
 }
+
+// TestCourseSite: the site goes into site/ in the root of the lessons' course, found by lessons/ or else by
+// go.mod, wherever render runs from, and a page's link to a file of the course leads to it from the site, also
+// for a lesson in a subdirectory; --html DIR still names the site's directory, relative to the working
+// directory.
+func TestCourseSite(t *testing.T) {
+	hello := cell(1, "", mainWith("fmt", `	fmt.Println("hi")`))
+	for _, tt := range []struct {
+		name   string
+		lesson string // relative to the course's root
+		marker string // a file that makes the course's root one
+	}{
+		{"lessons/ in a subdirectory", "lessons/week1/a.md", "lessons"},
+		{"go.mod, no lessons/", "notes/a.md", "go.mod"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			top := t.TempDir()
+			root := filepath.Join(top, "course")
+			if tt.marker == "go.mod" {
+				writeFile(t, filepath.Join(root, "go.mod"), "module example.org/course\n\ngo 1.26\n")
+			}
+			writeFile(t, filepath.Join(root, "data", "x.txt"), "x\n")
+			lessonPath := filepath.Join(root, filepath.FromSlash(tt.lesson))
+			rel, err := filepath.Rel(filepath.Dir(lessonPath), filepath.Join(root, "data", "x.txt"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			writeFile(t, lessonPath, "# A\n\n[the data]("+filepath.ToSlash(rel)+")\n\n"+hello)
+			if code, _, stderr := runner(t, context.Background(), top, "render", lessonPath); code != exitOK {
+				t.Fatalf("render: exit %d, stderr:\n%s", code, stderr)
+			}
+			site := filepath.Join(root, "site")
+			m := regexp.MustCompile(`<a href="([^"]*)">the data</a>`).FindStringSubmatch(readFile(t, filepath.Join(site, "a.html")))
+			if m == nil {
+				t.Fatal("the page has no link to the data")
+			}
+			if got := filepath.Join(site, filepath.FromSlash(m[1])); got != filepath.Join(root, "data", "x.txt") {
+				t.Errorf("the page's link %q leads to %s", m[1], got)
+			}
+			if code, _, stderr := runner(t, context.Background(), top, "render", "--html", "out", lessonPath); code != exitOK {
+				t.Fatalf("render --html out: exit %d, stderr:\n%s", code, stderr)
+			}
+			m = regexp.MustCompile(`<a href="([^"]*)">the data</a>`).FindStringSubmatch(readFile(t, filepath.Join(top, "out", "a.html")))
+			if m == nil || filepath.Join(top, "out", filepath.FromSlash(m[1])) != filepath.Join(root, "data", "x.txt") {
+				t.Errorf("the link of the page in --html out: %q", m)
+			}
+		})
+	}
+}
