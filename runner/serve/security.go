@@ -110,7 +110,7 @@ func (s *Server) secure(h http.Handler) http.Handler {
 				jsonError(w, http.StatusUnauthorized, "wrong token")
 				return
 			case !q.Has("token") && !s.codes.take(q.Get("code")):
-				jsonError(w, http.StatusUnauthorized, "this link was used already, or is too old: open the address runner serve printed")
+				jsonError(w, http.StatusUnauthorized, "this link was used already, or is too old: open the address that serve printed when it started")
 				return
 			}
 			http.SetCookie(w, &http.Cookie{Name: cookieName(r), Value: s.sessions.start(), Path: "/", HttpOnly: true,
@@ -121,7 +121,7 @@ func (s *Server) secure(h http.Handler) http.Handler {
 			return
 		}
 		if !s.authorized(r) && !(s.cfg.LAN && readOnly(r)) {
-			jsonError(w, http.StatusUnauthorized, "this needs the token: open the address runner serve printed")
+			jsonError(w, http.StatusUnauthorized, "this needs the token: open the address that serve printed when it started")
 			return
 		}
 		guarded.ServeHTTP(w, r)
