@@ -51,7 +51,7 @@ func (a *App) defaultLessons() (string, error) {
 	}
 	root := findUp(wd, lessonsDir, true)
 	if root == "" {
-		return "", fmt.Errorf("no %s/ directory in %s or any directory above it: name the lessons (%s render PATH), or see %s help", lessonsDir, wd, a.name(), a.name())
+		return "", fmt.Errorf("no %s/ directory in %s or any directory above it: run %s inside a course, or name the lessons (PATH...)", lessonsDir, wd, a.name())
 	}
 	dir := filepath.Join(root, lessonsDir)
 	if rel, err := filepath.Rel(wd, dir); err == nil {
