@@ -61,6 +61,7 @@ func init() {
 		{"import", "[--out FILE] [--force] NOTEBOOK.ipynb", "turn a Jupyter notebook into a lesson skeleton to port", (*App).importNotebook, importFlags, false},
 		{"list", "[PATH...]", "list lessons and their cells (default PATH: lessons/)", (*App).list, nil, false},
 		{"clean", "[--cache DIR]", "empty the cache of built cells and their outputs", (*App).clean, cacheFlag, true},
+		{"doctor", "[--offline] [--cache DIR] [PATH...]", "before class, on one screen: Go, the cache, the lessons and the ports their servers bind, the network their net cells need, the browser serve --open starts, and what this platform guarantees; exit 1 when something would fail in class (default PATH: lessons/)", (*App).doctor, doctorFlags, false},
 		{"version", "", "print the runner's version", (*App).version, nil, true},
 		{"help", "[VERB | format]", "show this help, a verb's, or (format) the documentation of the lesson format", (*App).help, nil, false},
 	}
