@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -75,17 +74,17 @@ func TestImportOutRefused(t *testing.T) {
 			}
 		}, "other hard links"},
 		{"fifo", false, func(t *testing.T, dir, out string) {
-			if err := syscall.Mkfifo(out, 0o644); err != nil {
+			if err := mkfifo(out, 0o644); err != nil {
 				t.Fatal(err)
 			}
 		}, "out.md exists; --force overwrites it"},
 		{"fifo, force", true, func(t *testing.T, dir, out string) {
-			if err := syscall.Mkfifo(out, 0o644); err != nil {
+			if err := mkfifo(out, 0o644); err != nil {
 				t.Fatal(err)
 			}
 		}, "not a regular file (a named pipe)"},
 		{"device, force", true, func(t *testing.T, dir, out string) {
-			if err := syscall.Mknod(out, syscall.S_IFCHR|0o666, 1<<8|3); err != nil { // the null device's numbers
+			if err := mkchar(out, 1, 3); err != nil { // the null device's numbers
 				t.Skipf("cannot make a device node: %v", err)
 			}
 		}, "not a regular file (a character device)"},
@@ -149,7 +148,7 @@ func TestImportForceHonours(t *testing.T) {
 // so is a file past the size limit (a device without end read until the runtime aborted).
 func TestImportReadsRegularFiles(t *testing.T) {
 	dir := t.TempDir()
-	if err := syscall.Mkfifo(filepath.Join(dir, "pipe.ipynb"), 0o644); err != nil {
+	if err := mkfifo(filepath.Join(dir, "pipe.ipynb"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	big, err := os.Create(filepath.Join(dir, "big.ipynb"))
@@ -200,7 +199,7 @@ func TestExportOverFifo(t *testing.T) {
 		t.Fatal(err)
 	}
 	fifo := filepath.Join(dir, "nb", "a.ipynb")
-	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+	if err := mkfifo(fifo, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	before := lstat(t, fifo)
@@ -278,7 +277,7 @@ func TestCheckJSONOverFifo(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "a.md"), "# A\n")
 	fifo := filepath.Join(dir, "report.json")
-	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+	if err := mkfifo(fifo, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	before := lstat(t, fifo)
@@ -304,7 +303,7 @@ func TestSitePageRefused(t *testing.T) {
 				if err := os.MkdirAll(filepath.Dir(page), 0o755); err != nil {
 					t.Fatal(err)
 				}
-				if err := syscall.Mkfifo(page, 0o644); err != nil {
+				if err := mkfifo(page, 0o644); err != nil {
 					t.Fatal(err)
 				}
 			} else {

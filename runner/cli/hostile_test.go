@@ -7,7 +7,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -92,7 +91,7 @@ func TestNotRegularLessons(t *testing.T) {
 	lessons := filepath.Join(dir, "lessons")
 	good := filepath.Join(lessons, "a.md")
 	writeFile(t, good, cell(1, "", mainWith("fmt", `	fmt.Println("fine")`)))
-	if err := syscall.Mkfifo(filepath.Join(lessons, "pipe.md"), 0o644); err != nil {
+	if err := mkfifo(filepath.Join(lessons, "pipe.md"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.Symlink("/dev/zero", filepath.Join(lessons, "zero.md")); err != nil {
@@ -379,7 +378,7 @@ func TestRenderRefusesToReplace(t *testing.T) {
 		if code != exitBadInput || !strings.Contains(stderr, "lesson.md: the file has other hard links, which replacing it would break; not written\n") {
 			t.Errorf("exit %d, stderr:\n%s", code, stderr)
 		}
-		if readFile(t, path) != src || stat(t, path).Sys().(*syscall.Stat_t).Nlink != 2 {
+		if readFile(t, path) != src || links(stat(t, path)) != 2 {
 			t.Errorf("the hard-linked lesson was changed or lost its link")
 		}
 	})

@@ -4,7 +4,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -94,7 +93,7 @@ func TestSrcErrors(t *testing.T) {
 	if err := os.Symlink(filepath.Join(root, "..", filepath.Base(root)+"-outside", "main.go"), filepath.Join(root, "snippets", "link.go")); err != nil {
 		t.Fatal(err)
 	}
-	if err := syscall.Mkfifo(filepath.Join(root, "snippets", "pipe.go"), 0o644); err != nil {
+	if err := mkfifo(filepath.Join(root, "snippets", "pipe.go"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.Mkdir(filepath.Join(root, "snippets", "dir.go"), 0o755); err != nil {
@@ -177,7 +176,9 @@ func TestFingerprintCovers(t *testing.T) {
 		{"CRLF line ends in a Go file", func() *Program {
 			write(t, filepath.Join(root, "snippets", "hello", "main.go"), "package main\r\n\r\nfunc main() {}\r\n")
 			return plan("", tc)
-		}, false, false, func() { write(t, filepath.Join(root, "snippets", "hello", "main.go"), "package main\n\nfunc main() {}\n") }},
+		}, false, false, func() {
+			write(t, filepath.Join(root, "snippets", "hello", "main.go"), "package main\n\nfunc main() {}\n")
+		}},
 	}
 	for _, c := range changes {
 		p := c.change()
