@@ -347,7 +347,7 @@ func hashPackage(h io.Writer, dir string, goFile func(name string, src []byte)) 
 	embeds := false
 	for _, e := range entries {
 		name := e.Name()
-		if !e.Type().IsRegular() || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || strings.HasSuffix(name, "_test.go") {
+		if !regular(dir, e) || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || strings.HasSuffix(name, "_test.go") {
 			continue
 		}
 		data, err := os.ReadFile(filepath.Join(dir, name))
@@ -400,6 +400,15 @@ func fileImports(name string, src []byte) []string {
 		}
 	}
 	return paths
+}
+
+// regular reports whether the entry e of dir is a regular file, or a symbolic link to one, which the go command
+// reads as a file of the package.
+func regular(dir string, e fs.DirEntry) bool {
+	if e.Type()&fs.ModeSymlink != 0 {
+		return isFile(filepath.Join(dir, e.Name()))
+	}
+	return e.Type().IsRegular()
 }
 
 func isFile(p string) bool {

@@ -72,6 +72,15 @@ func TestFingerprintDependencies(t *testing.T) {
 			write(t, path, "package greet\n")
 			return func() { os.Remove(path) }
 		}, []int{1}},
+		{"a file of greet that is a symbolic link", func() func() {
+			target := filepath.Join(root, "shared.go")
+			write(t, target, "package greet\n")
+			link := filepath.Join(root, "greet", "shared.go")
+			if err := os.Symlink(target, link); err != nil {
+				t.Fatal(err)
+			}
+			return func() { os.Remove(link); os.Remove(target) }
+		}, []int{1}},
 		{"a test file of greet", func() func() {
 			path := filepath.Join(root, "greet", "greet_test.go")
 			write(t, path, "package greet\n")
