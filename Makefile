@@ -13,7 +13,7 @@ RUNNER = $(GO) run $(RUNNER_FLAGS) ./runner
 # Where make install puts the command: GOBIN, else the first directory of GOPATH's bin.
 BINDIR = $(or $(shell $(GO) env GOBIN),$(firstword $(subst :, ,$(shell $(GO) env GOPATH)))/bin)
 
-.PHONY: run serve install test fmt vet fuzz bench soak golden
+.PHONY: run serve install test fmt vet cross portable fuzz bench soak golden
 
 # Render every lesson: run each cell and write its output back into lessons/*.md.
 run:
@@ -29,14 +29,28 @@ install:
 
 # Every test: formatting, vet, the tests of every package, and the lessons' notes still true (net cells
 # skipped: CI has no internet).
-test: vet
+test: vet cross
 	@unformatted=$$(gofmt -l runner snippets); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) test -trimpath ./...
+	$(MAKE) portable
 	$(RUNNER) check --stale lessons/
 	$(RUNNER) check --offline lessons/
 
 vet:
 	$(GO) vet ./...
+
+# The other platforms, compiled and vetted (never run here): every package and test for each, and Linux with
+# the classnotes_portable tag. Vet only, to stay fast.
+CROSS = darwin/arm64 darwin/amd64 windows/amd64 freebsd/amd64 linux/arm64
+cross:
+	@for t in $(CROSS); do echo "go vet $$t"; GOOS=$${t%/*} GOARCH=$${t#*/} $(GO) vet ./... || exit 1; done
+	$(GO) vet -tags classnotes_portable ./...
+
+# The packages whose code differs by OS, tested on Linux with the Linux-only extras switched off (no
+# subreaper, no Pdeathsig, no pidfds: the POSIX supervisor and its watchdog, as macOS runs them).
+PORTABLE = ./runner/run ./runner/ready ./runner/files ./runner/cache ./runner/build ./runner/internal/filelock
+portable:
+	$(GO) test -trimpath -tags classnotes_portable $(PORTABLE)
 
 fmt:
 	gofmt -w runner snippets
