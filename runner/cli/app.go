@@ -53,15 +53,15 @@ var verbs []verb
 
 func init() {
 	verbs = []verb{
-		{"render", "[--offline] [--force] [--quiet] [--html DIR | --no-html] [--timeout D] [--cache DIR] [PATH...]", "run the cells whose code changed, whose output is missing or whose run is not in the cache (every cell with --force), write their outputs into the lessons and draw the HTML site (default PATH: lessons/)", (*App).render, renderFlags, false},
+		{"render", "[--offline] [--force] [--quiet] [--html DIR | --no-html] [--timeout D] [--cache DIR] [PATH...]", "run the cells whose code changed, whose output is missing or whose run is not in the cache (every cell with --force), write their outputs into the lessons and draw the HTML site (default PATH: the course's lessons/)", (*App).render, renderFlags, false},
 		{"run", "[--write] [--keep] [--timeout D] [--cache DIR] FILE CELL...", "run cells of a lesson, streaming their output; write nothing unless --write", (*App).runCells, runFlags, false},
-		{"check", "[--offline] [--json FILE] [--stale] [--timeout D] [--cache DIR] [PATH...]", "run every cell fresh and compare with the notes (with --stale, run nothing: list the outputs older than their code); write nothing but the --json report (default PATH: lessons/)", (*App).check, checkFlags, false},
-		{"serve", "[--addr HOST:PORT] [--lan] [--open] [--timeout D] [--offline] [--cache DIR] [PATH...]", "serve the lessons as live pages: run cells from the page, stream their output, compare with the notes, accept (default PATH: lessons/)", (*App).serveLessons, serveFlags, false},
-		{"export", "[--out DIR] [--cache DIR] [PATH...]", "write each lesson as a Jupyter notebook for the GoNB kernel (default PATH: lessons/)", (*App).export, exportFlags, false},
+		{"check", "[--offline] [--json FILE] [--stale] [--timeout D] [--cache DIR] [PATH...]", "run every cell fresh and compare with the notes (with --stale, run nothing: list the outputs older than their code); write nothing but the --json report (default PATH: the course's lessons/)", (*App).check, checkFlags, false},
+		{"serve", "[--addr HOST:PORT] [--lan] [--open] [--timeout D] [--offline] [--cache DIR] [PATH...]", "serve the lessons as live pages: run cells from the page, stream their output, compare with the notes, accept (default PATH: the course's lessons/)", (*App).serveLessons, serveFlags, false},
+		{"export", "[--out DIR] [--cache DIR] [PATH...]", "write each lesson as a Jupyter notebook for the GoNB kernel (default PATH: the course's lessons/)", (*App).export, exportFlags, false},
 		{"import", "[--out FILE] [--force] NOTEBOOK.ipynb", "turn a Jupyter notebook into a lesson skeleton to port", (*App).importNotebook, importFlags, false},
-		{"list", "[PATH...]", "list lessons and their cells (default PATH: lessons/)", (*App).list, nil, false},
+		{"list", "[PATH...]", "list lessons and their cells (default PATH: the course's lessons/)", (*App).list, nil, false},
 		{"clean", "[--cache DIR]", "empty the cache of built cells and their outputs", (*App).clean, cacheFlag, true},
-		{"doctor", "[--offline] [--cache DIR] [PATH...]", "before class, on one screen: Go, the cache, the lessons and the ports their servers bind, the network their net cells need, the browser serve --open starts, and what this platform guarantees; exit 1 when something would fail in class (default PATH: lessons/)", (*App).doctor, doctorFlags, false},
+		{"doctor", "[--offline] [--cache DIR] [PATH...]", "before class, on one screen: Go, the cache, the lessons and the ports their servers bind, the network their net cells need, the browser serve --open starts, and what this platform guarantees; exit 1 when something would fail in class (default PATH: the course's lessons/)", (*App).doctor, doctorFlags, false},
 		{"version", "", "print the runner's version", (*App).version, nil, true},
 		{"help", "[VERB | format]", "show this help, a verb's, or (format) the documentation of the lesson format", (*App).help, nil, false},
 	}
