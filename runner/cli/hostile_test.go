@@ -291,9 +291,10 @@ func TestCleanDuringRender(t *testing.T) {
 	}
 }
 
-// TestStaleAfterTimeoutOrGoSum: timeout= and go.sum are part of what an output was made from: changing either
-// makes check --stale fail, naming the cell.
-func TestStaleAfterTimeoutOrGoSum(t *testing.T) {
+// TestStaleAfterTimeoutOrGoLine: timeout= and go.mod's go line are part of what an output was made from:
+// changing either makes check --stale fail, naming the cell. go.sum is not: it pins the versions that go.mod
+// names, and a line for a module no cell imports changes nothing a cell prints.
+func TestStaleAfterTimeoutOrGoLine(t *testing.T) {
 	root := module(t)
 	writeFile(t, filepath.Join(root, "go.sum"), "")
 	path := filepath.Join(root, "lessons", "l.md")
@@ -302,21 +303,21 @@ func TestStaleAfterTimeoutOrGoSum(t *testing.T) {
 		t.Fatalf("render: exit %d\n%s", code, stderr)
 	}
 	rendered := readFile(t, path)
-	stale := func(what string) {
+	stale := func(what string, want bool) {
 		t.Helper()
 		code, stdout, _ := runner(t, context.Background(), root, "check", "--stale", "lessons")
-		if code != exitFailed || !strings.Contains(stdout, "lessons/l.md:15: In [1]: the recorded output is stale") {
+		if got := code == exitFailed && strings.Contains(stdout, "lessons/l.md:15: In [1]: the recorded output is stale"); got != want {
 			t.Errorf("after changing %s: exit %d, stdout:\n%s", what, code, stdout)
 		}
 	}
-	if code, stdout, _ := runner(t, context.Background(), root, "check", "--stale", "lessons"); code != exitOK {
-		t.Fatalf("fresh render is stale: %s", stdout)
-	}
+	stale("nothing", false)
 	writeFile(t, path, strings.Replace(rendered, "timeout=5s", "timeout=6s", 1))
-	stale("timeout=")
+	stale("timeout=", true)
 	writeFile(t, path, rendered)
 	writeFile(t, filepath.Join(root, "go.sum"), "example.com/x v1.0.0 h1:abc=\n")
-	stale("go.sum")
+	stale("go.sum", false)
+	writeFile(t, filepath.Join(root, "go.mod"), "module example.com/course\n\ngo 1.25\n")
+	stale("the go line", true)
 }
 
 // TestIdenticalClients: two identical client cells after one server print different things; each keeps its
