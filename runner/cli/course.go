@@ -61,8 +61,9 @@ func (a *App) defaultLessons() (string, error) {
 }
 
 // courseOf returns the root of the course that the lessons named by names are in: the course root of the
-// deepest directory that holds them all, or that directory itself when it is in no course (a directory of
-// lessons alone is its own course). With no lessons, it is the working directory's course.
+// deepest directory that holds them all; when that is in no course (lessons of two courses), the first
+// lesson's; when that is in none either, the deepest directory itself (a directory of lessons alone is its own
+// course). With no lessons, it is the working directory's course.
 func (a *App) courseOf(names []string) (string, error) {
 	abs := make([]string, len(names))
 	for i, n := range names {
@@ -81,6 +82,11 @@ func (a *App) courseOf(names []string) (string, error) {
 	}
 	if root := courseRoot(dir); root != "" {
 		return root, nil
+	}
+	if len(abs) > 0 {
+		if root := courseRoot(filepath.Dir(abs[0])); root != "" {
+			return root, nil
+		}
 	}
 	return dir, nil
 }

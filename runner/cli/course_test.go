@@ -339,3 +339,30 @@ func TestCourseSite(t *testing.T) {
 		})
 	}
 }
+
+// TestCourseSiteTwoCourses: lessons of two courses, named together, make one site in the first lesson's course
+// (not in the directory above both), and each page's link leads to its own course's file.
+func TestCourseSiteTwoCourses(t *testing.T) {
+	top := t.TempDir()
+	var paths []string
+	for _, name := range []string{"one", "two"} {
+		root := filepath.Join(top, name)
+		writeFile(t, filepath.Join(root, "data", "x.txt"), name+"\n")
+		path := filepath.Join(root, "lessons", name+".md")
+		writeFile(t, path, "# "+name+"\n\n[the data](../data/x.txt)\n\n"+cell(1, "", mainWith("fmt", `	fmt.Println("hi")`)))
+		paths = append(paths, path)
+	}
+	if code, _, stderr := runner(t, context.Background(), top, append([]string{"render"}, paths...)...); code != exitOK {
+		t.Fatalf("render: exit %d, stderr:\n%s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(top, "site")); err == nil {
+		t.Error("the site went into the directory above both courses")
+	}
+	site := filepath.Join(top, "one", "site")
+	for _, name := range []string{"one", "two"} {
+		m := regexp.MustCompile(`<a href="([^"]*)">the data</a>`).FindStringSubmatch(readFile(t, filepath.Join(site, name+".html")))
+		if m == nil || filepath.Join(site, filepath.FromSlash(m[1])) != filepath.Join(top, name, "data", "x.txt") {
+			t.Errorf("%s's page links to the data as %q", name, m)
+		}
+	}
+}
