@@ -117,6 +117,12 @@ func TestKeptPerCell(t *testing.T) {
 		ids[n] = append(ids[n], f.startRun(t, "a.md", n))
 		until(t, events, map[int]int{0: 2, 1: 1, 2: 2}[n], "end") // Run all ends with In [2]
 	}
+	// A run is kept after its last end is sent: wait until the last one is done.
+	last := ids[0][len(ids[0])-1]
+	f.srv.mu.Lock()
+	done := f.srv.runs[last].done
+	f.srv.mu.Unlock()
+	<-done
 	f.srv.mu.Lock()
 	defer f.srv.mu.Unlock()
 	for n, runs := range ids {
