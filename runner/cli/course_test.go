@@ -220,26 +220,7 @@ func serveCourse(t *testing.T, bin string, c courseRepo, dir string) {
 	case <-time.After(time.Minute):
 		t.Fatalf("serve printed no address in a minute; stderr:\n%s", stderr.String())
 	}
-	get := func(path string) (int, string) {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		req, err := http.NewRequestWithContext(ctx, "GET", base+path, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		req.Header.Set("Authorization", "Bearer "+token)
-		client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-		resp, err := client.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, err := io.ReadAll(resp.Body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return resp.StatusCode, string(b)
-	}
+	get := func(path string) (int, string) { return bearer(t, "GET", base, token, path, "") }
 	if code, page := get("/hello.html"); code != http.StatusOK || !strings.Contains(page, `<a href="/files/data/hosts.txt">the hosts file</a>`) {
 		t.Errorf("GET /hello.html: %d, want a page linking to /files/data/hosts.txt:\n%s", code, page)
 	}

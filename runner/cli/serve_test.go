@@ -105,12 +105,22 @@ func interrupt(t *testing.T, r runningApp) {
 // the answer.
 func bearerPost(t *testing.T, base, token, path, body string) (int, string) {
 	t.Helper()
-	req, err := http.NewRequest("POST", base+path, strings.NewReader(body))
+	return bearer(t, "POST", base, token, path, body)
+}
+
+// bearer sends a request to path of the served runner at base, with token as a bearer, and returns the status
+// and the answer. Redirects are answers, not followed; the request gives up after 10 s.
+func bearer(t *testing.T, method, base, token, path, body string) (int, string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, method, base+path, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
 	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := http.DefaultClient.Do(req)
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
