@@ -111,6 +111,12 @@ func (e *env) repoPrograms() ([]*repoProgram, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The planner reads what cells import from the modules' sources, where the go command keeps them.
+	out, err := exec.Command("go", "env", "GOMODCACHE").Output()
+	if err != nil {
+		return nil, fmt.Errorf("go env GOMODCACHE: %w", err)
+	}
+	modCache := strings.TrimSpace(string(out))
 	var progs []*repoProgram
 	byPkg := map[string]*repoProgram{}
 	for _, file := range files {
@@ -122,7 +128,7 @@ func (e *env) repoPrograms() ([]*repoProgram, error) {
 		if err != nil {
 			return nil, err
 		}
-		pl, err := plan.Make(l, file, plan.Options{})
+		pl, err := plan.Make(l, file, plan.Options{ModCache: modCache})
 		if err != nil {
 			return nil, err
 		}
