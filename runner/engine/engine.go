@@ -202,7 +202,7 @@ func (e *Engine) makePlan(l *lesson.Lesson, path string, tc plan.Toolchain) (*pl
 	var missing *plan.MissingModulesError
 	for try := 0; ; try++ {
 		e.modMu.Lock()
-		opt := plan.Options{Timeout: e.cfg.Timeout, Toolchain: tc, ModCache: e.modCache, GoWork: e.getenv("GOWORK")}
+		opt := plan.Options{Timeout: e.cfg.Timeout, Toolchain: tc, ModCache: e.modCache, GoWork: e.getenv("GOWORK"), GoFlags: e.getenv("GOFLAGS")}
 		e.modMu.Unlock()
 		p, err := plan.Make(l, path, opt)
 		if !errors.As(err, &missing) {

@@ -19,6 +19,7 @@ import (
 
 	"golang.org/x/mod/modfile"
 	"golang.org/x/mod/module"
+	"golang.org/x/mod/semver"
 )
 
 // What a program's build depends on besides its own files: the packages it imports, transitively, and the
@@ -67,13 +68,14 @@ func (d *deps) missingError() error {
 type deps struct {
 	modCache string              // GOMODCACHE; "" when unknown
 	goWork   string              // GOWORK: "off", a go.work file, or "" to look for one
+	goFlags  string              // GOFLAGS, for -mod
 	mods     map[string]*modInfo // by module directory
-	dirs     map[string]*dirInfo // by package directory
+	dirs     map[dirKey]*dirInfo // by package directory
 	missing  map[string]map[string]bool
 }
 
 func newDeps(opt Options) *deps {
-	return &deps{modCache: opt.ModCache, goWork: opt.GoWork, mods: map[string]*modInfo{}, dirs: map[string]*dirInfo{},
+	return &deps{modCache: opt.ModCache, goWork: opt.GoWork, goFlags: opt.GoFlags, mods: map[string]*modInfo{}, dirs: map[dirKey]*dirInfo{},
 		missing: map[string]map[string]bool{}}
 }
 
@@ -95,7 +97,7 @@ type dirInfo struct {
 	err     error
 }
 
-// module reads the go.mod of dir, once.
+// module reads the go.mod of dir, once, with the go.work that applies to it.
 func (d *deps) module(dir string) (*modInfo, error) {
 	if m, ok := d.mods[dir]; ok {
 		return m, nil
@@ -123,43 +125,97 @@ func (d *deps) module(dir string) (*modInfo, error) {
 		fmt.Fprintf(&h, "godebug\x00%s=%s\x00", g.Key, g.Value)
 	}
 	m.local = append(m.local, localModule{f.Module.Mod.Path, dir})
-	for _, r := range f.Require {
-		m.require[r.Mod.Path] = r.Mod.Version
-	}
-	replaces := f.Replace
-	if work := d.workFile(dir); work != "" {
-		wf, data, err := readWork(work)
-		if err != nil {
+	m.requireAll(f.Require)
+	m.replace(f.Replace, dir)
+	work := d.workFile(dir)
+	if work != "" {
+		if err := d.workspace(m, work, &h); err != nil {
 			return nil, err
 		}
-		fmt.Fprintf(&h, "go.work\x00%d\x00%s", len(data), data) // workspace builds: covered whole
-		for _, u := range wf.Use {
-			used := filepath.Join(filepath.Dir(work), filepath.FromSlash(u.Path))
-			if p := modulePath(used); p != "" && used != dir {
-				m.local = append(m.local, localModule{p, used})
-			}
-		}
-		replaces = append(replaces, wf.Replace...)
+	} else if vendor := filepath.Join(dir, "vendor"); isFile(filepath.Join(vendor, "modules.txt")) && vendoring(d.goFlags, f.Go) {
+		m.vendor = vendor
 	}
-	for _, r := range replaces {
+	m.header = h.Bytes()
+	d.mods[dir] = m
+	return m, nil
+}
+
+// requireAll adds requirements, keeping the higher version of a module required twice (in a workspace, the
+// go command selects the highest that any of its modules requires).
+func (m *modInfo) requireAll(reqs []*modfile.Require) {
+	for _, r := range reqs {
+		if v, ok := m.require[r.Mod.Path]; !ok || semver.Compare(r.Mod.Version, v) > 0 {
+			m.require[r.Mod.Path] = r.Mod.Version
+		}
+	}
+}
+
+// replace applies replace directives, whose directories are relative to base: a module replaced by a
+// directory is local, one replaced by another module version is read as that one.
+func (m *modInfo) replace(reps []*modfile.Replace, base string) {
+	for _, r := range reps {
 		v, required := m.require[r.Old.Path]
 		if r.Old.Version != "" && r.Old.Version != v {
 			continue
 		}
 		switch {
 		case r.New.Version == "": // a directory
-			m.local = append(m.local, localModule{r.Old.Path, filepath.Join(dir, filepath.FromSlash(r.New.Path))})
+			m.local = append(m.local, localModule{r.Old.Path, join(base, r.New.Path)})
 			delete(m.require, r.Old.Path)
 		case required:
 			m.require[r.Old.Path] = r.New.Path + "@" + r.New.Version
 		}
 	}
-	if vendor := filepath.Join(dir, "vendor"); isFile(filepath.Join(vendor, "modules.txt")) && d.goWork == "" {
-		m.vendor = vendor
+}
+
+// workspace adds what the go.work file work says to m: its modules are local, their requirements count, its
+// replacements apply, and the file itself is covered whole.
+func (d *deps) workspace(m *modInfo, work string, h io.Writer) error {
+	wf, data, err := readWork(work)
+	if err != nil {
+		return err
 	}
-	m.header = h.Bytes()
-	d.mods[dir] = m
-	return m, nil
+	fmt.Fprintf(h, "go.work\x00%d\x00%s", len(data), data)
+	base := filepath.Dir(work)
+	for _, u := range wf.Use {
+		used := join(base, u.Path)
+		if used == m.dir {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(used, "go.mod"))
+		if err != nil {
+			continue // the go command will say what is wrong
+		}
+		if f, err := modfile.ParseLax(filepath.Join(used, "go.mod"), data, nil); err == nil && f.Module != nil {
+			m.local = append(m.local, localModule{f.Module.Mod.Path, used})
+			m.requireAll(f.Require)
+		}
+	}
+	for _, l := range m.local {
+		delete(m.require, l.path)
+	}
+	m.replace(wf.Replace, base)
+	return nil
+}
+
+// vendoring reports whether the go command builds a module from its vendor directory (which it has): as GOFLAGS'
+// -mod says, else by default from go 1.14 on.
+func vendoring(goFlags string, goLine *modfile.Go) bool {
+	for _, f := range strings.Fields(goFlags) {
+		if mode, ok := strings.CutPrefix(strings.TrimLeft(f, "-"), "mod="); ok {
+			return mode == "vendor"
+		}
+	}
+	return goLine != nil && semver.Compare("v"+goLine.Version, "v1.14") >= 0
+}
+
+// join returns path p of a go.mod or go.work line, relative to base unless absolute, as a clean path.
+func join(base, p string) string {
+	p = filepath.FromSlash(p)
+	if filepath.IsAbs(p) {
+		return filepath.Clean(p)
+	}
+	return filepath.Join(base, p)
 }
 
 // workFile returns the go.work file that applies to the module in dir, "" when none does.
@@ -194,15 +250,6 @@ func readWork(file string) (*modfile.WorkFile, []byte, error) {
 	return wf, data, nil
 }
 
-// modulePath returns the module path of the go.mod in dir, "" when it has none.
-func modulePath(dir string) string {
-	data, err := os.ReadFile(filepath.Join(dir, "go.mod"))
-	if err != nil {
-		return ""
-	}
-	return modfile.ModulePath(data)
-}
-
 // digest returns what a program depends on besides its own files: the module's header and every package it
 // imports, directly or not (imports, the program's own), as digest lines in a fixed order.
 func (d *deps) digest(moduleDir string, imports []string) ([]byte, error) {
@@ -225,7 +272,7 @@ func (d *deps) digest(moduleDir string, imports []string) ([]byte, error) {
 		seen[imp] = true
 		dir, line := d.resolve(m, imp)
 		if dir != "" {
-			switch info := d.dir(dir); {
+			switch info := d.dir(dir, false); {
 			case info.err != nil:
 				lines["unreadable\x00"+imp] = true // the build says why
 			case strings.HasPrefix(line, "local\x00") || strings.HasPrefix(line, "vendor\x00"):
@@ -256,21 +303,22 @@ func (d *deps) resolve(m *modInfo, imp string) (dir, line string) {
 	if imp == "C" {
 		return "", ""
 	}
-	best := -1
+	// The longest module path that holds imp names its module, whether a directory or a required version (a
+	// module nested in the course's directory and required by version is built from the module cache).
+	local, modPath := -1, ""
 	for i, l := range m.local {
-		if within := imp == l.path || strings.HasPrefix(imp, l.path+"/"); within && (best < 0 || len(l.path) > len(m.local[best].path)) {
-			best = i
+		if holds(l.path, imp) && len(l.path) > len(modPath) {
+			local, modPath = i, l.path
 		}
 	}
-	if best >= 0 {
-		l := m.local[best]
-		return filepath.Join(l.dir, filepath.FromSlash(strings.TrimPrefix(imp[len(l.path):], "/"))), "local\x00" + imp
-	}
-	modPath := ""
 	for p := range m.require {
-		if (imp == p || strings.HasPrefix(imp, p+"/")) && len(p) > len(modPath) {
-			modPath = p
+		if holds(p, imp) && len(p) > len(modPath) {
+			local, modPath = -1, p
 		}
+	}
+	if local >= 0 {
+		l := m.local[local]
+		return filepath.Join(l.dir, filepath.FromSlash(strings.TrimPrefix(imp[len(l.path):], "/"))), "local\x00" + imp
 	}
 	if modPath == "" {
 		if first, _, _ := strings.Cut(imp, "/"); !strings.Contains(first, ".") {
@@ -298,6 +346,9 @@ func (d *deps) resolve(m *modInfo, imp string) (dir, line string) {
 	return filepath.Join(src, filepath.FromSlash(strings.TrimPrefix(imp[len(modPath):], "/"))), line
 }
 
+// holds reports whether the module modPath holds the package imp.
+func holds(modPath, imp string) bool { return imp == modPath || strings.HasPrefix(imp, modPath+"/") }
+
 // moduleSource returns the directory of a module's source in the module cache, "" when it is not there.
 func (d *deps) moduleSource(modPath, version string) string {
 	if d.modCache == "" {
@@ -315,16 +366,18 @@ func (d *deps) moduleSource(modPath, version string) string {
 	return dir
 }
 
-// dir reads a package directory once: the digest of the files a build reads, and the imports of its Go files.
-func (d *deps) dir(dir string) *dirInfo {
-	if info, ok := d.dirs[dir]; ok {
+// dir reads a package directory once: the digest of the files a build reads (for the program's own directory,
+// where it runs, of every file it may read), and the imports of its Go files.
+func (d *deps) dir(dir string, program bool) *dirInfo {
+	key := dirKey{dir, program}
+	if info, ok := d.dirs[key]; ok {
 		return info
 	}
 	info := &dirInfo{}
-	d.dirs[dir] = info
+	d.dirs[key] = info
 	h := sha256.New()
 	imports := map[string]bool{}
-	info.err = hashPackage(h, dir, func(name string, src []byte) {
+	info.err = hashPackage(h, dir, program, func(name string, src []byte) {
 		for _, imp := range fileImports(name, src) {
 			imports[imp] = true
 		}
@@ -334,56 +387,143 @@ func (d *deps) dir(dir string) *dirInfo {
 	return info
 }
 
-// hashPackage hashes the files of the package in dir that a build may read, in name order: its Go files (but
+type dirKey struct {
+	dir     string
+	program bool
+}
+
+// buildFiles are the extensions of the files the go command reads from a package directory besides Go files:
+// cgo's and assembly sources, headers, SWIG files and system objects.
+var buildFiles = map[string]bool{
+	".c": true, ".h": true, ".s": true, ".S": true, ".sx": true, ".cc": true, ".cpp": true, ".cxx": true,
+	".hh": true, ".hpp": true, ".hxx": true, ".f": true, ".F": true, ".for": true, ".f90": true, ".m": true,
+	".swig": true, ".swigcxx": true, ".syso": true,
+}
+
+// hashPackage hashes, in name order, the files of the package in dir that the build reads: its Go files (but
 // test files) with CRLF line ends as LF (the compiler reads them alike, and a checkout on Windows may have
-// either), and its other files as they are (cgo sources, files a go:embed may name). Names starting with "." or
-// "_" are ignored, as the go command ignores them. Subdirectories count only when a Go file embeds files; then
-// all of them do, but those of other modules. goFile is given each Go file.
-func hashPackage(h io.Writer, dir string, goFile func(name string, src []byte)) error {
+// either), its other source files, and the files its go:embed lines name (subdirectories too). With all (the
+// program's own directory, where it runs and may read any file), every other file of the directory counts too.
+// Names starting with "." or "_" are left out, as the go command leaves them out, unless a go:embed names them.
+// goFile is given each Go file.
+func hashPackage(h io.Writer, dir string, all bool, goFile func(name string, src []byte)) error {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return err
 	}
-	embeds := false
+	var patterns []string
+	hashed := map[string]bool{}
 	for _, e := range entries {
 		name := e.Name()
 		if !regular(dir, e) || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		isGo := strings.HasSuffix(name, ".go")
+		if !isGo && !all && !buildFiles[filepath.Ext(name)] {
 			continue
 		}
 		data, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
 			return err
 		}
-		if strings.HasSuffix(name, ".go") {
+		if isGo {
 			data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
 			goFile(name, data)
-			embeds = embeds || bytes.Contains(data, []byte("//go:embed"))
+			patterns = append(patterns, embedPatterns(data)...)
 		}
 		fmt.Fprintf(h, "file\x00%s\x00%d\x00", name, len(data))
 		h.Write(data)
+		hashed[name] = true
 	}
-	if !embeds {
-		return nil
+	embedded, err := embeddedFiles(dir, patterns)
+	if err != nil {
+		return err
 	}
-	return filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
-		if err != nil || p == dir {
-			return err
+	for _, rel := range embedded {
+		if hashed[rel] {
+			continue
 		}
-		if e.IsDir() && isFile(filepath.Join(p, "go.mod")) {
-			return filepath.SkipDir
-		}
-		if !e.Type().IsRegular() || filepath.Dir(p) == dir {
-			return nil
-		}
-		rel, _ := filepath.Rel(dir, p)
-		data, err := os.ReadFile(p)
+		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(h, "embed\x00%s\x00%d\x00", filepath.ToSlash(rel), len(data))
+		fmt.Fprintf(h, "embed\x00%s\x00%d\x00", rel, len(data))
 		h.Write(data)
-		return nil
-	})
+	}
+	return nil
+}
+
+// embedPatterns returns the patterns of a Go file's //go:embed lines.
+func embedPatterns(src []byte) []string {
+	var patterns []string
+	for _, line := range strings.Split(string(src), "\n") {
+		rest, ok := strings.CutPrefix(strings.TrimSpace(line), "//go:embed")
+		if !ok || (rest != "" && rest[0] != ' ' && rest[0] != '\t') {
+			continue
+		}
+		for rest = strings.TrimSpace(rest); rest != ""; rest = strings.TrimSpace(rest) {
+			word := rest
+			if rest[0] == '"' || rest[0] == '`' {
+				end := strings.IndexByte(rest[1:], rest[0])
+				if end < 0 {
+					break
+				}
+				word, rest = rest[:end+2], rest[end+2:]
+				if w, err := strconv.Unquote(word); err == nil {
+					word = w
+				}
+			} else if i := strings.IndexAny(rest, " \t"); i >= 0 {
+				word, rest = rest[:i], rest[i:]
+			} else {
+				rest = ""
+			}
+			patterns = append(patterns, word)
+		}
+	}
+	return patterns
+}
+
+// embeddedFiles returns the files of dir, slash-separated relative paths, that go:embed patterns name, as the
+// go command resolves them: a pattern matches files and directories of dir; a directory stands for the files
+// below it, but for names starting with "." or "_" (unless the pattern starts with "all:") and other modules.
+func embeddedFiles(dir string, patterns []string) ([]string, error) {
+	files := map[string]bool{}
+	for _, pat := range patterns {
+		pat, all := strings.CutPrefix(pat, "all:")
+		matches, err := filepath.Glob(filepath.Join(dir, filepath.FromSlash(pat)))
+		if err != nil {
+			continue // the compiler says what is wrong with the pattern
+		}
+		for _, match := range matches {
+			err := filepath.WalkDir(match, func(p string, e fs.DirEntry, err error) error {
+				if err != nil {
+					return err
+				}
+				name := e.Name()
+				if p != match && !all && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")) {
+					if e.IsDir() {
+						return filepath.SkipDir
+					}
+					return nil
+				}
+				if e.IsDir() && p != match && isFile(filepath.Join(p, "go.mod")) {
+					return filepath.SkipDir
+				}
+				if regular(filepath.Dir(p), e) {
+					rel, err := filepath.Rel(dir, p)
+					if err != nil {
+						return err
+					}
+					files[filepath.ToSlash(rel)] = true
+				}
+				return nil
+			})
+			if err != nil {
+				return nil, err
+			}
+		}
+	}
+	return slices.Sorted(maps.Keys(files)), nil
 }
 
 // fileImports returns the import paths of a Go file; none when its imports do not parse (the compiler then says

@@ -170,3 +170,134 @@ func TestFingerprintMissingModule(t *testing.T) {
 		t.Errorf("cells that import no module: %v", err)
 	}
 }
+
+// fingerprintOf plans a one-cell lesson in root whose cell imports imp, and returns the cell's fingerprint.
+func fingerprintOf(t *testing.T, root, imp string, opt Options) string {
+	t.Helper()
+	src := "In [1]:\n\n```go\npackage main\n\nimport _ \"" + imp + "\"\n\nfunc main() {}\n```\n"
+	return mustPlan(t, root, src, opt).Programs[0].Fingerprint
+}
+
+// TestFingerprintModuleLayouts: the places the go command takes a package from, each followed by the fingerprint
+// (review of issue 22): a directory named by an absolute path in a replace; a go.work's replace, relative to the
+// go.work; a module nested in the course and required by version (built from the module cache, not from the
+// directory); a requirement bump in another module of the workspace.
+func TestFingerprintModuleLayouts(t *testing.T) {
+	t.Run("replace by an absolute path", func(t *testing.T) {
+		root, lib := t.TempDir(), t.TempDir()
+		write(t, filepath.Join(lib, "go.mod"), "module example.org/lib\n\ngo 1.26\n")
+		write(t, filepath.Join(lib, "lib.go"), "package lib\n")
+		write(t, filepath.Join(root, "go.mod"), "module example.com/course\n\ngo 1.26\n\nrequire example.org/lib v1.0.0\n\nreplace example.org/lib => "+lib+"\n")
+		before := fingerprintOf(t, root, "example.org/lib", Options{})
+		write(t, filepath.Join(lib, "lib.go"), "package lib\n\nconst X = 1\n")
+		if fingerprintOf(t, root, "example.org/lib", Options{}) == before {
+			t.Error("an edit of the directory an absolute replace names left the fingerprint alone")
+		}
+	})
+	t.Run("go.work replace, relative to the go.work", func(t *testing.T) {
+		top := t.TempDir()
+		root := filepath.Join(top, "course")
+		write(t, filepath.Join(root, "go.mod"), "module example.com/course\n\ngo 1.26\n\nrequire example.org/lib v1.0.0\n")
+		write(t, filepath.Join(top, "go.work"), "go 1.26\n\nuse ./course\n\nreplace example.org/lib => ./lib\n")
+		write(t, filepath.Join(top, "lib", "go.mod"), "module example.org/lib\n\ngo 1.26\n")
+		write(t, filepath.Join(top, "lib", "lib.go"), "package lib\n")
+		before := fingerprintOf(t, root, "example.org/lib", Options{})
+		write(t, filepath.Join(top, "lib", "lib.go"), "package lib\n\nconst X = 1\n")
+		if fingerprintOf(t, root, "example.org/lib", Options{}) == before {
+			t.Error("an edit of the directory a go.work replace names left the fingerprint alone")
+		}
+	})
+	t.Run("a nested module required by version", func(t *testing.T) {
+		root, modCache := t.TempDir(), t.TempDir()
+		write(t, filepath.Join(root, "go.mod"), "module example.org\n\ngo 1.26\n\nrequire example.org/lib v1.0.0\n")
+		write(t, filepath.Join(root, "lib", "go.mod"), "module example.org/lib\n\ngo 1.26\n")
+		write(t, filepath.Join(root, "lib", "lib.go"), "package lib\n")
+		for _, v := range []string{"v1.0.0", "v1.1.0"} {
+			write(t, filepath.Join(modCache, "example.org", "lib@"+v, "lib.go"), "package lib\n")
+		}
+		opt := Options{ModCache: modCache}
+		before := fingerprintOf(t, root, "example.org/lib", opt)
+		write(t, filepath.Join(root, "go.mod"), "module example.org\n\ngo 1.26\n\nrequire example.org/lib v1.1.0\n")
+		if fingerprintOf(t, root, "example.org/lib", opt) == before {
+			t.Error("a version bump of a nested module built from the module cache left the fingerprint alone")
+		}
+	})
+	t.Run("a requirement of another module of the workspace", func(t *testing.T) {
+		top, modCache := t.TempDir(), t.TempDir()
+		root := filepath.Join(top, "course")
+		write(t, filepath.Join(root, "go.mod"), "module example.com/course\n\ngo 1.26\n\nrequire example.org/dep v1.0.0\n")
+		write(t, filepath.Join(top, "tools", "go.mod"), "module example.com/tools\n\ngo 1.26\n\nrequire example.org/dep v1.0.0\n")
+		write(t, filepath.Join(top, "go.work"), "go 1.26\n\nuse (\n\t./course\n\t./tools\n)\n")
+		for _, v := range []string{"v1.0.0", "v1.2.0"} {
+			write(t, filepath.Join(modCache, "example.org", "dep@"+v, "dep.go"), "package dep\n")
+		}
+		opt := Options{ModCache: modCache}
+		before := fingerprintOf(t, root, "example.org/dep", opt)
+		write(t, filepath.Join(top, "tools", "go.mod"), "module example.com/tools\n\ngo 1.26\n\nrequire example.org/dep v1.2.0\n")
+		if fingerprintOf(t, root, "example.org/dep", opt) == before {
+			t.Error("the workspace selects example.org/dep v1.2.0, and the fingerprint did not change")
+		}
+	})
+}
+
+// TestFingerprintPackageFiles: of an imported package's directory, the files the build reads count (Go and cgo
+// sources, what go:embed names, "_" and "." files included when named), and no other (a README, which a
+// checkout on Windows may have with other line ends).
+func TestFingerprintPackageFiles(t *testing.T) {
+	root := t.TempDir()
+	write(t, filepath.Join(root, "go.mod"), "module example.com/course\n\ngo 1.26\n")
+	pkg := filepath.Join(root, "data")
+	write(t, filepath.Join(pkg, "data.go"), "package data\n\nimport \"embed\"\n\n//go:embed _msg.txt \"static/a b.txt\" all:tree\nvar files embed.FS\n")
+	write(t, filepath.Join(pkg, "_msg.txt"), "hello\n")
+	write(t, filepath.Join(pkg, "static", "a b.txt"), "a\n")
+	write(t, filepath.Join(pkg, "tree", "_hidden.txt"), "h\n")
+	write(t, filepath.Join(pkg, "README.md"), "about data\n")
+	write(t, filepath.Join(pkg, "static", "other.txt"), "not embedded\n")
+	write(t, filepath.Join(pkg, "helper.c"), "int x;\n")
+	base := fingerprintOf(t, root, "example.com/course/data", Options{})
+	for _, c := range []struct {
+		file    string
+		changes bool
+	}{
+		{"_msg.txt", true},
+		{"static/a b.txt", true},
+		{"tree/_hidden.txt", true},
+		{"helper.c", true},
+		{"README.md", false},
+		{"static/other.txt", false},
+	} {
+		path := filepath.Join(pkg, filepath.FromSlash(c.file))
+		old, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		write(t, path, string(old)+"more\n")
+		if changed := fingerprintOf(t, root, "example.com/course/data", Options{}) != base; changed != c.changes {
+			t.Errorf("an edit of %s changed the fingerprint: %v, want %v", c.file, changed, c.changes)
+		}
+		write(t, path, string(old))
+	}
+}
+
+// TestFingerprintVendor: a module with a vendor directory builds from it (go 1.14 on) unless GOFLAGS says
+// -mod=mod or a go.work applies; the fingerprint reads the packages from where the build does, and needs no
+// module cache when that is the vendor directory.
+func TestFingerprintVendor(t *testing.T) {
+	root := t.TempDir()
+	write(t, filepath.Join(root, "go.mod"), "module example.com/course\n\ngo 1.26\n\nrequire example.org/dep v1.0.0\n")
+	write(t, filepath.Join(root, "vendor", "modules.txt"), "# example.org/dep v1.0.0\n## explicit\nexample.org/dep\n")
+	write(t, filepath.Join(root, "vendor", "example.org", "dep", "dep.go"), "package dep\n")
+	before := fingerprintOf(t, root, "example.org/dep", Options{GoWork: "off"})
+	write(t, filepath.Join(root, "vendor", "example.org", "dep", "dep.go"), "package dep\n\nconst X = 1\n")
+	if fingerprintOf(t, root, "example.org/dep", Options{GoWork: "off"}) == before {
+		t.Error("an edit of a vendored package left the fingerprint alone (GOWORK=off)")
+	}
+	var missing *MissingModulesError
+	if _, err := makePlan(t, root, "In [1]:\n\n```go\npackage main\n\nimport _ \"example.org/dep\"\n\nfunc main() {}\n```\n", Options{GoFlags: "-mod=mod"}); !errors.As(err, &missing) {
+		t.Errorf("GOFLAGS=-mod=mod: err = %v, want the module cache asked for (the build does not read vendor/)", err)
+	}
+	write(t, filepath.Join(root, "go.work"), "go 1.26\n\nuse .\n")
+	if _, err := makePlan(t, root, "In [1]:\n\n```go\npackage main\n\nimport _ \"example.org/dep\"\n\nfunc main() {}\n```\n", Options{}); !errors.As(err, &missing) {
+		t.Errorf("in a workspace: err = %v, want the module cache asked for (workspace builds do not read vendor/)", err)
+	}
+}

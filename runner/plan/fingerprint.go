@@ -47,7 +47,7 @@ func (p *Program) fingerprint(tc Toolchain, d *deps) error {
 		src.Write(p.Inline)
 		imports = fileImports("main.go", p.Inline)
 	} else {
-		info := d.dir(p.Dir)
+		info := d.dir(p.Dir, true)
 		if info.err != nil {
 			return info.err
 		}

@@ -57,6 +57,7 @@ type Options struct {
 	Toolchain Toolchain     // what fingerprints cover of the toolchain
 	ModCache  string        // GOMODCACHE, where the sources of required modules are read
 	GoWork    string        // GOWORK: "off", a go.work file, or "" for the go.work found above the module, if any
+	GoFlags   string        // GOFLAGS: its -mod says whether a module with a vendor directory builds from it
 }
 
 // Make resolves the programs of lesson l, read from file. Problems with src= paths and needs= cells are
