@@ -5,12 +5,15 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strings"
 	"testing"
 )
 
-// A macOS netstat -an -p tcp, and -p udp, with the sockets a lesson's servers make.
+// A macOS netstat -an -p tcp, and -p udp, with the sockets a lesson's servers make, after sockets whose local
+// address does not parse: an IPv6 address that netstat without -W cut short, an unbound UDP socket (*.*).
 const netstatTCP = `Active Internet connections (including servers)
 Proto Recv-Q Send-Q  Local Address          Foreign Address        (state)
+tcp6       0      0  2001:db8:85a3:8d.51234 *.*                    LISTEN
 tcp4       0      0  127.0.0.1.50000        127.0.0.1.61234        ESTABLISHED
 tcp4       0      0  127.0.0.1.8080         *.*                    LISTEN
 tcp46      0      0  *.9090                 *.*                    LISTEN
@@ -21,6 +24,9 @@ tcp4       0      0  *.5050                 *.*                    LISTEN
 
 const netstatUDP = `Active Internet connections (including servers)
 Proto Recv-Q Send-Q  Local Address          Foreign Address        (state)
+udp4       0      0  *.*                    *.*
+udp6       0      0  2001:db8:85a3:8d.51234 *.*
+udp4       0      0  127.0.0.1              *.*
 udp4       0      0  127.0.0.1.50053        *.*
 udp46      0      0  *.5353                 *.*
 udp6       0      0  ::1.4040               *.*
@@ -44,8 +50,19 @@ func TestParseNetstat(t *testing.T) {
 			t.Errorf("parseNetstat(%s) = %q, %v; want %q", tt.network, got, err, tt.want)
 		}
 	}
-	if _, err := parseNetstat("tcp4 0 0 127.0.0.1:8080 *.* LISTEN\n", "tcp"); err == nil {
-		t.Errorf("parseNetstat accepted a local address without a dot before its port")
+	if addrs, err := parseNetstat("tcp4 0 0 127.0.0.1:8080 *.* LISTEN\n", "tcp"); err != nil || len(addrs) != 0 {
+		t.Errorf("parseNetstat of a local address without a dot before its port = %v, %v; want it skipped", addrs, err)
+	}
+}
+
+// TestNetstatArgs: netstat is asked for wide output (-W) where -W means that, so that no address is cut short.
+func TestNetstatArgs(t *testing.T) {
+	for _, tt := range []struct{ goos, want string }{
+		{"darwin", "-anW -p tcp"}, {"freebsd", "-anW -p tcp"}, {"openbsd", "-an -p tcp"}, {"netbsd", "-an -p tcp"},
+	} {
+		if got := strings.Join(netstatArgs(tt.goos, "tcp"), " "); got != tt.want {
+			t.Errorf("netstatArgs(%s, tcp) = %s, want %s", tt.goos, got, tt.want)
+		}
 	}
 }
 
