@@ -6,9 +6,11 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
+	"strings"
 	"syscall"
 
-	"classnotes/runner/lesson"
+	"classnotes/runner/engine"
 	"classnotes/runner/site"
 )
 
@@ -32,11 +34,17 @@ func (s *Server) filesURL(file string) string {
 // (the Host check, the token or, with --lan, the student view). What it serves is a regular file inside the
 // course's root that a lesson's prose links to (site.FileLinks): never a file outside the root, nor through a
 // symbolic link that leads out of it (os.Root refuses those), nor a hidden file or a file in a hidden
-// directory (also where a link inside the root leads), nor a directory, a device or a named pipe. Anything
-// else is 404, whether or not it exists.
+// directory (also where a link inside the root leads), nor a directory, a device or a named pipe, nor a lesson
+// (lessonFile), whatever link leads there: a lesson's Markdown holds its recorded outputs, which a student's
+// page may not have yet. Anything else is 404, whether or not it exists.
 func (s *Server) courseFile(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("path") // slash-separated, relative to the course's root
-	if s.cfg.Course == "" || !fs.ValidPath(name) || hidden(name) || !s.linked(name) || !s.insideCourse(name) {
+	if s.cfg.Course == "" || !fs.ValidPath(name) || hidden(name) || !s.linked(name) {
+		http.NotFound(w, r)
+		return
+	}
+	real, ok := s.insideCourse(name)
+	if !ok {
 		http.NotFound(w, r)
 		return
 	}
@@ -54,7 +62,7 @@ func (s *Server) courseFile(w http.ResponseWriter, r *http.Request) {
 	}
 	defer f.Close()
 	info, err := f.Stat()
-	if err != nil || !info.Mode().IsRegular() {
+	if err != nil || !info.Mode().IsRegular() || s.lessonFile(info, name, real) {
 		http.NotFound(w, r)
 		return
 	}
@@ -62,46 +70,109 @@ func (s *Server) courseFile(w http.ResponseWriter, r *http.Request) {
 	http.ServeContent(w, r, path.Base(name), info.ModTime(), f)
 }
 
+// fileLinks lists the files a lesson's prose links to: site.FileLinks, which a test counts.
+var fileLinks = site.FileLinks
+
+// linkSet is the set of files that one version of a served lesson links to.
+type linkSet struct {
+	of    *engine.Lesson  // the version: loadNow keeps one *engine.Lesson while the file is unchanged
+	names map[string]bool // slash-separated, relative to the course's root
+}
+
 // linked reports whether a served lesson's prose links to the file name, slash-separated and relative to the
 // course's root.
 func (s *Server) linked(name string) bool {
-	type servedLesson struct {
-		dir    string // the lesson's directory, relative to the course's root
-		lesson *lesson.Lesson
-	}
 	s.mu.Lock()
-	links := s.links()
-	var lessons []servedLesson
-	for _, sv := range s.lessons {
-		if sv.lesson == nil {
-			continue
-		}
-		if rel, err := filepath.Rel(s.cfg.Course, filepath.Dir(sv.file)); err == nil {
-			lessons = append(lessons, servedLesson{filepath.ToSlash(rel), sv.lesson.Source()})
-		}
+	lessons := make([]*served, 0, len(s.order))
+	for _, key := range s.order {
+		lessons = append(lessons, s.lessons[key])
 	}
 	s.mu.Unlock()
-	for _, l := range lessons {
-		for _, f := range site.FileLinks(l.lesson, links) {
-			if path.Join(l.dir, f) == name {
-				return true
-			}
+	for _, sv := range lessons {
+		if s.linkedBy(sv)[name] {
+			return true
 		}
 	}
 	return false
 }
 
-// insideCourse reports whether the file name, relative to the course's root, is there once every symbolic
-// link on its way is followed, and is not hidden there.
-func (s *Server) insideCourse(name string) bool {
+// linkedBy returns the files that the prose of sv's lesson, as last loaded, links to. It parses the lesson's
+// Markdown once per version and keeps one set per served lesson, that of its version, so that a request under
+// /files/, which anyone can send with --lan, costs no parse, and what is kept is bounded by the lessons served.
+func (s *Server) linkedBy(sv *served) map[string]bool {
+	s.mu.Lock()
+	l, set := sv.lesson, sv.linked
+	links := s.links()
+	s.mu.Unlock()
+	if l == nil || set.of == l {
+		return set.names
+	}
+	names := map[string]bool{}
+	if rel, err := filepath.Rel(s.cfg.Course, filepath.Dir(sv.file)); err == nil {
+		dir := filepath.ToSlash(rel)
+		for _, f := range fileLinks(l.Source(), links) {
+			names[path.Join(dir, f)] = true
+		}
+	}
+	s.mu.Lock()
+	if sv.lesson == l {
+		sv.linked = linkSet{of: l, names: names}
+	}
+	s.mu.Unlock()
+	return names
+}
+
+// insideCourse returns the real path of the file name, relative to the course's root, once every symbolic link
+// on its way is followed, and reports whether it is inside the root and not hidden there.
+func (s *Server) insideCourse(name string) (string, bool) {
 	root, err := filepath.EvalSymlinks(s.cfg.Course)
 	if err != nil {
-		return false
+		return "", false
 	}
 	real, err := filepath.EvalSymlinks(filepath.Join(root, filepath.FromSlash(name)))
 	if err != nil {
-		return false
+		return "", false
 	}
 	rel, err := filepath.Rel(root, real)
-	return err == nil && filepath.IsLocal(rel) && !hidden(filepath.ToSlash(rel))
+	return real, err == nil && filepath.IsLocal(rel) && !hidden(filepath.ToSlash(rel))
+}
+
+// lessonFile reports whether the file opened as name (its real path real, its info info) is a lesson: a served
+// lesson's file by any name (a hard link, another case of its name on a case-insensitive system), or a
+// Markdown file in a served lesson's directory or below it (another lesson of the course). A link to one reads
+// as a link to a file when it is not written as the lesson's name (site.FileLinks); the lesson must still not
+// be served as one.
+func (s *Server) lessonFile(info fs.FileInfo, name, real string) bool {
+	s.mu.Lock()
+	files := make([]string, 0, len(s.lessons))
+	for _, sv := range s.lessons {
+		files = append(files, sv.file)
+	}
+	s.mu.Unlock()
+	var dirs []fs.FileInfo
+	for _, f := range files {
+		if st, err := os.Stat(f); err == nil && os.SameFile(info, st) {
+			return true
+		}
+		if st, err := os.Stat(filepath.Dir(f)); err == nil {
+			dirs = append(dirs, st)
+		}
+	}
+	if !markdown(path.Base(name)) && !markdown(filepath.Base(real)) {
+		return false
+	}
+	for dir := filepath.Dir(real); ; dir = filepath.Dir(dir) {
+		if st, err := os.Stat(dir); err == nil && slices.ContainsFunc(dirs, func(d fs.FileInfo) bool { return os.SameFile(d, st) }) {
+			return true
+		}
+		if filepath.Dir(dir) == dir {
+			return false
+		}
+	}
+}
+
+// markdown reports whether a file name is that of a Markdown file, in any case, and with the dots and spaces
+// at its end that Windows drops from a name (a.md. opens a.md).
+func markdown(name string) bool {
+	return strings.EqualFold(path.Ext(strings.TrimRight(name, ". ")), ".md")
 }

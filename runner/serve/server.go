@@ -65,6 +65,7 @@ type served struct {
 	page   string // its page: the file's base name with .html
 	lesson *engine.Lesson
 	err    error
+	linked linkSet // the files that lesson links to, once a request under /files/ asked (see linkedBy)
 }
 
 // New loads the lessons of cfg and returns a server for them. A lesson that does not load is served with its

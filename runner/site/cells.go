@@ -104,7 +104,13 @@ func classify(dest string, links map[string]string) (u *url.URL, page string, fi
 	if err != nil || u.IsAbs() || u.Host != "" || u.Path == "" || strings.HasPrefix(u.Path, "/") {
 		return u, "", false
 	}
-	if page, ok := links[path.Base(u.Path)]; ok && strings.HasSuffix(u.Path, ".md") {
+	// The cleaned path: a.md/, ./a.md/. and sub/../a.md name the lesson a.md as a.md does, so they lead to
+	// its page, never to the lesson's Markdown as a file (FileLinks cleans what it lists: a.md/ as a file
+	// would be a.md, the lesson with its recorded outputs, served while its notes are hidden). The name's case
+	// is kept: a page is found by the lesson's exact name on every system, so that a site is the same wherever
+	// it is drawn; runner serve refuses a lesson as a file, whatever name a case-insensitive system finds it by.
+	clean := path.Clean(u.Path)
+	if page, ok := links[path.Base(clean)]; ok && strings.HasSuffix(clean, ".md") {
 		return u, page, false
 	}
 	return u, "", true

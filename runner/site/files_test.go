@@ -80,3 +80,30 @@ func TestFileLinks(t *testing.T) {
 		t.Errorf("FileLinks = %q, want %q", got, want)
 	}
 }
+
+// TestLessonLinkSpellings: a link to a lesson written with a trailing slash, ./ and /., a query or ../ leads
+// to the lesson's page, and FileLinks never lists the lesson as a file (runner serve would serve its Markdown,
+// recorded outputs and all). Another case of the name (NEXT.MD) is no lesson's name: it stays a file link.
+func TestLessonLinkSpellings(t *testing.T) {
+	l, err := lesson.Parse("lessons/a.md", []byte("# A\n\n[slash](next.md/) [dot](./next.md/.) [query](next.md?x) "+
+		"[up](sub/../next.md/) [case](NEXT.MD)\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	links := map[string]string{"next.md": "next.html"}
+	var b bytes.Buffer
+	if err := WritePage(&b, &Page{Lesson: l, Links: links, Files: "/files/lessons"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`<a href="next.html">slash</a>`, `<a href="next.html">dot</a>`, `<a href="next.html?x">query</a>`,
+		`<a href="next.html">up</a>`, `<a href="/files/lessons/NEXT.MD">case</a>`,
+	} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("the page has no %s", want)
+		}
+	}
+	if got := FileLinks(l, links); !slices.Equal(got, []string{"NEXT.MD"}) {
+		t.Errorf("FileLinks = %q, want only NEXT.MD", got)
+	}
+}
