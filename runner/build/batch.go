@@ -49,6 +49,8 @@ func batches(progs []*plan.Program, goVersion, goFlags string) []*batch {
 	}
 	for _, p := range progs {
 		switch {
+		case p.Overlay != nil:
+			continue // an exercise's starter: its overlay is its own, built alone
 		case p.IsInline():
 			if _, checked := taken[p.Module]; !checked && p.Module != "" {
 				taken[p.Module] = exists(filepath.Join(p.Module, virtualDir))

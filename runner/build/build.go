@@ -3,6 +3,7 @@ package build
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"go/parser"
 	"go/token"
@@ -255,6 +256,13 @@ func (b *Builder) build(ctx context.Context, p *plan.Program, dir string) (*Resu
 	if err != nil {
 		return nil, err
 	}
+	if p.Overlay != nil {
+		flag, err := writeOverlay(p.Overlay, dir)
+		if err != nil {
+			return nil, err
+		}
+		args = append([]string{flag}, args...)
+	}
 	cmdArgs := append(append([]string{"build"}, Flags...), append([]string{"-o", bin}, args...)...)
 	var out bytes.Buffer
 	start := time.Now()
@@ -303,6 +311,30 @@ func buildArgs(p *plan.Program, dir string) (workDir string, args, files []strin
 		files = append(files, rel)
 	}
 	return workDir, []string{main}, files, nil
+}
+
+// writeOverlay writes the texts of overlay (by the absolute path of the file each replaces) into dir with the
+// overlay file that names them, and returns the go build flag that lays them over the files.
+func writeOverlay(overlay map[string][]byte, dir string) (string, error) {
+	replace := map[string]string{}
+	i := 0
+	for path, text := range overlay {
+		i++
+		file := filepath.Join(dir, fmt.Sprintf("overlay%d.go", i))
+		if err := os.WriteFile(file, text, 0o644); err != nil {
+			return "", err
+		}
+		replace[path] = file
+	}
+	js, err := json.Marshal(map[string]any{"Replace": replace})
+	if err != nil {
+		return "", err
+	}
+	file := filepath.Join(dir, "overlay.json")
+	if err := os.WriteFile(file, js, 0o644); err != nil {
+		return "", err
+	}
+	return "-overlay=" + file, nil
 }
 
 // goFlags returns the go command's GOFLAGS, from the environment or its env file, when progs have inline cells

@@ -39,11 +39,46 @@ type cellReport struct {
 	Reason     string `json:"reason,omitempty"`
 	DurationMS int64  `json:"duration_ms"`
 	Diff       string `json:"diff,omitempty"`
+	// Exercise is "solved" or "not yet" for an exercise of a handout, "solution" for one of the teacher's
+	// copy; Starter, in the teacher's copy, what is wrong with the exercise's starter.
+	Exercise string `json:"exercise,omitempty"`
+	Starter  string `json:"starter,omitempty"`
 }
 
 type checkReport struct {
 	Cells   []cellReport   `json:"cells"`
 	Summary map[string]int `json:"summary"`
+}
+
+// exerciseLine returns the summary line of the exercises of report ("" when there are none): for a handout,
+// how many are solved; for the teacher's copy, whether every starter compiles and needs work.
+func (r *checkReport) exerciseLine() string {
+	solved, notYet, solutions, starters := 0, 0, 0, 0
+	for _, c := range r.Cells {
+		switch c.Exercise {
+		case "solved":
+			solved++
+		case "not yet":
+			notYet++
+		case "solution":
+			solutions++
+			if c.Starter != "" {
+				starters++
+			}
+		}
+	}
+	var parts []string
+	if solved+notYet > 0 {
+		parts = append(parts, fmt.Sprintf("exercises: %d of %d solved", solved, solved+notYet))
+	}
+	if solutions > 0 {
+		state := "every starter compiles and needs work"
+		if starters > 0 {
+			state = fmt.Sprintf("%d with a starter that does not compile or already passes", starters)
+		}
+		parts = append(parts, fmt.Sprintf("exercises: %d with solutions; %s", solutions, state))
+	}
+	return strings.Join(parts, "\n")
 }
 
 // check runs every cell fresh and compares its output with the notes, writing nothing into the lessons.
@@ -85,6 +120,9 @@ func (a *App) check(ctx context.Context, fs *pflag.FlagSet, args []string) int {
 			cr := a.checkCell(l, r)
 			report.Cells = append(report.Cells, cr)
 			report.Summary[cr.Status]++
+			if cr.Starter != "" {
+				report.Summary["starter"]++
+			}
 		}
 	}
 	cells := len(report.Cells)
@@ -94,7 +132,10 @@ func (a *App) check(ctx context.Context, fs *pflag.FlagSet, args []string) int {
 		summary += fmt.Sprintf(", %d failed", n)
 	}
 	fmt.Fprintln(a.Stdout, summary)
-	if report.Summary[statusDiffers]+report.Summary[statusFailed] > 0 {
+	if line := report.exerciseLine(); line != "" {
+		fmt.Fprintln(a.Stdout, line)
+	}
+	if report.Summary[statusDiffers]+report.Summary[statusFailed]+report.Summary["starter"] > 0 {
 		code = max(code, exitFailed)
 	}
 	if !allLoaded {
@@ -161,12 +202,52 @@ func (a *App) checkCell(l *engine.Lesson, r *engine.Result) cellReport {
 		fmt.Fprintf(a.Stdout, "%s %s\n", where, cr.Reason)
 	case cmp.Verdict == engine.Matches:
 		cr.Status = statusMatch
+	case r.Program.Expected():
+		cr.Status, cr.Reason, cr.Diff = statusDiffers, "exercise not solved yet: the output differs from the expected one", cmp.Diff
+		fmt.Fprintf(a.Stdout, "%s %s\n", where, cr.Reason)
+		if c.Attrs.Hide {
+			fmt.Fprintf(a.Stdout, "    (the expected output is hidden: only whether yours matches it is known)\n")
+		} else {
+			a.printDiff(a.Stdout, cr.Diff)
+		}
 	default:
 		cr.Status, cr.Reason, cr.Diff = statusDiffers, engine.Differs.Reason(), cmp.Diff
 		fmt.Fprintf(a.Stdout, "%s %s\n", where, cr.Reason)
 		a.printDiff(a.Stdout, cr.Diff)
 	}
+	switch ex := r.Program.Exercise; {
+	case ex == nil:
+	case r.Program.Expected() && cr.Status == statusMatch:
+		cr.Exercise = "solved"
+	case r.Program.Expected():
+		cr.Exercise = "not yet"
+	case ex.Teacher:
+		cr.Exercise = "solution"
+		if st := r.Starter; st != nil && st.Problem != "" {
+			cr.Starter = st.Problem
+			fmt.Fprintf(a.Stdout, "%s exercise: %s\n", where, st.Problem)
+			if st.Messages != "" {
+				fmt.Fprint(a.Stdout, indent(st.Messages, "    "))
+				fmt.Fprintf(a.Stdout, "    Replacing a solution region can leave an import or a variable unused: move what only the solution\n"+
+					"    needs into the region, or give the region a // BEGIN STARTER block that uses it.\n")
+			}
+		}
+	}
 	return cr
+}
+
+// indent returns text with prefix before each of its lines.
+func indent(text, prefix string) string {
+	var b strings.Builder
+	for _, line := range strings.SplitAfter(text, "\n") {
+		if line != "" {
+			b.WriteString(prefix + line)
+		}
+	}
+	if !strings.HasSuffix(b.String(), "\n") && b.Len() > 0 {
+		b.WriteString("\n")
+	}
+	return b.String()
 }
 
 // reportNotLesson refuses a report path that names a lesson: "check --json lessons/a.md" reads a.md as the

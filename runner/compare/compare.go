@@ -1,6 +1,8 @@
 package compare
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strings"
 
@@ -26,6 +28,17 @@ func (n *Normalizer) Compare(recorded, fresh, mode string) *Result {
 		rec, fr = sortLines(rec), sortLines(fr)
 	}
 	return &Result{Match: rec == fr, Recorded: rec, Fresh: fr, Fired: union(firedRec, firedFresh)}
+}
+
+// Digest returns what a handout keeps of an exercise's expected output (want=): the SHA-256, in hex, of the
+// text as Compare compares it under mode. Two outputs have the same digest exactly when Compare matches them.
+func (n *Normalizer) Digest(text, mode string) string {
+	t, _ := n.Normalize(text)
+	if mode == lesson.CompareUnordered {
+		t = sortLines(t)
+	}
+	sum := sha256.Sum256([]byte(t))
+	return hex.EncodeToString(sum[:])
 }
 
 func union(a, b []string) []string {

@@ -87,7 +87,10 @@ func (e *Engine) selectToRun(results []*Result, force bool) []*Result {
 func (e *Engine) Check(ctx context.Context, l *Lesson, obs Observer) ([]*Result, error) {
 	results := newResults(l.Plan.Programs)
 	x := &execution{e: e, l: l, obs: obs}
-	return results, x.run(ctx, results)
+	if err := x.run(ctx, results); err != nil {
+		return results, err
+	}
+	return results, x.checkStarters(ctx, results)
 }
 
 // RunCells runs the cells progs of l, in the order given, preceded by the servers they need and that are not
@@ -136,6 +139,9 @@ func (e *Engine) WriteBack(l *Lesson, results []*Result) (*Lesson, bool, error) 
 			if changed {
 				edits = append(edits, ed)
 			}
+		}
+		if r.Program.Expected() {
+			continue // an exercise's expected output, in a handout: the check, never replaced
 		}
 		text := r.Text
 		if rec, ok := recorded(src, c); ok && c.Attrs.Compare != lesson.CompareIgnore &&

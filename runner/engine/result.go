@@ -29,6 +29,8 @@ type Result struct {
 	// Cached, when not nil, is the outcome of an earlier run of the same code: the cell is not run again and
 	// its recorded output stays.
 	Cached *cache.Entry
+	// Starter is what Check found of an exercise's starter, in the teacher's copy; nil otherwise.
+	Starter *StarterCheck
 }
 
 // Cell returns the lesson's cell.
@@ -158,6 +160,15 @@ func Compare(l *Lesson, r *Result) Comparison {
 		cmp.Verdict = Ignored
 	case !ok:
 		cmp.Verdict = NoRecord
+	case r.Program.Expected():
+		// An exercise in a handout: the fresh output against the digest of the expected one. The text of the
+		// block is the expected output itself, unless it is hidden.
+		n := normalizer(l.Source())
+		if n.Digest(r.Text, c.Attrs.Compare) == c.Out.Want {
+			cmp.Verdict = Matches
+		} else if cmp.Verdict = Differs; !c.Attrs.Hide && n.Digest(rec, c.Attrs.Compare) == c.Out.Want {
+			cmp.Diff = n.Compare(rec, r.Text, c.Attrs.Compare).Diff()
+		}
 	default:
 		res := normalizer(l.Source()).Compare(rec, r.Text, c.Attrs.Compare)
 		if res.Match {

@@ -32,6 +32,8 @@ type Attrs struct {
 	Expect     string        // expect=: "error" when the cell is meant to fail; "" otherwise
 	Net        bool          // net: the cell needs the internet
 	Platform   bool          // platform: the output differs from one OS or architecture to another
+	Exercise   bool          // exercise: the program has solution regions that the student's handout replaces
+	Hide       bool          // hide: an exercise whose expected output the handout keeps only as a digest
 }
 
 // Compare modes.
@@ -105,6 +107,8 @@ var attributes = map[string]attribute{
 	}},
 	"net":        {set: func(a *Attrs, _ string) error { a.Net = true; return nil }},
 	"platform":   {set: func(a *Attrs, _ string) error { a.Platform = true; return nil }},
+	"exercise":   {set: func(a *Attrs, _ string) error { a.Exercise = true; return nil }},
+	"hide":       {set: func(a *Attrs, _ string) error { a.Hide = true; return nil }},
 	"background": {set: func(a *Attrs, _ string) error { a.Background = true; return nil }},
 	"ready": {value: true, set: func(a *Attrs, v string) error {
 		p, err := parseProbe(v)
@@ -257,6 +261,15 @@ func (p *parser) parseAttrs(info string, off int) Attrs {
 	}
 	if r, ok := a.Get("ready"); ok && !a.Background {
 		p.errs.add(p.file, r.Pos, "ready= needs background: only a background cell is waited for")
+	}
+	if h, ok := a.Get("hide"); ok && !a.Exercise {
+		p.errs.add(p.file, h.Pos, "hide needs exercise: only an exercise's expected output is hidden from the handout")
+	}
+	if e, ok := a.Get("exercise"); ok && a.Compare == CompareIgnore {
+		p.errs.add(p.file, e.Pos, "exercise and compare=ignore: an exercise is checked by its output")
+	}
+	if e, ok := a.Get("exercise"); ok && a.Background {
+		p.errs.add(p.file, e.Pos, "exercise and background: a server cell cannot be an exercise (its output depends on its clients)")
 	}
 	return a
 }

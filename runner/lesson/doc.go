@@ -68,6 +68,14 @@
 //	platform          the output differs from one OS or architecture to another (a path, an error message the
 //	                  OS words): its fingerprint covers GOOS and GOARCH, so a render on another platform
 //	                  makes it stale. No other cell's fingerprint does.
+//	exercise          the cell is an exercise: its program (inline, or every Go file of its src= package) has
+//	                  solution regions, "// BEGIN SOLUTION" ... "// END SOLUTION" lines, each optionally
+//	                  followed by a "// BEGIN STARTER" ... "// END STARTER" block of commented-out lines. The
+//	                  students' copy (runner handout) has each region replaced by its starter: the block's lines
+//	                  uncommented, or panic("exercise: write this part"). check builds and runs each starter
+//	                  too: it must compile and must not already print the recorded output. A marker outside
+//	                  an exercise is an error. Not with background or compare=ignore.
+//	hide              an exercise whose expected output the handout keeps only as a digest.
 //
 // Unknown attributes and malformed values are errors.
 //
@@ -80,7 +88,10 @@
 // of its program, the packages of its module it imports, the versions of the modules it imports, its go.mod's
 // go, toolchain and godebug lines, the Go release such as go1.26, and its running attributes; the same on every
 // OS unless the cell is marked platform): "```text fp=1a2b3c4d5e6f". GitHub does not show it; the runner uses it
-// to tell, without running anything, which outputs are stale. The recorded text is the program's standard output and standard error merged in arrival order, with
+// to tell, without running anything, which outputs are stale. In a students' handout, an exercise's block
+// carries "want=" and the SHA-256 of the expected output as normalised for comparison instead: "```text
+// want=…". The block holds the expected output (or a line saying it is hidden); check compares a fresh output
+// with the digest, and the runner never replaces the block. The recorded text is the program's standard output and standard error merged in arrival order, with
 // ANSI escape sequences removed and invalid UTF-8 shown as U+FFFD, followed by a last line saying how the program
 // ended when that was not a clean exit ("exit status 3", "timed out after 10s"). A program that fails to compile
 // records the compiler's messages.

@@ -46,7 +46,7 @@ func TestParseNeedsErrors(t *testing.T) {
 		{"go needs=", "t.md:3:7: attribute needs: empty value"},
 		{"go needs=2 needs=6", "t.md:3:15: attribute needs given twice"},
 		{"go net needs=2, 6", `t.md:3:11: needs=2,: "" is not a cell number` + want +
-			"\n" + `t.md:3:20: unknown attribute "6" (known: background, compare, expect, needs, net, platform, ready, src, timeout)`},
+			"\n" + `t.md:3:20: unknown attribute "6" (known: background, compare, exercise, expect, hide, needs, net, platform, ready, src, timeout)`},
 	} {
 		_, err := Parse("t.md", []byte("In [7]:\n\n```"+tt.info+"\nx\n```\n"))
 		if err == nil || err.Error() != tt.want {

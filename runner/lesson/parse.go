@@ -38,6 +38,10 @@ type OutBlock struct {
 	// Fingerprint is the fp= word of the block's info string: a short fingerprint of the code that made the
 	// output. It is "" when there is none.
 	Fingerprint string
+	// Want is the want= word of an exercise's expected output in a student's handout: the SHA-256, in hex, of
+	// the expected output as normalised for comparison. The block then holds the expected output (or, with hide,
+	// a line saying it is hidden), which the runner never replaces. It is "" in the teacher's notes.
+	Want string
 }
 
 // Fence is a fenced code block, located by byte offsets into the lesson.
@@ -244,6 +248,9 @@ func (p *parser) output(num int, pos Pos, off int, b *ast.Paragraph) *OutBlock {
 	for _, word := range strings.Fields(f.Info)[1:] {
 		if fp, ok := strings.CutPrefix(word, "fp="); ok {
 			o.Fingerprint = fp
+		}
+		if want, ok := strings.CutPrefix(word, "want="); ok {
+			o.Want = want
 		}
 	}
 	return o

@@ -484,7 +484,7 @@ func TestMarkdown(t *testing.T) {
 // reported together, one per line, in position order.
 func TestParseErrors(t *testing.T) {
 	cell := func(n, info string) string { return "In [" + n + "]:\n\n```" + info + "\nx\n```\n\n" }
-	const known = "(known: background, compare, expect, needs, net, platform, ready, src, timeout)"
+	const known = "(known: background, compare, exercise, expect, hide, needs, net, platform, ready, src, timeout)"
 	tests := []struct {
 		name, src string
 		want      []string
@@ -560,6 +560,12 @@ func TestParseErrors(t *testing.T) {
 		{"expect", cell("1", "go expect=success"), []string{"t.md:3:7: expect=success: the only expectation is expect=error"}},
 		{"ready without background", cell("1", "go ready=tcp:127.0.0.1:80"),
 			[]string{"t.md:3:7: ready= needs background: only a background cell is waited for"}},
+		{"hide without exercise", cell("1", "go hide"),
+			[]string{"t.md:3:7: hide needs exercise: only an exercise's expected output is hidden from the handout"}},
+		{"exercise not compared", cell("1", "go compare=ignore exercise"),
+			[]string{"t.md:3:22: exercise and compare=ignore: an exercise is checked by its output"}},
+		{"exercise of a server", cell("1", "go background exercise"),
+			[]string{"t.md:3:18: exercise and background: a server cell cannot be an exercise (its output depends on its clients)"}},
 		{"ready with no port", cell("1", "go background ready=tcp:127.0.0.1"),
 			[]string{"t.md:3:18: ready=tcp:127.0.0.1: want tcp:HOST:PORT, such as tcp:127.0.0.1:8080"}},
 		{"ready with a host name", cell("1", "go background ready=udp:example.com:53"),

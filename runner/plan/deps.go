@@ -252,14 +252,15 @@ func readWork(file string) (*modfile.WorkFile, []byte, error) {
 
 // digest returns what a program depends on besides its own files: the module's header and every package it
 // imports, directly or not (imports, the program's own), as digest lines in a fixed order.
-func (d *deps) digest(moduleDir string, imports []string) ([]byte, error) {
+func (d *deps) digest(moduleDir string, imports []string) ([]byte, []string, error) {
 	if moduleDir == "" {
-		return nil, nil // outside a module a program imports the standard library only
+		return nil, nil, nil // outside a module a program imports the standard library only
 	}
 	m, err := d.module(moduleDir)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	var dirs []string
 	seen := map[string]bool{}
 	lines := map[string]bool{}
 	queue := slices.Clone(imports)
@@ -277,6 +278,9 @@ func (d *deps) digest(moduleDir string, imports []string) ([]byte, error) {
 				lines["unreadable\x00"+imp] = true // the build says why
 			case strings.HasPrefix(line, "local\x00") || strings.HasPrefix(line, "vendor\x00"):
 				line += fmt.Sprintf("\x00%x", info.digest)
+				if strings.HasPrefix(line, "local\x00") {
+					dirs = append(dirs, dir)
+				}
 				fallthrough
 			default:
 				queue = append(queue, info.imports...)
@@ -287,14 +291,15 @@ func (d *deps) digest(moduleDir string, imports []string) ([]byte, error) {
 		}
 	}
 	if len(d.missing[moduleDir]) > 0 {
-		return nil, errMissing
+		return nil, nil, errMissing
 	}
 	var b bytes.Buffer
 	b.Write(m.header)
 	for _, l := range slices.Sorted(maps.Keys(lines)) {
 		fmt.Fprintf(&b, "%s\n", l)
 	}
-	return b.Bytes(), nil
+	slices.Sort(dirs)
+	return b.Bytes(), dirs, nil
 }
 
 // resolve finds where the package imp comes from: its directory, when its imports are to be read, and the line

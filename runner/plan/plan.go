@@ -38,7 +38,17 @@ type Program struct {
 	Fingerprint string
 	// RunKey identifies a run: the fingerprint and the build key. A cell's run is cached by it.
 	RunKey string
-	Group  bool
+
+	// Packages are the directories of the packages the program imports, directly or not, that are files of
+	// the course (its module's, or a directory a replace or go.work names), sorted.
+	Packages []string
+
+	// Exercise is set for an exercise cell (the exercise attribute): its starter, in the teacher's copy.
+	Exercise *Exercise
+	// Overlay, for the starter of an src= exercise, are the texts built instead of the package's files, by
+	// absolute path (go build -overlay).
+	Overlay map[string][]byte
+	Group   bool
 }
 
 // IsInline reports whether the program is the fence body of its cell.
@@ -91,6 +101,11 @@ func Make(l *lesson.Lesson, file string, opt Options) (*Plan, error) {
 		}
 		p.Programs = append(p.Programs, prog)
 	}
+	for _, prog := range p.Programs {
+		if prog.Inline != nil || prog.SrcFile != "" {
+			errs = append(errs, exercises(l, prog)...)
+		}
+	}
 	errs = append(errs, checkNeeds(l)...)
 	if len(errs) > 0 {
 		return p, lesson.SortErrors(errs...)
@@ -107,6 +122,7 @@ func Make(l *lesson.Lesson, file string, opt Options) (*Plan, error) {
 	p.groupServers()
 	for _, prog := range p.Programs {
 		prog.runKey()
+		prog.starterKey()
 	}
 	return p, nil
 }

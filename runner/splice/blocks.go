@@ -38,6 +38,18 @@ func OutputBlock(n int, text, fp, eol string) []byte {
 	return []byte(b.String())
 }
 
+// ExpectedBlock returns the Out [n]: block of an exercise in a student's handout: text, the expected output (or
+// a line saying that it is hidden), with want, the digest check compares a fresh output's with, in its info
+// string, and no fingerprint. Without a final line ending.
+func ExpectedBlock(n int, text, want, eol string) []byte {
+	fence := Fence(text)
+	var b strings.Builder
+	fmt.Fprintf(&b, "Out [%d]:%s%s%stext want=%s%s", n, eol, eol, fence, want, eol)
+	b.WriteString(withEOL(text, eol))
+	b.WriteString(fence)
+	return []byte(b.String())
+}
+
 // Fence returns a backtick fence of at least three backticks, longer than the longest run of backticks in text.
 func Fence(text string) string {
 	longest, run := 0, 0

@@ -1,0 +1,126 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"classnotes/runner/compare"
+)
+
+// The exercises of the teacher's tests: a solution region in a function, with the default starter (which
+// compiles and panics); one whose starter leaves an import unused (does not compile); one whose starter block
+// prints what the solution prints (already passes).
+const (
+	sumExercise = `package main
+
+import "fmt"
+
+func sum(a, b int) int {
+	// BEGIN SOLUTION
+	return a + b
+	// END SOLUTION
+}
+
+func main() { fmt.Println(sum(2, 3)) }`
+	unusedImport = `package main
+
+import (
+	"fmt"
+	"strings"
+)
+
+func main() {
+	// BEGIN SOLUTION
+	fmt.Println(strings.ToUpper("hi"))
+	// END SOLUTION
+}`
+	passingStarter = `package main
+
+import "fmt"
+
+func main() {
+	// BEGIN SOLUTION
+	fmt.Println("5")
+	// END SOLUTION
+	// BEGIN STARTER
+	// fmt.Println("5")
+	// END STARTER
+}`
+)
+
+// TestExerciseStarters: check, in the teacher's copy, runs every solution as any cell, and says of each
+// exercise's starter whether it compiles (its compiler's message at the lesson's line) and whether it already
+// matches the recorded output.
+func TestExerciseStarters(t *testing.T) {
+	e, l := load(t, cell(1, "exercise", sumExercise)+cell(2, "exercise", unusedImport)+cell(3, "exercise", passingStarter))
+	results, err := e.Render(context.Background(), l, false, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l, _, err = e.WriteBack(l, results); err != nil {
+		t.Fatal(err)
+	}
+	results, err = e.Check(context.Background(), l, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []string{"", StarterDoesNotCompile, StarterPasses} {
+		r := results[i]
+		if cmp := Compare(l, r); cmp.Verdict != Matches {
+			t.Errorf("In [%d]: the solution %v", i+1, cmp.Verdict)
+		}
+		if r.Starter == nil || r.Starter.Problem != want {
+			t.Errorf("In [%d]: starter %+v, want problem %q", i+1, r.Starter, want)
+		}
+	}
+	// In [2]'s import of strings is line 5 of its program; the fence body starts on line 26 of the lesson.
+	body := l.Source().Pos(l.Source().Cell(2).Code.Body).Line
+	want := fmt.Sprintf("l.md:%d:2: \"strings\" imported and not used", body+4)
+	if msgs := results[1].Starter.Messages; !strings.Contains(msgs, want) {
+		t.Errorf("the starter's compiler messages:\n%s\nwant %q", msgs, want)
+	}
+}
+
+// TestExpectedOutput: in a handout, an exercise's Out is its expected output (want=, the digest of the text as
+// compared): a fresh output that matches it solves the exercise, one that does not differs, with the diff
+// against the expected text, or none when it is hidden; a render never replaces it.
+func TestExpectedOutput(t *testing.T) {
+	n := &compare.Normalizer{}
+	want := n.Digest("5\n", "")
+	out := func(text string) string { return "Out [1]:\n\n```text want=" + want + "\n" + text + "```\n" }
+	for _, c := range []struct {
+		name, attrs, prints, recorded string
+		verdict                       Verdict
+		diff                          bool
+	}{
+		{"solved", "exercise", "5", "5\n", Matches, false},
+		{"not yet", "exercise", "4", "5\n", Differs, true},
+		{"hidden, solved", "exercise hide", "5", "(hidden)\n", Matches, false},
+		{"hidden, not yet", "exercise hide", "4", "(hidden)\n", Differs, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			src := cell(1, c.attrs, "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println("+c.prints+") }") + out(c.recorded)
+			e, l := load(t, src)
+			if l.Plan.Programs[0].Stale() {
+				t.Error("an expected output is stale")
+			}
+			results, err := e.Render(context.Background(), l, false, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cmp := Compare(l, results[0])
+			if cmp.Verdict != c.verdict || (cmp.Diff != "") != c.diff {
+				t.Errorf("verdict %v, diff %q", cmp.Verdict, cmp.Diff)
+			}
+			if _, written, err := e.WriteBack(l, results); err != nil || written {
+				t.Errorf("WriteBack: written %v, %v", written, err)
+			}
+			if b, _ := os.ReadFile(l.Plan.File); string(b) != src {
+				t.Errorf("the lesson changed:\n%s", b)
+			}
+		})
+	}
+}

@@ -1,0 +1,138 @@
+package plan
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"classnotes/runner/exercise"
+	"classnotes/runner/lesson"
+)
+
+// Exercise is what an exercise cell (the exercise attribute) builds besides its program.
+type Exercise struct {
+	// Teacher reports whether the program has solution regions: the teacher's copy, whose handout replaces
+	// them. A student's copy (a handout) has none.
+	Teacher bool
+	// Starter is the program the handout gets (the teacher's copy only): every solution region replaced by its
+	// starter. For an src= cell, it is the package with its files' starters laid over them (Overlay).
+	Starter *Program
+	// Files are the handout's texts of the program's files that have regions, by absolute path (by "main.go"
+	// for an inline cell), and Lines, for each, the teacher's line of each of their lines.
+	Files map[string][]byte
+	Lines map[string][]int
+}
+
+// Expected reports whether the cell's recorded output is the expected output of an exercise in a handout
+// (want=): the runner compares with it and never replaces it.
+func (p *Program) Expected() bool { return p.Cell.Out != nil && p.Cell.Out.Want != "" }
+
+// programFiles returns the Go files of p's program, by the name used in messages and positions: "main.go" for
+// an inline cell, the absolute path of each file of an src= package (test files left out).
+func programFiles(p *Program) (map[string][]byte, error) {
+	if p.IsInline() {
+		return map[string][]byte{"main.go": p.Inline}, nil
+	}
+	files := map[string][]byte{}
+	names, err := filepath.Glob(filepath.Join(p.Dir, "*.go"))
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range names {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		files[name] = b
+	}
+	return files, nil
+}
+
+// exercises finds the solution markers of prog's files: in an exercise cell, its regions and starter; in any
+// other cell, each marker is an error. Errors are positioned in the lesson (inline) or in the snippet's file.
+func exercises(l *lesson.Lesson, prog *Program) []error {
+	c := prog.Cell
+	files, err := programFiles(prog)
+	if err != nil {
+		return []error{&lesson.Error{File: l.Path, Pos: c.Pos, Msg: fmt.Sprintf("In [%d]: %v", c.Number, err)}}
+	}
+	var errs []error
+	names := make([]string, 0, len(files))
+	for name := range files {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	ex := &Exercise{Files: map[string][]byte{}, Lines: map[string][]int{}}
+	for _, name := range names {
+		src := files[name]
+		var found []*exercise.Error
+		if !c.Attrs.Exercise {
+			found = exercise.Markers(src)
+		} else {
+			regions, problems := exercise.Find(src)
+			found = problems
+			if len(problems) == 0 && len(regions) > 0 {
+				out, lines, problems := exercise.Starter(src)
+				found = problems
+				ex.Files[name], ex.Lines[name] = out, lines
+			}
+		}
+		for _, e := range found {
+			errs = append(errs, markerError(l, prog, name, e))
+		}
+	}
+	if !c.Attrs.Exercise || len(errs) > 0 {
+		return errs
+	}
+	prog.Exercise = ex
+	if len(ex.Files) > 0 {
+		ex.Teacher = true
+		ex.Starter = starterProgram(prog, ex)
+	}
+	return nil
+}
+
+// markerError positions a problem with the markers of file name of prog: in the lesson for an inline cell, in
+// the snippet's file (by the path the lesson's src= gives) for an src= cell.
+func markerError(l *lesson.Lesson, prog *Program, name string, e *exercise.Error) error {
+	c := prog.Cell
+	if prog.IsInline() {
+		body := l.Pos(c.Code.Body)
+		return &lesson.Error{File: l.Path, Pos: lesson.Pos{Line: body.Line + e.Line - 1, Col: e.Col + len(c.Code.Indent)},
+			Msg: fmt.Sprintf("In [%d]: %s", c.Number, e.Msg)}
+	}
+	file := filepath.Join(filepath.Dir(l.Path), filepath.Dir(filepath.FromSlash(c.Attrs.Src)), filepath.Base(name))
+	return &lesson.Error{File: file, Pos: lesson.Pos{Line: e.Line, Col: e.Col},
+		Msg: fmt.Sprintf("In [%d] of %s: %s", c.Number, l.Path, e.Msg)}
+}
+
+// starterProgram returns the program of prog's handout: the inline text with its regions replaced, or prog's
+// package with the starters of its files laid over them.
+func starterProgram(prog *Program, ex *Exercise) *Program {
+	st := &Program{Cell: prog.Cell, Dir: prog.Dir, SrcFile: prog.SrcFile, Src: prog.Src, Module: prog.Module, Timeout: prog.Timeout}
+	if prog.IsInline() {
+		st.Inline = ex.Files["main.go"]
+	} else {
+		st.Overlay = ex.Files
+		if b, ok := ex.Files[prog.SrcFile]; ok {
+			st.Src = b
+		}
+	}
+	return st
+}
+
+// starterKey gives the starter of an exercise its build key, once prog's is known: it follows from prog's,
+// which covers the sources the starter is made from.
+func (prog *Program) starterKey() {
+	if ex := prog.Exercise; ex != nil && ex.Starter != nil {
+		h := sha256.Sum256([]byte("classnotes starter 1\x00" + prog.BuildKey))
+		ex.Starter.BuildKey = hex.EncodeToString(h[:])
+	}
+}
