@@ -171,6 +171,15 @@ func TestHandout(t *testing.T) {
 	if got := readFile(t, filepath.Join(out, "lessons", "ex.md")); got != handout {
 		t.Errorf("render changed the handout's expected outputs:\n%s", got)
 	}
+	// The handout's site shows the expected outputs, never the starter's panic in their place; the teacher's
+	// marks the solutions.
+	page := readFile(t, filepath.Join(out, "site", "ex.html"))
+	if !strings.Contains(page, "expected output hidden") || !strings.Contains(page, ">42\n") || strings.Contains(page, "goroutine 1 [running]") {
+		t.Errorf("the handout's page:\n%s", page)
+	}
+	if page := readFile(t, filepath.Join(root, "site", "ex.html")); !strings.Contains(page, "exercise: the solution") {
+		t.Errorf("the teacher's page does not mark the exercises:\n%s", page)
+	}
 
 	writeFile(t, filepath.Join(out, "snippets", "ex3", "main.go"), exerciseMain)
 	writeFile(t, filepath.Join(out, "snippets", "ex3", "count.go"), exerciseCount)

@@ -10,6 +10,32 @@ import (
 // View returns what a page shows of how the cell went (site draws it as it is), or nil when there is nothing
 // to show beyond its recorded output (a server started only for the cells that need it, a cell not built).
 func (r *Result) View() *view.Cell {
+	v := r.runView()
+	ex := r.Program.Exercise
+	switch {
+	case ex == nil:
+		return v
+	case r.Program.Expected():
+		// A handout's exercise: the page shows the expected output, never the student's run in its place.
+		what := "expected output"
+		if r.Cell().Attrs.Hide {
+			what = "expected output hidden"
+		}
+		return &view.Cell{Badges: []view.Badge{{Text: "exercise", Kind: "info"}, {Text: what, Kind: "info"}}}
+	}
+	badge := view.Badge{Text: "exercise", Kind: "info"}
+	if ex.Teacher {
+		badge.Text = "exercise: the solution"
+	}
+	if v == nil {
+		return &view.Cell{Badges: []view.Badge{badge}}
+	}
+	v.Badges = append([]view.Badge{badge}, v.Badges...)
+	return v
+}
+
+// runView is what a page shows of how the cell ran.
+func (r *Result) runView() *view.Cell {
 	switch {
 	case r.Skipped != "":
 		return &view.Cell{Badges: []view.Badge{{Text: "skipped offline", Kind: "info"}}}
