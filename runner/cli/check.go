@@ -192,6 +192,16 @@ func (a *App) checkCell(l *engine.Lesson, r *engine.Result) cellReport {
 	switch cmp := engine.Compare(l, r); {
 	case r.Skipped != "":
 		cr.Status, cr.Reason = statusSkipped, r.Skipped
+	case r.Program.Expected() && cmp.Verdict == engine.Differs:
+		// An exercise of a handout: a program that fails (the starter's panic) is not solved yet, like one that
+		// prints something else; the difference says what is missing.
+		cr.Status, cr.Reason, cr.Diff = statusDiffers, "exercise not solved yet: the output differs from the expected one", cmp.Diff
+		fmt.Fprintf(a.Stdout, "%s %s\n", where, cr.Reason)
+		if c.Attrs.Hide {
+			fmt.Fprintf(a.Stdout, "    (the expected output is hidden: only whether yours matches it is known)\n")
+		} else {
+			a.printDiff(a.Stdout, cr.Diff)
+		}
 	case r.Failed():
 		cr.Status, cr.Reason = statusFailed, r.Outcome()
 		fmt.Fprintf(a.Stdout, "%s %s\n", where, r.Outcome())
@@ -202,14 +212,6 @@ func (a *App) checkCell(l *engine.Lesson, r *engine.Result) cellReport {
 		fmt.Fprintf(a.Stdout, "%s %s\n", where, cr.Reason)
 	case cmp.Verdict == engine.Matches:
 		cr.Status = statusMatch
-	case r.Program.Expected():
-		cr.Status, cr.Reason, cr.Diff = statusDiffers, "exercise not solved yet: the output differs from the expected one", cmp.Diff
-		fmt.Fprintf(a.Stdout, "%s %s\n", where, cr.Reason)
-		if c.Attrs.Hide {
-			fmt.Fprintf(a.Stdout, "    (the expected output is hidden: only whether yours matches it is known)\n")
-		} else {
-			a.printDiff(a.Stdout, cr.Diff)
-		}
 	default:
 		cr.Status, cr.Reason, cr.Diff = statusDiffers, engine.Differs.Reason(), cmp.Diff
 		fmt.Fprintf(a.Stdout, "%s %s\n", where, cr.Reason)

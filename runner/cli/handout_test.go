@@ -150,14 +150,20 @@ func TestHandout(t *testing.T) {
 		t.Errorf("the expected outputs: the first shown, the hidden one not:\n%s", handout)
 	}
 
-	check := func(want string, wantCode int) {
+	check := func(want string, wantCode int) string {
 		t.Helper()
 		code, stdout, stderr := runner(t, ctx, out, "check")
 		if code != wantCode || !strings.Contains(stdout, want) {
 			t.Errorf("check in the handout: exit %d, want %d and %q:\n%s%s", code, wantCode, want, stdout, stderr)
 		}
+		return stdout
 	}
-	check("exercises: 0 of 3 solved", exitFailed)
+	// The default starter panics: not solved yet, with what is missing, not a failure of the runner's.
+	if stdout := check("exercises: 0 of 3 solved", exitFailed); !strings.Contains(stdout, "In [1]: exercise not solved yet: the output differs from the expected one\ndiff notes fresh\n--- notes\n+++ fresh\n@@ -1,1 +1,") ||
+		!strings.Contains(stdout, "-42\n+panic: exercise: write this part") || !strings.Contains(stdout, "In [2]: exercise not solved yet") ||
+		!strings.Contains(stdout, "(the expected output is hidden") || strings.Contains(stdout, "HELLO!") {
+		t.Errorf("check in the handout, nothing solved:\n%s", stdout)
+	}
 	// The student renders (outputs and site) and exports: still no solution anywhere; the expected outputs stay.
 	if code, _, stderr := runner(t, ctx, out, "render"); code == exitBadInput {
 		t.Fatalf("render in the handout: exit %d\n%s", code, stderr)
