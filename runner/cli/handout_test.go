@@ -236,3 +236,29 @@ func TestHandoutRefuses(t *testing.T) {
 		t.Errorf("a starter that does not compile: exit %d\n%s", code, stdout)
 	}
 }
+
+// TestHandoutNoExercises: the handout of a lesson with no exercise is the lesson as it is, byte for byte (CRLF
+// line ends, a tab, trailing spaces), with its fingerprints, which check --stale in the handout accepts.
+func TestHandoutNoExercises(t *testing.T) {
+	top := t.TempDir()
+	root := filepath.Join(top, "course")
+	writeFile(t, filepath.Join(root, "go.mod"), "module example.org/course\n\ngo 1.26\n")
+	src := strings.ReplaceAll("# Plain  \n\n\tindented prose\n\n"+cell(1, "", mainWith("fmt", "\tfmt.Println(\"plain\")")), "\n", "\r\n")
+	lessonFile := filepath.Join(root, "lessons", "plain.md")
+	writeFile(t, lessonFile, src)
+	ctx := context.Background()
+	if code, _, stderr := runner(t, ctx, root, "render", "--no-html"); code != exitOK {
+		t.Fatalf("render: exit %d\n%s", code, stderr)
+	}
+	rendered := readFile(t, lessonFile)
+	out := filepath.Join(top, "handout")
+	if code, _, stderr := runner(t, ctx, root, "handout", "--out", out); code != exitOK || !strings.Contains(stderr, "1 lesson, 0 exercises") {
+		t.Fatalf("handout: exit %d\n%s", code, stderr)
+	}
+	if got := readFile(t, filepath.Join(out, "lessons", "plain.md")); got != rendered {
+		t.Errorf("the handout's lesson is not the lesson:\n%q\nwant\n%q", got, rendered)
+	}
+	if code, stdout, _ := runner(t, ctx, out, "check", "--stale"); code != exitOK || !strings.Contains(stdout, "1 cell: 0 stale") {
+		t.Errorf("check --stale in the handout: exit %d\n%s", code, stdout)
+	}
+}
