@@ -347,3 +347,106 @@ func TestCourseSiteTwoCourses(t *testing.T) {
 		}
 	}
 }
+
+// courseApp is an App working in dir whose home directory is home (HOME; USERPROFILE on Windows), so that a
+// test's home is a temporary directory, never the user's.
+func courseApp(dir, home string, stderr io.Writer) *App {
+	return &App{Stdout: io.Discard, Stderr: stderr, Getwd: func() (string, error) { return dir, nil }, Getenv: func(k string) string {
+		if k == "HOME" || k == "USERPROFILE" || k == "home" {
+			return home
+		}
+		return os.Getenv(k)
+	}}
+}
+
+// courseLayout writes, under top: a course (c/lessons/); a module with its lessons in notes/ (c/course/go.mod)
+// inside it; lessons in no course (loose/a, loose/b); a home directory with a lessons/ of its
+// own, a lesson directly in it and lessons in home/notes, in no course.
+func courseLayout(t *testing.T) (top, home string) {
+	t.Helper()
+	top = t.TempDir()
+	for _, f := range []string{
+		"c/lessons/a.md", "c/course/go.mod", "c/course/notes/a.md", "loose/a/x.md", "loose/b/z.md",
+		"home/lessons/l.md", "home/x.md", "home/notes/n.md",
+	} {
+		text := "# A lesson without cells\n"
+		if strings.HasSuffix(f, "go.mod") {
+			text = "module example.org/course\n\ngo 1.26\n"
+		}
+		writeFile(t, filepath.Join(top, filepath.FromSlash(f)), text)
+	}
+	return top, filepath.Join(top, "home")
+}
+
+// TestCourseOf: the course of lessons is the nearest directory with lessons/ or a go.mod above the deepest
+// directory holding them all, else above the first lesson, else the first lesson's directory; a go.mod stops
+// the search for lessons/ (the module is the course); the home directory and the file system's root are never
+// taken, and lessons that would leave nothing else are refused.
+func TestCourseOf(t *testing.T) {
+	top, home := courseLayout(t)
+	in := func(rel string) string { return filepath.Join(top, filepath.FromSlash(rel)) }
+	for _, tt := range []struct {
+		names []string
+		want  string // the course's root, or the error's words
+	}{
+		{[]string{in("c/lessons/a.md")}, in("c")},
+		{[]string{in("c/course/notes/a.md")}, in("c/course")},
+		{[]string{in("loose/a/x.md"), in("loose/b/z.md")}, in("loose/a")},
+		{[]string{in("home/notes/n.md")}, in("home/notes")},
+		{[]string{in("home/x.md")}, "is the home directory, never a course's root"},
+		{[]string{in("home/lessons/l.md")}, in("home/lessons")}, // the home directory's lessons/ makes no course
+		{[]string{filepath.Join(filepath.VolumeName(top)+string(filepath.Separator), "x.md")}, "is the file system's root, never a course's root"},
+	} {
+		var stderr bytes.Buffer
+		root, err := courseApp(top, home, &stderr).courseOf(tt.names)
+		switch {
+		case strings.HasPrefix(tt.want, "is the"):
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("courseOf(%q) = %q, %v; want an error saying it %s", tt.names, root, err, tt.want)
+			}
+		case err != nil || root != tt.want:
+			t.Errorf("courseOf(%q) = %q, %v; want %s", tt.names, root, err, tt.want)
+		}
+	}
+	for _, tt := range []struct{ wd, want string }{
+		{in("c/lessons"), "."},
+		{in("c/course/notes"), "no lessons/ directory in " + in("c/course") + ", the course"},
+		{home, "no lessons/ directory in " + home + " or any directory above it"},
+		{in("home/notes"), "no lessons/ directory in " + in("home/notes") + " or any directory above it"},
+	} {
+		got, err := courseApp(tt.wd, home, io.Discard).defaultLessons()
+		if err != nil {
+			got = err.Error()
+		}
+		if !strings.HasPrefix(got, tt.want) {
+			t.Errorf("the default lessons from %s: %q, want %q", tt.wd, got, tt.want)
+		}
+	}
+}
+
+// TestCourseSiteNoCourse: render of lessons in no course writes the site beside the first lesson, not in the
+// directory common to all (which, for lessons far apart, is the file system's root); a lesson in the home
+// directory is refused, and nothing is written there.
+func TestCourseSiteNoCourse(t *testing.T) {
+	top, home := courseLayout(t)
+	var stderr bytes.Buffer
+	if code := courseApp(top, home, &stderr).Run(context.Background(), []string{"render", "loose/a/x.md", "loose/b/z.md"}); code != exitOK {
+		t.Fatalf("render: exit %d, stderr:\n%s", code, &stderr)
+	}
+	for _, page := range []string{"x.html", "z.html"} {
+		if _, err := os.Stat(filepath.Join(top, "loose", "a", "site", page)); err != nil {
+			t.Errorf("the site beside the first lesson: %v", err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(top, "loose", "site")); err == nil {
+		t.Error("the site went into the directory holding both lessons")
+	}
+	stderr.Reset()
+	code := courseApp(top, home, &stderr).Run(context.Background(), []string{"render", filepath.Join(home, "x.md")})
+	if code != exitBadInput || !strings.Contains(stderr.String(), home+" is the home directory, never a course's root") {
+		t.Errorf("render of a lesson in the home directory: exit %d, stderr:\n%s", code, &stderr)
+	}
+	if _, err := os.Stat(filepath.Join(home, "site")); err == nil {
+		t.Error("render wrote a site into the home directory")
+	}
+}
