@@ -68,13 +68,18 @@ func (a *App) handout(ctx context.Context, fs *pflag.FlagSet, args []string) int
 		a.errorf("handout: %v", err)
 		return exitBadInput
 	}
-	// The student's copy must load as it is: plan its lessons.
+	// The student's copy must load as it is; its fingerprints are its own (see refingerprint).
 	for _, l := range lessons {
 		rel, _ := filepath.Rel(h.root, l.Plan.File)
 		name := filepath.Join(a.shown(h.out), rel)
-		if _, err := e.Load(name, filepath.Join(h.out, rel)); err != nil {
+		hl, err := e.Load(name, filepath.Join(h.out, rel))
+		if err != nil {
 			fmt.Fprintf(a.Stderr, "%v\n", err)
 			a.errorf("handout: written to %s, but its lessons do not load (above)", a.shown(h.out))
+			return exitBadInput
+		}
+		if err := refingerprint(l, hl); err != nil {
+			a.errorf("handout: %v", err)
 			return exitBadInput
 		}
 	}
@@ -325,4 +330,31 @@ func (h *handoutWriter) write() (int, error) {
 		}
 	}
 	return written, nil
+}
+
+// refingerprint gives the cells of hl, the handout of lesson l, the fp= words of the handout's own code: a cell
+// that runs with an exercise (a client and its server) has a fingerprint that covers the exercise's program,
+// and the teacher's would be a digest of the solution, which a student could test guesses against. A cell whose
+// notes were stale in the teacher's copy stays stale.
+func refingerprint(l, hl *engine.Lesson) error {
+	src := hl.Source()
+	var edits []splice.Edit
+	for i, p := range hl.Plan.Programs {
+		o := p.Cell.Out
+		if o == nil || p.Expected() || i >= len(l.Plan.Programs) || l.Plan.Programs[i].Stale() {
+			continue
+		}
+		if ed, changed := splice.Output(src, p.Cell, o.Recorded(src.Source), plan.Short(p.Fingerprint)); changed {
+			edits = append(edits, ed)
+		}
+	}
+	if len(edits) == 0 {
+		return nil
+	}
+	out, err := splice.Apply(src.Source, edits)
+	if err != nil {
+		return err
+	}
+	_, err = files.Write(hl.Plan.File, out, files.Options{Perm: 0o644, Overwrite: true})
+	return err
 }

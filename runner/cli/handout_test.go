@@ -5,6 +5,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -261,4 +263,42 @@ func TestHandoutNoExercises(t *testing.T) {
 	if code, stdout, _ := runner(t, ctx, out, "check", "--stale"); code != exitOK || !strings.Contains(stdout, "1 cell: 0 stale") {
 		t.Errorf("check --stale in the handout: exit %d\n%s", code, stdout)
 	}
+}
+
+// TestHandoutGroupFingerprints: a server's fingerprint covers the cells that run with it, an exercise among
+// them; in the handout it is the handout's own (check --stale there says 0 stale), never the teacher's, which
+// is a digest of the solution that a student could test guesses against.
+func TestHandoutGroupFingerprints(t *testing.T) {
+	top := t.TempDir()
+	root := filepath.Join(top, "course")
+	writeFile(t, filepath.Join(root, "go.mod"), "module example.org/course\n\ngo 1.26\n")
+	server := mainWith("fmt time", "\tfmt.Println(\"up\")\n\ttime.Sleep(time.Minute)")
+	writeFile(t, filepath.Join(root, "lessons", "group.md"), cell(1, "background ready=out:up", server)+cell(2, "exercise", exerciseDefault))
+	ctx := context.Background()
+	if code, _, stderr := runner(t, ctx, root, "render", "--no-html"); code != exitOK {
+		t.Fatalf("render: exit %d\n%s", code, stderr)
+	}
+	out := filepath.Join(top, "handout")
+	if code, _, stderr := runner(t, ctx, root, "handout", "--out", out); code != exitOK {
+		t.Fatalf("handout: exit %d\n%s", code, stderr)
+	}
+	teacher := outputsFP(t, readFile(t, filepath.Join(root, "lessons", "group.md")))
+	handout := outputsFP(t, readFile(t, filepath.Join(out, "lessons", "group.md")))
+	if teacher[1] == "" || handout[1] == "" || teacher[1] == handout[1] || handout[2] != "" {
+		t.Errorf("fp= words: the teacher's %v, the handout's %v", teacher, handout)
+	}
+	if code, stdout, _ := runner(t, ctx, out, "check", "--stale"); code != exitOK || !strings.Contains(stdout, "2 cells: 0 stale") {
+		t.Errorf("check --stale in the handout: exit %d\n%s", code, stdout)
+	}
+}
+
+// outputsFP returns the fp= word of each Out block of a lesson, by cell number.
+func outputsFP(t *testing.T, src string) map[int]string {
+	t.Helper()
+	fps := map[int]string{}
+	for _, m := range regexp.MustCompile("(?m)^Out \\[(\\d+)\\]:\n\n```text( fp=(\\w+))?").FindAllStringSubmatch(src, -1) {
+		n, _ := strconv.Atoi(m[1])
+		fps[n] = m[3]
+	}
+	return fps
 }
