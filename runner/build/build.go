@@ -318,10 +318,14 @@ func buildArgs(p *plan.Program, dir string) (workDir string, args, files []strin
 func writeOverlay(overlay map[string][]byte, dir string) (string, error) {
 	replace := map[string]string{}
 	i := 0
-	for path, text := range overlay {
+	for _, path := range slices.Sorted(maps.Keys(overlay)) {
+		// Each text keeps its file's name, which the compiler's messages give.
 		i++
-		file := filepath.Join(dir, fmt.Sprintf("overlay%d.go", i))
-		if err := os.WriteFile(file, text, 0o644); err != nil {
+		file := filepath.Join(dir, "overlay", strconv.Itoa(i), filepath.Base(path))
+		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+			return "", err
+		}
+		if err := os.WriteFile(file, overlay[path], 0o644); err != nil {
 			return "", err
 		}
 		replace[path] = file

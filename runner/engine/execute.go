@@ -164,7 +164,11 @@ func (x *execution) builtFromPlan(progs []*plan.Program, built []*build.Result) 
 		if r := built[i]; !r.OK() || r.Cached {
 			continue
 		}
-		if now := again.Cell(p.Cell.Number); now == nil || now.BuildKey != p.BuildKey {
+		now := again.Cell(p.Cell.Number)
+		if now != nil && p.IsStarter && now.Exercise != nil {
+			now = now.Exercise.Starter
+		}
+		if now == nil || now.BuildKey != p.BuildKey {
 			changed = append(changed, fmt.Sprintf("In [%d]", p.Cell.Number))
 			if c := x.e.cfg.Cache; c != nil {
 				if err := c.RemoveBinary(p.BuildKey); err != nil {

@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"classnotes/runner/build"
-	"classnotes/runner/output"
 	"classnotes/runner/plan"
 	"classnotes/runner/run"
 )
@@ -29,56 +28,83 @@ type StarterCheck struct {
 const (
 	StarterDoesNotCompile = "its starter (what the handout gets) does not compile"
 	StarterPasses         = "its starter (what the handout gets) already matches the recorded output: the exercise needs no work"
+	StarterNotRun         = "its starter (what the handout gets) could not be run"
 )
 
-// checkStarters builds and runs the starter of each exercise of results that ran, in the teacher's copy, after
-// every cell has run (no server is up then): a starter must compile, and must not already print the recorded
-// output.
+// checkStarters sets the StarterCheck of each exercise of results, in the teacher's copy: every starter is
+// built, and run unless its solution was skipped (a net cell, offline).
 func (x *execution) checkStarters(ctx context.Context, results []*Result) error {
-	var todo []*Result
-	var progs []*plan.Program
+	skipped := map[int]bool{}
 	for _, r := range results {
-		if ex := r.Program.Exercise; ex != nil && ex.Teacher && r.Ran() {
-			todo = append(todo, r)
-			progs = append(progs, ex.Starter)
-		}
+		skipped[r.Cell().Number] = r.Skipped != ""
 	}
-	if len(progs) == 0 {
-		return nil
-	}
-	work, err := run.TempDir("starter-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(work)
-	b := &build.Builder{Dir: work, Cache: x.e.cfg.Cache, GoVersion: x.e.tc.GoVersion}
-	built, err := b.Build(ctx, progs)
-	if err != nil {
-		return err
-	}
-	src := x.l.Source()
-	for i, r := range todo {
-		st, c := progs[i], r.Cell()
-		if !built[i].OK() {
-			r.Starter = &StarterCheck{Problem: StarterDoesNotCompile, Messages: x.teacherPositions(r.Program, built[i].Messages)}
-			continue
-		}
-		dir, cleanup, err := workDir(st)
-		if err != nil {
-			return err
-		}
-		res, err := run.Run(ctx, built[i].Binary, nil, run.Options{Dir: dir, Timeout: st.Timeout})
-		cleanup()
-		if err != nil {
-			return fmt.Errorf("In [%d]: starter: %w", c.Number, err)
-		}
-		r.Starter = &StarterCheck{}
-		text := output.Text(res.Printed, res.Dropped, res.Status)
-		if rec, ok := recorded(src, c); ok && normalizer(src).Compare(rec, text, c.Attrs.Compare).Match {
-			r.Starter.Problem = StarterPasses
+	for _, r := range results {
+		if ex := r.Program.Exercise; ex != nil && ex.Teacher {
+			st, err := x.starter(ctx, r.Program, skipped[r.Cell().Number])
+			if err != nil {
+				return err
+			}
+			r.Starter = st
 		}
 	}
 	return nil
+}
+
+// Starters builds the starter of each exercise of l's teacher's copy, the program its students get, and says,
+// by cell number, whether it compiles: for handout, which refuses to hand out one that does not. Nothing runs.
+func (e *Engine) Starters(ctx context.Context, l *Lesson) (map[int]*StarterCheck, error) {
+	x := &execution{e: e, l: l}
+	checks := map[int]*StarterCheck{}
+	for _, p := range l.Plan.Programs {
+		if ex := p.Exercise; ex != nil && ex.Teacher {
+			st, err := x.starter(ctx, p, true)
+			if err != nil {
+				return nil, err
+			}
+			checks[p.Cell.Number] = st
+		}
+	}
+	return checks, nil
+}
+
+// starter builds the starter of prog and, unless buildOnly, runs it as its cell runs alone, with the servers
+// it needs (plan.Plan.Needs), and compares what it prints with the recorded output.
+func (x *execution) starter(ctx context.Context, prog *plan.Program, buildOnly bool) (*StarterCheck, error) {
+	st := prog.Exercise.Starter
+	if buildOnly {
+		work, err := run.TempDir("starter-")
+		if err != nil {
+			return nil, err
+		}
+		defer os.RemoveAll(work)
+		b := &build.Builder{Dir: work, Cache: x.e.cfg.Cache, GoVersion: x.e.tc.GoVersion}
+		built, err := b.Build(ctx, []*plan.Program{st})
+		if err != nil {
+			return nil, err
+		}
+		if !built[0].OK() {
+			return &StarterCheck{Problem: StarterDoesNotCompile, Messages: x.teacherPositions(prog, built[0].Messages)}, nil
+		}
+		return &StarterCheck{}, nil
+	}
+	results := withServers(x.l.Plan, []*plan.Program{st})
+	sx := &execution{e: x.e, l: x.l}
+	if err := sx.run(ctx, results); err != nil {
+		return nil, fmt.Errorf("In [%d]: starter: %w", prog.Cell.Number, err)
+	}
+	r := results[len(results)-1]
+	switch {
+	case r.Build != nil && !r.Build.OK():
+		return &StarterCheck{Problem: StarterDoesNotCompile, Messages: x.teacherPositions(prog, r.Build.Messages)}, nil
+	case !r.Ran():
+		return &StarterCheck{Problem: StarterNotRun + ": " + r.NotRun}, nil
+	}
+	src := x.l.Source()
+	c := prog.Cell
+	if rec, ok := recorded(src, c); ok && normalizer(src).Compare(rec, r.Text, c.Attrs.Compare).Match {
+		return &StarterCheck{Problem: StarterPasses}, nil
+	}
+	return &StarterCheck{}, nil
 }
 
 // compilerPos matches the position a compiler message starts with: "main.go:7:2: ".

@@ -116,7 +116,8 @@ func markerError(l *lesson.Lesson, prog *Program, name string, e *exercise.Error
 // starterProgram returns the program of prog's handout: the inline text with its regions replaced, or prog's
 // package with the starters of its files laid over them.
 func starterProgram(prog *Program, ex *Exercise) *Program {
-	st := &Program{Cell: prog.Cell, Dir: prog.Dir, SrcFile: prog.SrcFile, Src: prog.Src, Module: prog.Module, Timeout: prog.Timeout}
+	st := &Program{Cell: prog.Cell, Dir: prog.Dir, SrcFile: prog.SrcFile, Src: prog.Src, Module: prog.Module, Timeout: prog.Timeout,
+		IsStarter: true}
 	if prog.IsInline() {
 		st.Inline = ex.Files["main.go"]
 	} else {
@@ -134,5 +135,6 @@ func (prog *Program) starterKey() {
 	if ex := prog.Exercise; ex != nil && ex.Starter != nil {
 		h := sha256.Sum256([]byte("classnotes starter 1\x00" + prog.BuildKey))
 		ex.Starter.BuildKey = hex.EncodeToString(h[:])
+		ex.Starter.Packages = prog.Packages
 	}
 }

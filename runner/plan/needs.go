@@ -57,7 +57,7 @@ func (p *Plan) direct(prog *Program) []*Program {
 	}
 	nearest := map[string]*Program{} // by probe kind; "" for a server without ready=
 	for _, q := range p.Programs {
-		if q == prog {
+		if q.Cell == prog.Cell { // prog may be an exercise's starter, in its cell's place
 			break
 		}
 		if q.Cell.Attrs.Background {

@@ -45,6 +45,8 @@ type Program struct {
 
 	// Exercise is set for an exercise cell (the exercise attribute): its starter, in the teacher's copy.
 	Exercise *Exercise
+	// IsStarter marks the starter of an exercise (Exercise.Starter), the program of its cell in the handout.
+	IsStarter bool
 	// Overlay, for the starter of an src= exercise, are the texts built instead of the package's files, by
 	// absolute path (go build -overlay).
 	Overlay map[string][]byte
