@@ -135,7 +135,13 @@ func (a *App) check(ctx context.Context, fs *pflag.FlagSet, args []string) int {
 	if line := report.exerciseLine(); line != "" {
 		fmt.Fprintln(a.Stdout, line)
 	}
-	if report.Summary[statusDiffers]+report.Summary[statusFailed]+report.Summary["starter"] > 0 {
+	notSolved := 0
+	for _, c := range report.Cells {
+		if c.Exercise == "not yet" {
+			notSolved++ // also one not run (a net exercise, offline): solved only when it matched
+		}
+	}
+	if report.Summary[statusDiffers]+report.Summary[statusFailed]+report.Summary["starter"]+notSolved > 0 {
 		code = max(code, exitFailed)
 	}
 	if !allLoaded {

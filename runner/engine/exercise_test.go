@@ -4,10 +4,13 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"classnotes/runner/compare"
+	"classnotes/runner/internal/lessontest"
 )
 
 // The exercises of the teacher's tests: a solution region in a function, with the default starter (which
@@ -122,5 +125,76 @@ func TestExpectedOutput(t *testing.T) {
 				t.Errorf("the lesson changed:\n%s", b)
 			}
 		})
+	}
+}
+
+// TestStarterWithServer: a client exercise's starter runs with the servers its cell needs, as the cell would
+// alone: a starter that already prints what the solution prints is found, though without its server it would
+// be refused and seem to need work.
+func TestStarterWithServer(t *testing.T) {
+	port := lessontest.FreePort(t)
+	client := fmt.Sprintf(`package main
+
+import (
+	"fmt"
+	"io"
+	"net"
+)
+
+func main() {
+	conn, err := net.Dial("tcp", "127.0.0.1:%d")
+	if err != nil {
+		panic(err)
+	}
+	// BEGIN SOLUTION
+	b, _ := io.ReadAll(conn)
+	fmt.Print(string(b))
+	// END SOLUTION
+	// BEGIN STARTER
+	// b, _ := io.ReadAll(conn)
+	// fmt.Print(string(b))
+	// END STARTER
+}`, port)
+	e, l := load(t, cell(1, fmt.Sprintf("background ready=tcp:127.0.0.1:%d", port), fmt.Sprintf(lessontest.WelcomeServer, port))+
+		cell(2, "exercise", client))
+	results, err := e.Render(context.Background(), l, false, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l, _, err = e.WriteBack(l, results); err != nil {
+		t.Fatal(err)
+	}
+	if results, err = e.Check(context.Background(), l, nil); err != nil {
+		t.Fatal(err)
+	}
+	if st := results[1].Starter; st == nil || st.Problem != StarterPasses {
+		t.Errorf("the starter that prints what the solution prints: %+v", st)
+	}
+}
+
+// TestStarterPositionsInPackage: the compiler's messages about an src= exercise's starter name the package's
+// file and the teacher's line, whichever of its files the regions are in.
+func TestStarterPositionsInPackage(t *testing.T) {
+	dir := t.TempDir()
+	lessontest.Write(t, filepath.Join(dir, "go.mod"), "module example.com/course\n\ngo 1.26\n")
+	lessontest.Write(t, filepath.Join(dir, "snippets", "two", "main.go"), "package main\n\nimport \"fmt\"\n\nfunc main() {\n\t// BEGIN SOLUTION\n\tfmt.Println(v())\n\t// END SOLUTION\n\t// BEGIN STARTER\n\t// fmt.Println(w)\n\t// END STARTER\n}\n")
+	lessontest.Write(t, filepath.Join(dir, "snippets", "two", "v.go"), "package main\n\nfunc v() int {\n\t// BEGIN SOLUTION\n\treturn 1\n\t// END SOLUTION\n}\n")
+	lesson := filepath.Join(dir, "lessons", "l.md")
+	lessontest.Write(t, lesson, "In [1]:\n\n```go exercise src=../snippets/two/main.go\n```\n")
+	e, err := New(Config{Timeout: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := e.Load("lessons/l.md", lesson)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checks, err := e.Starters(context.Background(), l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := filepath.Join("lessons", "..", "snippets", "two") + "/main.go:10:14: undefined: w"
+	if st := checks[1]; st == nil || st.Problem != StarterDoesNotCompile || !strings.Contains(st.Messages, filepath.Clean(want)) {
+		t.Errorf("starter: %+v, want messages with %q", st, filepath.Clean(want))
 	}
 }

@@ -91,6 +91,11 @@ func exercises(l *lesson.Lesson, prog *Program) []error {
 	if !c.Attrs.Exercise || len(errs) > 0 {
 		return errs
 	}
+	if len(ex.Files) == 0 && (c.Out == nil || c.Out.Want == "") {
+		a, _ := c.Attrs.Get("exercise")
+		return []error{&lesson.Error{File: l.Path, Pos: a.Pos, Msg: fmt.Sprintf("In [%d]: an exercise with no solution region in its program "+
+			"(// BEGIN SOLUTION ... // END SOLUTION) and no expected output (want=, as in a handout): mark the solution, or drop exercise", c.Number)}}
+	}
 	prog.Exercise = ex
 	if len(ex.Files) > 0 {
 		ex.Teacher = true
@@ -137,4 +142,41 @@ func (prog *Program) starterKey() {
 		ex.Starter.BuildKey = hex.EncodeToString(h[:])
 		ex.Starter.Packages = prog.Packages
 	}
+}
+
+// packageMarkers returns an error for each solution marker in a Go file of the course's packages that the
+// programs of pl import: only an exercise's own program has its regions replaced in the handout, so a marker
+// there would ship its solution. Each file is reported once, at its path as seen from the lesson's directory.
+func packageMarkers(l *lesson.Lesson, pl *Plan) []error {
+	lessonDir := filepath.Dir(pl.File)
+	seen := map[string]bool{}
+	var errs []error
+	for _, prog := range pl.Programs {
+		for _, dir := range prog.Packages {
+			if seen[dir] {
+				continue
+			}
+			seen[dir] = true
+			names, _ := filepath.Glob(filepath.Join(dir, "*.go"))
+			sort.Strings(names)
+			for _, name := range names {
+				if strings.HasSuffix(name, "_test.go") {
+					continue
+				}
+				src, err := os.ReadFile(name)
+				if err != nil {
+					continue // the build says what is wrong
+				}
+				shown := name
+				if rel, err := filepath.Rel(lessonDir, name); err == nil {
+					shown = filepath.Join(filepath.Dir(l.Path), rel)
+				}
+				for _, e := range exercise.Markers(src) {
+					errs = append(errs, &lesson.Error{File: shown, Pos: lesson.Pos{Line: e.Line, Col: e.Col},
+						Msg: fmt.Sprintf("imported by In [%d] of %s: %s (a package's solution would ship in the handout: put the region in the exercise's own program)", prog.Cell.Number, l.Path, e.Msg)})
+				}
+			}
+		}
+	}
+	return errs
 }

@@ -14,7 +14,7 @@ func TestExercisePlan(t *testing.T) {
 	write(t, filepath.Join(root, "snippets", "ex", "helper.go"), "package main\n\nfunc helper() int {\n\t// BEGIN SOLUTION\n\treturn 42\n\t// END SOLUTION\n\t// BEGIN STARTER\n\t// return 0\n\t// END STARTER\n}\n")
 	src := "In [1]:\n\n```go exercise\npackage main\n\nfunc main() {\n\t// BEGIN SOLUTION\n\tprintln(1)\n\t// END SOLUTION\n}\n```\n\n" +
 		"In [2]:\n\n```go exercise src=../snippets/ex/main.go\n```\n\n" +
-		"In [3]:\n\n```go exercise\npackage main\n\nfunc main() {}\n```\n"
+		"In [3]:\n\n```go exercise\npackage main\n\nfunc main() {}\n```\n\nOut [3]:\n\n```text want=abc\n42\n```\n"
 	p := mustPlan(t, root, src, Options{})
 	in, pkg, student := p.Programs[0].Exercise, p.Programs[1].Exercise, p.Programs[2].Exercise
 	if in == nil || !in.Teacher || !strings.Contains(string(in.Starter.Inline), `panic("exercise: write this part")`) || strings.Contains(string(in.Starter.Inline), "println(1)") {
@@ -41,7 +41,8 @@ func TestExerciseMarkerErrors(t *testing.T) {
 	write(t, filepath.Join(root, "snippets", "marked", "main.go"), "package main\n\nfunc main() {\n\t// BEGIN SOLUTION\n\t// END SOLUTION\n}\n")
 	src := "In [1]:\n\n```go\npackage main\n\nfunc main() {\n\t// BEGIN SOLUTION\n\t// END SOLUTION\n}\n```\n\n" +
 		"In [2]:\n\n```go src=../snippets/marked/main.go\n```\n\n" +
-		"In [3]:\n\n```go exercise\npackage main\n\nfunc main() {\n\t// END SOLUTION\n}\n```\n"
+		"In [3]:\n\n```go exercise\npackage main\n\nfunc main() {\n\t// END SOLUTION\n}\n```\n\n" +
+		"In [4]:\n\n```go exercise\npackage main\n\nfunc main() {}\n```\n"
 	_, err := makePlan(t, root, src, Options{})
 	if err == nil {
 		t.Fatal("no error")
@@ -50,9 +51,22 @@ func TestExerciseMarkerErrors(t *testing.T) {
 		"lessons/l.md:7:2: In [1]: ",
 		filepath.Join("lessons", "..", "snippets", "marked", "main.go") + ":4:2: In [2] of lessons/l.md: ",
 		"lessons/l.md:23:2: In [3]: ",
+		"lessons/l.md:29:7: In [4]: an exercise with no solution region",
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("no %q in:\n%v", want, err)
 		}
+	}
+}
+
+// TestPackageMarkers: a solution marker in a course package that a cell imports is an error at its place: only
+// an exercise's own program has its regions replaced in the handout.
+func TestPackageMarkers(t *testing.T) {
+	root := course(t)
+	write(t, filepath.Join(root, "lib", "lib.go"), "package lib\n\nfunc F() int {\n\t// BEGIN SOLUTION\n\treturn 1\n\t// END SOLUTION\n}\n")
+	_, err := makePlan(t, root, "In [1]:\n\n```go\npackage main\n\nimport \"example.com/course/lib\"\n\nfunc main() { lib.F() }\n```\n", Options{})
+	want := filepath.Join("lib", "lib.go") + ":4:2: imported by In [1] of lessons/l.md: a solution marker outside an exercise cell"
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("err = %v, want %q", err, want)
 	}
 }

@@ -126,6 +126,9 @@ func Make(l *lesson.Lesson, file string, opt Options) (*Plan, error) {
 		prog.runKey()
 		prog.starterKey()
 	}
+	if errs := packageMarkers(l, p); len(errs) > 0 {
+		return p, lesson.SortErrors(errs...)
+	}
 	return p, nil
 }
 
