@@ -148,7 +148,7 @@ func (a *App) doctorLessons(ctx context.Context, e *engine.Engine, flags *pflag.
 			}
 		}
 	}
-	add("ok", "lessons", "%d lessons, %d cells", len(files), cells)
+	add("ok", "lessons", "%s, %s", plural(len(files), "lesson"), plural(cells, "cell"))
 	offline, _ := flags.GetBool("offline")
 	a.doctorNetwork(ctx, netCells, offline, add)
 }

@@ -42,7 +42,7 @@ func TestDoctor(t *testing.T) {
 		"ok    go        go1.",
 		"ok    cache     " + cache,
 		"ok    ports     lessons/free.md In [1] binds tcp " + freeAddr + ": free",
-		"ok    lessons   1 lessons, 1 cells",
+		"ok    lessons   1 lesson, 1 cell",
 		"platform  processes: ",
 	} {
 		if !strings.Contains(stdout, want) {
