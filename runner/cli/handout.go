@@ -5,26 +5,23 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
 
 	"classnotes/runner/compare"
 	"classnotes/runner/engine"
-	"classnotes/runner/exercise"
 	"classnotes/runner/files"
 	"classnotes/runner/lesson"
 	"classnotes/runner/plan"
-	"classnotes/runner/site"
 	"classnotes/runner/splice"
 )
 
 func handoutFlags(fs *pflag.FlagSet) {
 	fs.String("out", "", "the directory the student edition is written into, outside the course (required)")
-	fs.Bool("force", false, "write into DIR when it is not empty, replacing files of the same names (through the same guard as every write)")
+	fs.Bool("force", false, "write into DIR when it is not empty, replacing files of the same names (through the same guard as every write, never through a symbolic link), "+
+		"and remove the files an earlier handout wrote there that this one does not (its list is DIR/"+handoutManifest+")")
 }
 
 // hiddenOutput is what the handout shows in place of the expected output of a hide exercise.
@@ -59,11 +56,33 @@ func (a *App) handout(ctx context.Context, fs *pflag.FlagSet, args []string) int
 		a.errorf("handout: %v", err)
 		return exitBadInput
 	}
-	if err := h.collect(lessons); err != nil {
+	// Everything is checked before the first write: the exercises, the files, that no solution is in them, and
+	// where each goes.
+	if err := h.checkExercises(ctx, e, lessons); err != nil {
+		if ctx.Err() != nil {
+			a.errorf("handout: interrupted; nothing written")
+			return exitSignal
+		}
 		fmt.Fprintln(a.Stderr, err)
+		a.errorf("handout: nothing written")
 		return exitBadInput
 	}
-	written, err := h.write()
+	if err := h.collect(lessons); err != nil {
+		fmt.Fprintln(a.Stderr, err)
+		a.errorf("handout: nothing written")
+		return exitBadInput
+	}
+	if err := h.scan(lessons); err != nil {
+		fmt.Fprintln(a.Stderr, err)
+		a.errorf("handout: nothing written")
+		return exitBadInput
+	}
+	if err := h.checkPlaces(); err != nil {
+		fmt.Fprintln(a.Stderr, err)
+		a.errorf("handout: nothing written")
+		return exitBadInput
+	}
+	written, removed, err := h.write()
 	if err != nil {
 		a.errorf("handout: %v", err)
 		return exitBadInput
@@ -83,22 +102,30 @@ func (a *App) handout(ctx context.Context, fs *pflag.FlagSet, args []string) int
 			return exitBadInput
 		}
 	}
-	fmt.Fprintf(a.Stderr, "handout: %s, %s (%d hidden); %s written to %s\n", plural(len(lessons), "lesson"),
-		plural(h.exercises, "exercise"), h.hidden, plural(written, "file"), a.shown(h.out))
+	gone := ""
+	if removed > 0 {
+		gone = fmt.Sprintf("; %s of the earlier handout removed", plural(removed, "file"))
+	}
+	fmt.Fprintf(a.Stderr, "handout: %s, %s (%d hidden); %s written to %s%s\n", plural(len(lessons), "lesson"),
+		plural(h.exercises, "exercise"), h.hidden, plural(written, "file"), a.shown(h.out), gone)
 	return exitOK
 }
 
 // handoutWriter is a handout being made: the files of the student edition by their path relative to the
 // course's root, and where they go.
 type handoutWriter struct {
-	a          *App
-	root, out  string // the course's root; the handout's directory, both absolute
-	force      bool
-	files      map[string][]byte
-	exercises  int
-	hidden     int
-	lessonSet  map[string]bool // the lessons handed out, absolute
-	lessonBase map[string]string
+	a         *App
+	root, out string // the course's root; the handout's directory, both absolute
+	// realRoot and realOut are root and out with their symbolic links resolved (out's longest existing prefix).
+	realRoot, realOut string
+	force             bool
+	files             map[string][]byte // by path relative to root, filepath-separated
+	from              map[string]string // the file each comes from, absolute, for messages
+	exercises         int
+	hidden            int
+	lessonBase        map[string]string
+	lessonInfo        []os.FileInfo     // the lessons handed out, to know them by any name
+	starters          map[string][]byte // the starter of each exercise's program file, by its real path
 }
 
 // newHandout checks where the handout goes: outside the course, and into an empty or new directory unless
@@ -120,7 +147,8 @@ func (a *App) newHandout(lessons []*engine.Lesson, out string, force bool) (*han
 	if err != nil {
 		return nil, err
 	}
-	if inside(resolved(outAbs), realRoot) {
+	realOut := resolved(outAbs)
+	if inside(realOut, realRoot) {
 		return nil, fmt.Errorf("--out %s: inside the course (%s), where the solutions are: write the handout outside it", out, a.shown(root))
 	}
 	if entries, err := os.ReadDir(outAbs); err == nil && len(entries) > 0 && !force {
@@ -128,13 +156,61 @@ func (a *App) newHandout(lessons []*engine.Lesson, out string, force bool) (*han
 	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("--out %s: %v", out, err)
 	}
-	h := &handoutWriter{a: a, root: root, out: outAbs, force: force, files: map[string][]byte{},
-		lessonSet: map[string]bool{}, lessonBase: map[string]string{}}
+	h := &handoutWriter{a: a, root: root, out: outAbs, realRoot: realRoot, realOut: realOut, force: force,
+		files: map[string][]byte{}, from: map[string]string{}, lessonBase: map[string]string{},
+		starters: map[string][]byte{}}
 	for _, l := range lessons {
-		h.lessonSet[l.Plan.File] = true
 		h.lessonBase[filepath.Base(l.Plan.File)] = filepath.Base(l.Plan.File)
+		if info, err := os.Stat(l.Plan.File); err == nil {
+			h.lessonInfo = append(h.lessonInfo, info)
+		}
+		for _, p := range l.Plan.Programs {
+			if ex := p.Exercise; ex != nil && ex.Teacher && !p.IsInline() {
+				for name, starter := range ex.Files {
+					if real, err := filepath.EvalSymlinks(name); err == nil {
+						h.starters[real] = starter
+					}
+				}
+			}
+		}
 	}
 	return h, nil
+}
+
+// checkExercises reports, positioned, each exercise of the lessons that cannot be handed out: its recorded
+// output is stale (the students' check would compare with the output of another program), or its starter,
+// the program the students get, does not compile (engine.Engine.Starters builds each).
+func (h *handoutWriter) checkExercises(ctx context.Context, e *engine.Engine, lessons []*engine.Lesson) error {
+	var errs []error
+	for _, l := range lessons {
+		var exercises []*plan.Program
+		for _, p := range l.Plan.Programs {
+			if ex := p.Exercise; ex != nil && ex.Teacher {
+				exercises = append(exercises, p)
+			}
+		}
+		if len(exercises) == 0 {
+			continue
+		}
+		for _, p := range exercises {
+			if c := p.Cell; c.Out != nil && p.Stale() {
+				errs = append(errs, &lesson.Error{File: l.Name, Pos: c.Pos, Msg: fmt.Sprintf(
+					"In [%d]: the exercise's recorded output is stale (its program changed since it was recorded), and the students' check compares with it: run `%s render` first", c.Number, h.a.name())})
+			}
+		}
+		checks, err := e.Starters(ctx, l)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", l.Name, err))
+			continue
+		}
+		for _, p := range exercises {
+			if st := checks[p.Cell.Number]; st != nil && st.Problem == engine.StarterDoesNotCompile {
+				errs = append(errs, &lesson.Error{File: l.Name, Pos: p.Cell.Pos, Msg: fmt.Sprintf(
+					"In [%d]: exercise: %s, and the students would get it:\n%s", p.Cell.Number, st.Problem, strings.TrimRight(st.Messages, "\n"))})
+			}
+		}
+	}
+	return lesson.SortErrors(errs...)
 }
 
 // resolved returns path with the symbolic links of its longest existing prefix resolved.
@@ -157,41 +233,6 @@ func resolved(p string) string {
 func inside(p, dir string) bool {
 	rel, err := filepath.Rel(dir, p)
 	return err == nil && filepath.IsLocal(rel) || rel == "."
-}
-
-// collect gathers the files of the handout. Every problem is reported, positioned, before anything is written.
-func (h *handoutWriter) collect(lessons []*engine.Lesson) error {
-	var errs []error
-	for _, l := range lessons {
-		if err := h.lesson(l); err != nil {
-			errs = append(errs, err)
-		}
-		for _, p := range l.Plan.Programs {
-			if !p.IsInline() {
-				errs = append(errs, h.dir(p.Dir, p.Exercise)...)
-			}
-			for _, dir := range p.Packages {
-				errs = append(errs, h.dir(dir, nil)...)
-			}
-			if p.Module != "" {
-				for _, name := range []string{"go.mod", "go.sum"} {
-					if err := h.add(filepath.Join(p.Module, name), nil, true); err != nil {
-						errs = append(errs, err)
-					}
-				}
-			}
-		}
-		for _, link := range site.FileLinks(l.Source(), h.lessonBase) {
-			file := filepath.Join(filepath.Dir(l.Plan.File), filepath.FromSlash(link))
-			if strings.HasSuffix(file, ".md") && !h.lessonSet[file] {
-				continue // another lesson, not handed out: it may hold solutions
-			}
-			if info, err := os.Stat(file); err == nil && info.Mode().IsRegular() && !strings.HasPrefix(path.Base(link), ".") {
-				errs = append(errs, h.add(file, nil, true))
-			}
-		}
-	}
-	return lesson.SortErrors(errs...)
 }
 
 // lesson adds the student's edition of lesson l: each exercise's code its starter, its output the expected one.
@@ -243,93 +284,7 @@ func (h *handoutWriter) lesson(l *engine.Lesson) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", l.Name, err)
 	}
-	return h.add(l.Plan.File, out, false)
-}
-
-// dir adds the files of a package directory: its regular files, not hidden, and for an exercise's package its
-// files' starters. A Go file that is not an exercise's may hold no solution marker: it would ship its solution.
-func (h *handoutWriter) dir(dir string, ex *plan.Exercise) []error {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return []error{err}
-	}
-	var errs []error
-	for _, e := range entries {
-		name := e.Name()
-		if !e.Type().IsRegular() || strings.HasPrefix(name, ".") {
-			continue
-		}
-		file := filepath.Join(dir, name)
-		var data []byte
-		if ex != nil {
-			data = ex.Files[file]
-		}
-		if data == nil && strings.HasSuffix(name, ".go") {
-			b, err := os.ReadFile(file)
-			if err != nil {
-				errs = append(errs, err)
-				continue
-			}
-			for _, m := range exercise.Markers(b) {
-				errs = append(errs, &lesson.Error{File: h.a.shown(file), Pos: lesson.Pos{Line: m.Line, Col: m.Col},
-					Msg: "a solution marker outside an exercise's program: the handout would ship its solution"})
-			}
-			data = b
-		}
-		if err := h.add(file, data, true); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return errs
-}
-
-// add puts the file at abs, with data (nil: its contents), into the handout, at its place relative to the
-// course's root. A file outside the root has no place there: unless optional, it is an error.
-func (h *handoutWriter) add(abs string, data []byte, optional bool) error {
-	rel, err := filepath.Rel(h.root, abs)
-	if err != nil || !filepath.IsLocal(rel) {
-		if optional {
-			return nil
-		}
-		return fmt.Errorf("%s: outside the course's root %s; a handout holds the course's files only", h.a.shown(abs), h.a.shown(h.root))
-	}
-	if _, done := h.files[rel]; done {
-		return nil
-	}
-	if data == nil {
-		if data, err = os.ReadFile(abs); err != nil {
-			if optional && errors.Is(err, os.ErrNotExist) {
-				return nil
-			}
-			return err
-		}
-	}
-	h.files[rel] = data
-	return nil
-}
-
-// write writes the handout's files, in name order, through the guarded writer, and returns how many it wrote.
-func (h *handoutWriter) write() (int, error) {
-	names := make([]string, 0, len(h.files))
-	for rel := range h.files {
-		names = append(names, rel)
-	}
-	slices.Sort(names)
-	written := 0
-	for _, rel := range names {
-		dest := filepath.Join(h.out, rel)
-		if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {
-			return written, err
-		}
-		w, err := files.Write(dest, h.files[rel], files.Options{Perm: 0o644, Overwrite: h.force})
-		if err != nil {
-			return written, fmt.Errorf("%s: %w", h.a.shown(dest), err)
-		}
-		if w {
-			written++
-		}
-	}
-	return written, nil
+	return h.add(l.Plan.File, out)
 }
 
 // refingerprint gives the cells of hl, the handout of lesson l, the fp= words of the handout's own code: a cell

@@ -7,10 +7,10 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
-	"strings"
 	"syscall"
 
 	"classnotes/runner/engine"
+	"classnotes/runner/files"
 	"classnotes/runner/site"
 )
 
@@ -123,18 +123,10 @@ func (s *Server) linkedBy(sv *served) map[string]bool {
 }
 
 // insideCourse returns the real path of the file name, relative to the course's root, once every symbolic link
-// on its way is followed, and reports whether it is inside the root and not hidden there.
+// on its way is followed, and reports whether it is inside the root and not hidden there (files.CourseFile,
+// the rule handout follows too).
 func (s *Server) insideCourse(name string) (string, bool) {
-	root, err := filepath.EvalSymlinks(s.cfg.Course)
-	if err != nil {
-		return "", false
-	}
-	real, err := filepath.EvalSymlinks(filepath.Join(root, filepath.FromSlash(name)))
-	if err != nil {
-		return "", false
-	}
-	rel, err := filepath.Rel(root, real)
-	return real, err == nil && filepath.IsLocal(rel) && !hidden(filepath.ToSlash(rel))
+	return files.CourseFile(s.cfg.Course, name)
 }
 
 // lessonFile reports whether the file opened as name (its real path real, its info info) is a lesson: a served
@@ -171,8 +163,5 @@ func (s *Server) lessonFile(info fs.FileInfo, name, real string) bool {
 	}
 }
 
-// markdown reports whether a file name is that of a Markdown file, in any case, and with the dots and spaces
-// at its end that Windows drops from a name (a.md. opens a.md).
-func markdown(name string) bool {
-	return strings.EqualFold(path.Ext(strings.TrimRight(name, ". ")), ".md")
-}
+// markdown reports whether a file name is that of a Markdown file (files.Markdown).
+func markdown(name string) bool { return files.Markdown(name) }

@@ -14,6 +14,7 @@ import (
 	"sync"
 
 	"classnotes/runner/engine"
+	"classnotes/runner/files"
 	"classnotes/runner/site"
 )
 
@@ -139,14 +140,7 @@ func CheckToken(t string) error {
 
 // hidden reports whether a slash-separated path names a hidden file or a file in a hidden directory, which
 // are never served: .answers.md is the teacher's.
-func hidden(key string) bool {
-	for _, elem := range strings.Split(key, "/") {
-		if strings.HasPrefix(elem, ".") {
-			return true
-		}
-	}
-	return false
-}
+func hidden(key string) bool { return files.Hidden(key) }
 
 // Token returns the teacher's token.
 func (s *Server) Token() string { return s.token }
