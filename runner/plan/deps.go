@@ -408,7 +408,8 @@ var buildFiles = map[string]bool{
 // hashPackage hashes, in name order, the files of the package in dir that the build reads: its Go files (but
 // test files) with CRLF line ends as LF (the compiler reads them alike, and a checkout on Windows may have
 // either), its other source files, and the files its go:embed lines name (subdirectories too). With all (the
-// program's own directory, where it runs and may read any file), every other file of the directory counts too.
+// program's own directory, where it runs and may read any file), every other file of the directory counts too,
+// but lessons and editors' leftovers (notData).
 // Names starting with "." or "_" are left out, as the go command leaves them out, unless a go:embed names them.
 // goFile is given each Go file.
 func hashPackage(h io.Writer, dir string, all bool, goFile func(name string, src []byte)) error {
@@ -424,7 +425,7 @@ func hashPackage(h io.Writer, dir string, all bool, goFile func(name string, src
 			continue
 		}
 		isGo := strings.HasSuffix(name, ".go")
-		if !isGo && !all && !buildFiles[filepath.Ext(name)] {
+		if !isGo && !buildFiles[filepath.Ext(name)] && (!all || notData(name)) {
 			continue
 		}
 		data, err := os.ReadFile(filepath.Join(dir, name))
@@ -456,6 +457,18 @@ func hashPackage(h io.Writer, dir string, all bool, goFile func(name string, src
 		h.Write(data)
 	}
 	return nil
+}
+
+// notData reports whether a file beside a program is no file it reads: a lesson (a program may sit beside the
+// lessons that run it, which render rewrites) or an editor's leftover.
+func notData(name string) bool {
+	lower := strings.ToLower(name)
+	for _, suffix := range []string{".md", "~", ".orig", ".rej", ".bak", ".swp", ".tmp"} {
+		if strings.HasSuffix(lower, suffix) {
+			return true
+		}
+	}
+	return false
 }
 
 // embedPatterns returns the patterns of a Go file's //go:embed lines.

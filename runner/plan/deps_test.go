@@ -301,3 +301,23 @@ func TestFingerprintVendor(t *testing.T) {
 		t.Errorf("in a workspace: err = %v, want the module cache asked for (workspace builds do not read vendor/)", err)
 	}
 }
+
+// TestFingerprintBesideLessons: a program in the lessons' directory (src=main.go) is not made stale by the
+// lessons beside it, which render rewrites, nor by an editor's leftovers; a data file it may read counts.
+func TestFingerprintBesideLessons(t *testing.T) {
+	root := course(t)
+	write(t, filepath.Join(root, "lessons", "main.go"), "package main\n\nfunc main() {}\n")
+	src := "In [1]:\n\n```go src=main.go\n```\n"
+	base := mustPlan(t, root, src, Options{}).Programs[0].Fingerprint
+	for _, c := range []struct {
+		file    string
+		changes bool
+	}{{"other.md", false}, {"NOTES.MD", false}, {"main.go~", false}, {"main.go.orig", false}, {"hosts.txt", true}} {
+		path := filepath.Join(root, "lessons", c.file)
+		write(t, path, "x\n")
+		if changed := mustPlan(t, root, src, Options{}).Programs[0].Fingerprint != base; changed != c.changes {
+			t.Errorf("%s beside the program changed its fingerprint: %v, want %v", c.file, changed, c.changes)
+		}
+		os.Remove(path)
+	}
+}
