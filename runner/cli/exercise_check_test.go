@@ -15,13 +15,9 @@ func TestHandoutSkippedExercise(t *testing.T) {
 	writeFile(t, filepath.Join(root, "go.mod"), "module example.org/course\n\ngo 1.26\n")
 	writeFile(t, filepath.Join(root, "lessons", "net.md"), cell(1, "exercise net", exerciseDefault))
 	ctx := context.Background()
-	if code, _, stderr := runner(t, ctx, root, "render", "--no-html"); code != exitOK {
-		t.Fatalf("render: exit %d\n%s", code, stderr)
-	}
+	render(t, ctx, root)
 	out := filepath.Join(top, "handout")
-	if code, _, stderr := runner(t, ctx, root, "handout", "--out", out); code != exitOK {
-		t.Fatalf("handout: exit %d\n%s", code, stderr)
-	}
+	handOut(t, ctx, root, out)
 	code, stdout, _ := runner(t, ctx, out, "check", "--offline")
 	if code != exitFailed || !strings.Contains(stdout, "exercises: 0 of 1 solved") {
 		t.Errorf("check --offline in the handout: exit %d\n%s", code, stdout)

@@ -37,6 +37,15 @@ func render(t *testing.T, ctx context.Context, root string) {
 	}
 }
 
+// handOut writes the handout of the course at root into out, with the lessons args name (all of them by
+// default), or fails the test.
+func handOut(t *testing.T, ctx context.Context, root, out string, args ...string) {
+	t.Helper()
+	if code, _, stderr := runner(t, ctx, root, append([]string{"handout", "--out", out}, args...)...); code != exitOK {
+		t.Fatalf("handout: exit %d\n%s", code, stderr)
+	}
+}
+
 // besideMain is a program beside the lessons (src=main.go), with a helper that is a symbolic link to a file
 // elsewhere in the course.
 const besideMain = `package main
@@ -68,9 +77,7 @@ func TestHandoutPackageFiles(t *testing.T) {
 	render(t, ctx, root)
 
 	out := filepath.Join(top, "handout")
-	if code, _, stderr := runner(t, ctx, root, "handout", "--out", out, "lessons/a.md", "lessons/b.md"); code != exitOK {
-		t.Fatalf("handout: exit %d\n%s", code, stderr)
-	}
+	handOut(t, ctx, root, out, "lessons/a.md", "lessons/b.md")
 	if found := solutionWords(t, out); len(found) > 0 {
 		t.Errorf("solution text in the handout: %v", found)
 	}
@@ -141,9 +148,7 @@ func handoutLinks(t *testing.T, linkProgram bool) {
 	render(t, ctx, root)
 
 	out := filepath.Join(top, "handout")
-	if code, _, stderr := runner(t, ctx, root, "handout", "--out", out, "lessons/a.md", "lessons/b.md"); code != exitOK {
-		t.Fatalf("handout: exit %d\n%s", code, stderr)
-	}
+	handOut(t, ctx, root, out, "lessons/a.md", "lessons/b.md")
 	if found := solutionWords(t, out); len(found) > 0 {
 		t.Errorf("solution text in the handout: %v", found)
 	}
@@ -266,9 +271,7 @@ func TestHandoutManifest(t *testing.T) {
 	ctx := context.Background()
 	render(t, ctx, root)
 	out := filepath.Join(top, "handout")
-	if code, _, stderr := runner(t, ctx, root, "handout", "--out", out); code != exitOK {
-		t.Fatalf("handout: exit %d\n%s", code, stderr)
-	}
+	handOut(t, ctx, root, out)
 	manifest := filepath.Join(out, handoutManifest)
 	if got := readFile(t, manifest); !strings.Contains(got, "\nlessons/two.md\n") || !strings.Contains(got, "\nsnippets/ex3/main.go\n") {
 		t.Fatalf("the manifest:\n%s", got)

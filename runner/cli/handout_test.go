@@ -249,9 +249,7 @@ func TestHandoutNoExercises(t *testing.T) {
 	lessonFile := filepath.Join(root, "lessons", "plain.md")
 	writeFile(t, lessonFile, src)
 	ctx := context.Background()
-	if code, _, stderr := runner(t, ctx, root, "render", "--no-html"); code != exitOK {
-		t.Fatalf("render: exit %d\n%s", code, stderr)
-	}
+	render(t, ctx, root)
 	rendered := readFile(t, lessonFile)
 	out := filepath.Join(top, "handout")
 	if code, _, stderr := runner(t, ctx, root, "handout", "--out", out); code != exitOK || !strings.Contains(stderr, "1 lesson, 0 exercises") {
@@ -275,13 +273,9 @@ func TestHandoutGroupFingerprints(t *testing.T) {
 	server := mainWith("fmt time", "\tfmt.Println(\"up\")\n\ttime.Sleep(time.Minute)")
 	writeFile(t, filepath.Join(root, "lessons", "group.md"), cell(1, "background ready=out:up", server)+cell(2, "exercise", exerciseDefault))
 	ctx := context.Background()
-	if code, _, stderr := runner(t, ctx, root, "render", "--no-html"); code != exitOK {
-		t.Fatalf("render: exit %d\n%s", code, stderr)
-	}
+	render(t, ctx, root)
 	out := filepath.Join(top, "handout")
-	if code, _, stderr := runner(t, ctx, root, "handout", "--out", out); code != exitOK {
-		t.Fatalf("handout: exit %d\n%s", code, stderr)
-	}
+	handOut(t, ctx, root, out)
 	teacher := outputsFP(t, readFile(t, filepath.Join(root, "lessons", "group.md")))
 	handout := outputsFP(t, readFile(t, filepath.Join(out, "lessons", "group.md")))
 	if teacher[1] == "" || handout[1] == "" || teacher[1] == handout[1] || handout[2] != "" {
