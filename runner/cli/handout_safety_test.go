@@ -267,7 +267,8 @@ func TestHandoutChecksFirst(t *testing.T) {
 func TestHandoutManifest(t *testing.T) {
 	top := t.TempDir()
 	root := exerciseCourse(t, top)
-	writeFile(t, filepath.Join(root, "lessons", "two.md"), "# Two\n\n"+cell(1, "", mainWith("fmt", "\tfmt.Println(\"two\")")))
+	writeFile(t, filepath.Join(root, "snippets", "two", "main.go"), mainWith("fmt", "\tfmt.Println(\"two\")"))
+	writeFile(t, filepath.Join(root, "lessons", "two.md"), "# Two\n\nIn [1]:\n\n```go src=../snippets/two/main.go\n```\n")
 	ctx := context.Background()
 	render(t, ctx, root)
 	out := filepath.Join(top, "handout")
@@ -283,10 +284,13 @@ func TestHandoutManifest(t *testing.T) {
 	writeFile(t, manifest, readFile(t, manifest)+"../outside.txt\nlink.txt\n/etc/hostname\n")
 
 	code, _, stderr := runner(t, ctx, root, "handout", "--force", "--out", out, "lessons/ex.md")
-	if code != exitOK || !strings.Contains(stderr, "; 1 file of the earlier handout removed") {
+	if code != exitOK || !strings.Contains(stderr, "; 2 files of the earlier handout removed") {
 		t.Errorf("handout --force: exit %d\n%s", code, stderr)
 	}
-	absent(t, out, "lessons/two.md")
+	absent(t, out, "lessons/two.md", "snippets/two") // the directory left empty goes too
+	if _, err := os.Stat(filepath.Join(out, "snippets", "ex3", "main.go")); err != nil {
+		t.Errorf("a file of the new handout: %v", err)
+	}
 	for _, f := range []string{outside, filepath.Join(out, "mine.txt"), filepath.Join(out, "link.txt"), filepath.Join(out, "lessons", "ex.md")} {
 		if _, err := os.Stat(f); err != nil {
 			t.Errorf("removed: %v", err)

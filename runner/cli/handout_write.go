@@ -143,6 +143,9 @@ func (h *handoutWriter) remove(root *os.Root, rel string) (bool, error) {
 	if err := root.Remove(rel); err != nil {
 		return false, fmt.Errorf("%s: %w", h.a.shown(filepath.Join(h.out, rel)), err)
 	}
+	// The directories it leaves empty go too (Remove refuses one that is not empty), up to DIR.
+	for dir := filepath.Dir(rel); dir != "." && root.Remove(dir) == nil; dir = filepath.Dir(dir) {
+	}
 	return true, nil
 }
 

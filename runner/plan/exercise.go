@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"classnotes/runner/exercise"
@@ -104,14 +106,22 @@ func exercises(l *lesson.Lesson, prog *Program) []error {
 	return nil
 }
 
+// programLine matches a line number in a message of package exercise.
+var programLine = regexp.MustCompile(`\bline [0-9]+\b`)
+
 // markerError positions a problem with the markers of file name of prog: in the lesson for an inline cell, in
 // the snippet's file (by the path the lesson's src= gives) for an src= cell.
 func markerError(l *lesson.Lesson, prog *Program, name string, e *exercise.Error) error {
 	c := prog.Cell
 	if prog.IsInline() {
 		body := l.Pos(c.Code.Body)
+		// The message may name another line of the program ("the region that begins at line 4"): the lesson's.
+		msg := programLine.ReplaceAllStringFunc(e.Msg, func(m string) string {
+			n, _ := strconv.Atoi(strings.TrimPrefix(m, "line "))
+			return fmt.Sprintf("line %d", body.Line+n-1)
+		})
 		return &lesson.Error{File: l.Path, Pos: lesson.Pos{Line: body.Line + e.Line - 1, Col: e.Col + len(c.Code.Indent)},
-			Msg: fmt.Sprintf("In [%d]: %s", c.Number, e.Msg)}
+			Msg: fmt.Sprintf("In [%d]: %s", c.Number, msg)}
 	}
 	file := filepath.Join(filepath.Dir(l.Path), filepath.Dir(filepath.FromSlash(c.Attrs.Src)), filepath.Base(name))
 	return &lesson.Error{File: file, Pos: lesson.Pos{Line: e.Line, Col: e.Col},

@@ -42,7 +42,8 @@ func TestExerciseMarkerErrors(t *testing.T) {
 	src := "In [1]:\n\n```go\npackage main\n\nfunc main() {\n\t// BEGIN SOLUTION\n\t// END SOLUTION\n}\n```\n\n" +
 		"In [2]:\n\n```go src=../snippets/marked/main.go\n```\n\n" +
 		"In [3]:\n\n```go exercise\npackage main\n\nfunc main() {\n\t// END SOLUTION\n}\n```\n\n" +
-		"In [4]:\n\n```go exercise\npackage main\n\nfunc main() {}\n```\n"
+		"In [4]:\n\n```go exercise\npackage main\n\nfunc main() {}\n```\n\n" +
+		"In [5]:\n\n```go exercise\npackage main\n\nfunc main() {\n\t// BEGIN SOLUTION\n\t// BEGIN SOLUTION\n\t// END SOLUTION\n}\n```\n"
 	_, err := makePlan(t, root, src, Options{})
 	if err == nil {
 		t.Fatal("no error")
@@ -52,6 +53,7 @@ func TestExerciseMarkerErrors(t *testing.T) {
 		filepath.Join("lessons", "..", "snippets", "marked", "main.go") + ":4:2: In [2] of lessons/l.md: ",
 		"lessons/l.md:23:2: In [3]: ",
 		"lessons/l.md:29:7: In [4]: an exercise with no solution region",
+		"lessons/l.md:42:2: In [5]: // BEGIN SOLUTION inside the region that begins at line 41:",
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("no %q in:\n%v", want, err)
