@@ -11,6 +11,7 @@ import (
 	"classnotes/runner/exercise"
 	"classnotes/runner/files"
 	"classnotes/runner/lesson"
+	"classnotes/runner/plan"
 	"classnotes/runner/site"
 )
 
@@ -56,34 +57,15 @@ func (h *handoutWriter) collect(lessons []*engine.Lesson) error {
 	return lesson.SortErrors(errs...)
 }
 
-// buildExts are the extensions of the files besides Go files that the go command builds into a package.
-var buildExts = map[string]bool{".c": true, ".h": true, ".s": true, ".S": true, ".sx": true, ".cc": true, ".cpp": true,
-	".cxx": true, ".hh": true, ".hpp": true, ".hxx": true, ".f": true, ".F": true, ".for": true, ".f90": true,
-	".m": true, ".swig": true, ".swigcxx": true, ".syso": true}
-
-// leftovers are the endings of the names of editors' and patches' leftovers: copies that may hold a solution.
-var leftovers = []string{"~", ".orig", ".rej", ".bak", ".swp", ".tmp"}
-
 // packageFile reports whether a file of a package's directory goes into the handout: a Go file (not a test),
 // another file the go command builds, or a data file the program may read; never a hidden file, a Markdown
 // file (a lesson, or the teacher's notes) or an editor's leftover.
 func packageFile(name string) bool {
-	if strings.HasPrefix(name, ".") || files.Markdown(name) || strings.HasSuffix(name, "_test.go") {
-		return false
-	}
-	lower := strings.ToLower(name)
-	for _, end := range leftovers {
-		if strings.HasSuffix(lower, end) {
-			return false
-		}
-	}
-	return true
+	return !strings.HasPrefix(name, ".") && !files.Markdown(name) && !strings.HasSuffix(name, "_test.go") && !plan.NotData(name)
 }
 
 // buildFile reports whether the go command builds the file name into its package.
-func buildFile(name string) bool {
-	return strings.HasSuffix(name, ".go") || buildExts[filepath.Ext(name)]
-}
+func buildFile(name string) bool { return plan.BuildFile(name) }
 
 // dir adds the files of a package directory of the course that packageFile accepts, a symbolic link as the
 // file it leads to, if that is a file the course may give out (files.CourseFile); the handout could not build

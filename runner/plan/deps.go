@@ -398,7 +398,7 @@ type dirKey struct {
 }
 
 // buildFiles are the extensions of the files the go command reads from a package directory besides Go files:
-// cgo's and assembly sources, headers, SWIG files and system objects.
+// cgo's and assembly sources, headers, SWIG files and system objects (BuildFile).
 var buildFiles = map[string]bool{
 	".c": true, ".h": true, ".s": true, ".S": true, ".sx": true, ".cc": true, ".cpp": true, ".cxx": true,
 	".hh": true, ".hpp": true, ".hxx": true, ".f": true, ".F": true, ".for": true, ".f90": true, ".m": true,
@@ -409,7 +409,7 @@ var buildFiles = map[string]bool{
 // test files) with CRLF line ends as LF (the compiler reads them alike, and a checkout on Windows may have
 // either), its other source files, and the files its go:embed lines name (subdirectories too). With all (the
 // program's own directory, where it runs and may read any file), every other file of the directory counts too,
-// but lessons and editors' leftovers (notData).
+// but lessons and editors' leftovers (NotData).
 // Names starting with "." or "_" are left out, as the go command leaves them out, unless a go:embed names them.
 // goFile is given each Go file.
 func hashPackage(h io.Writer, dir string, all bool, goFile func(name string, src []byte)) error {
@@ -425,7 +425,7 @@ func hashPackage(h io.Writer, dir string, all bool, goFile func(name string, src
 			continue
 		}
 		isGo := strings.HasSuffix(name, ".go")
-		if !isGo && !buildFiles[filepath.Ext(name)] && (!all || notData(name)) {
+		if !isGo && !buildFiles[filepath.Ext(name)] && (!all || NotData(name)) {
 			continue
 		}
 		data, err := os.ReadFile(filepath.Join(dir, name))
@@ -459,9 +459,16 @@ func hashPackage(h io.Writer, dir string, all bool, goFile func(name string, src
 	return nil
 }
 
-// notData reports whether a file beside a program is no file it reads: a lesson (a program may sit beside the
-// lessons that run it, which render rewrites) or an editor's leftover.
-func notData(name string) bool {
+// BuildFile reports whether the go command builds the file name of a package's directory into the package: a Go
+// file or another source it compiles (test files aside).
+func BuildFile(name string) bool {
+	return strings.HasSuffix(name, ".go") && !strings.HasSuffix(name, "_test.go") || buildFiles[filepath.Ext(name)]
+}
+
+// NotData reports whether a file beside a program is no file it reads: a lesson (a program may sit beside the
+// lessons that run it, which render rewrites) or an editor's or a patch's leftover, a copy that may hold what
+// the program once was.
+func NotData(name string) bool {
 	lower := strings.ToLower(name)
 	for _, suffix := range []string{".md", "~", ".orig", ".rej", ".bak", ".swp", ".tmp"} {
 		if strings.HasSuffix(lower, suffix) {
