@@ -35,7 +35,7 @@ const virtualDir = ".classnotes-cells"
 // cells then get as when built alone, and when goFlags, the go command's GOFLAGS, sets no -gcflags or
 // -overlay, which the batch's own would replace. A group of one is left to be built alone.
 func batches(progs []*plan.Program, goVersion, goFlags string) []*batch {
-	inlineOK := langVersion(goVersion) != "" && !strings.Contains(goFlags, "-gcflags") && !strings.Contains(goFlags, "-overlay")
+	inlineOK := plan.Release(goVersion) != "" && !strings.Contains(goFlags, "-gcflags") && !strings.Contains(goFlags, "-overlay")
 	var out []*batch
 	open := map[string][]*batch{} // by module
 	seen := map[string]bool{}     // package directories and inline build keys already placed
@@ -233,7 +233,7 @@ func (b *Builder) writeInline(bt *batch, work string, pkgs map[string]*plan.Prog
 		}
 		flags = append(flags, "-overlay", file)
 	}
-	flags = append(flags, "-gcflags="+pattern+"=-lang="+langVersion(b.GoVersion)+" -trimpath="+strings.Join(trims, ";"))
+	flags = append(flags, "-gcflags="+pattern+"=-lang="+plan.Release(b.GoVersion)+" -trimpath="+strings.Join(trims, ";"))
 	return src, flags, nil
 }
 
@@ -275,16 +275,6 @@ var goVersionRE = regexp.MustCompile(`^go((1\.[0-9]+)(\.[0-9]+|rc[0-9]+)?)$`)
 func moduleVersion(goVersion string) string {
 	if m := goVersionRE.FindStringSubmatch(goVersion); m != nil {
 		return m[1]
-	}
-	return ""
-}
-
-// langVersion returns the language version of a toolchain version ("go1.26.8" → "go1.26"), or "" when it is
-// not a release's. A cell built alone, outside its module, gets it; the compiler's -lang gives it to a cell
-// in a batch, which would otherwise get its module's go line (and, below go 1.22, the old loop variables).
-func langVersion(goVersion string) string {
-	if m := goVersionRE.FindStringSubmatch(goVersion); m != nil {
-		return "go" + m[2]
 	}
 	return ""
 }

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -71,7 +72,7 @@ func (p *Program) fingerprint(tc Toolchain, d *deps) error {
 
 	a := p.Cell.Attrs
 	h = sha256.New()
-	fmt.Fprintf(h, "classnotes run 2\x00%x\x00%s\x00%s\x00%v\x00%t\x00%v\x00", sources, release(tc.GoVersion), tc.BuildFlags, p.Timeout, a.Background, a.Ready)
+	fmt.Fprintf(h, "classnotes run 2\x00%x\x00%s\x00%s\x00%v\x00%t\x00%v\x00", sources, cmp.Or(Release(tc.GoVersion), tc.GoVersion), tc.BuildFlags, p.Timeout, a.Background, a.Ready)
 	if a.Platform {
 		fmt.Fprintf(h, "platform\x00%s\x00%s\x00", tc.GOOS, tc.GOARCH)
 	}
@@ -79,13 +80,14 @@ func (p *Program) fingerprint(tc Toolchain, d *deps) error {
 	return nil
 }
 
-// release returns the Go release of a toolchain version: go1.26 for go1.26.8 and go1.26rc2; the version itself
-// when it is not a release's (a development toolchain).
-func release(goVersion string) string {
+// Release returns the Go release, the language version, of a toolchain version: go1.26 for go1.26.8 and
+// go1.26rc2; "" when it is not a release's (a development toolchain). The fingerprint covers it (the version
+// itself for a development toolchain), and build gives it to the cells it builds together.
+func Release(goVersion string) string {
 	if m := releaseRE.FindStringSubmatch(goVersion); m != nil {
 		return m[1]
 	}
-	return goVersion
+	return ""
 }
 
 var releaseRE = regexp.MustCompile(`^(go1\.[0-9]+)(\.[0-9]+|rc[0-9]+)?$`)
