@@ -243,9 +243,7 @@ func download(module string, mods []string) error {
 // goEnv asks the go command for one of its settings.
 func goEnv(key string) (string, error) {
 	var out bytes.Buffer
-	cmd := exec.CommandContext(context.Background(), "go", "env", key)
-	cmd.Stdout = &out
-	if err := cmd.Run(); err != nil {
+	if err := run.Command(context.Background(), "go", []string{"env", key}, run.CommandOptions{Stdout: &out}); err != nil {
 		return "", fmt.Errorf("go env: %w (is Go installed and on PATH?)", err)
 	}
 	return strings.TrimSpace(out.String()), nil
