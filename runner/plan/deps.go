@@ -72,11 +72,12 @@ type deps struct {
 	mods     map[string]*modInfo // by module directory
 	dirs     map[dirKey]*dirInfo // by package directory
 	missing  map[string]map[string]bool
+	files    map[string][]byte // the files read, by path: a lesson's programs share their packages' files
 }
 
 func newDeps(opt Options) *deps {
 	return &deps{modCache: opt.ModCache, goWork: opt.GoWork, goFlags: opt.GoFlags, mods: map[string]*modInfo{}, dirs: map[dirKey]*dirInfo{},
-		missing: map[string]map[string]bool{}}
+		missing: map[string]map[string]bool{}, files: map[string][]byte{}}
 }
 
 // modInfo is what a module's go.mod (and go.work, when one applies) says about building its packages.
@@ -95,6 +96,18 @@ type dirInfo struct {
 	digest  []byte
 	imports []string
 	err     error
+}
+
+// read returns the contents of the file at path, read once per plan.
+func (d *deps) read(path string) ([]byte, error) {
+	if b, ok := d.files[path]; ok {
+		return b, nil
+	}
+	b, err := os.ReadFile(path)
+	if err == nil {
+		d.files[path] = b
+	}
+	return b, err
 }
 
 // module reads the go.mod of dir, once, with the go.work that applies to it.
@@ -382,7 +395,7 @@ func (d *deps) dir(dir string, program bool) *dirInfo {
 	d.dirs[key] = info
 	h := sha256.New()
 	imports := map[string]bool{}
-	info.err = hashPackage(h, dir, program, func(name string, src []byte) {
+	info.err = hashPackage(h, dir, program, d.read, func(name string, src []byte) {
 		for _, imp := range fileImports(name, src) {
 			imports[imp] = true
 		}
@@ -411,8 +424,8 @@ var buildFiles = map[string]bool{
 // program's own directory, where it runs and may read any file), every other file of the directory counts too,
 // but lessons and editors' leftovers (NotData).
 // Names starting with "." or "_" are left out, as the go command leaves them out, unless a go:embed names them.
-// goFile is given each Go file.
-func hashPackage(h io.Writer, dir string, all bool, goFile func(name string, src []byte)) error {
+// Files are read with read; goFile is given each Go file.
+func hashPackage(h io.Writer, dir string, all bool, read func(string) ([]byte, error), goFile func(name string, src []byte)) error {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return err
@@ -428,7 +441,7 @@ func hashPackage(h io.Writer, dir string, all bool, goFile func(name string, src
 		if !isGo && !buildFiles[filepath.Ext(name)] && (!all || NotData(name)) {
 			continue
 		}
-		data, err := os.ReadFile(filepath.Join(dir, name))
+		data, err := read(filepath.Join(dir, name))
 		if err != nil {
 			return err
 		}
@@ -449,7 +462,7 @@ func hashPackage(h io.Writer, dir string, all bool, goFile func(name string, src
 		if hashed[rel] {
 			continue
 		}
-		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
+		data, err := read(filepath.Join(dir, filepath.FromSlash(rel)))
 		if err != nil {
 			return err
 		}

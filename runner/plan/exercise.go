@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -35,7 +34,7 @@ func (p *Program) Expected() bool { return p.Cell.Out != nil && p.Cell.Out.Want 
 
 // programFiles returns the Go files of p's program, by the name used in messages and positions: "main.go" for
 // an inline cell, the absolute path of each file of an src= package (test files left out).
-func programFiles(p *Program) (map[string][]byte, error) {
+func programFiles(p *Program, d *deps) (map[string][]byte, error) {
 	if p.IsInline() {
 		return map[string][]byte{"main.go": p.Inline}, nil
 	}
@@ -48,7 +47,7 @@ func programFiles(p *Program) (map[string][]byte, error) {
 		if strings.HasSuffix(name, "_test.go") {
 			continue
 		}
-		b, err := os.ReadFile(name)
+		b, err := d.read(name)
 		if err != nil {
 			return nil, err
 		}
@@ -59,9 +58,9 @@ func programFiles(p *Program) (map[string][]byte, error) {
 
 // exercises finds the solution markers of prog's files: in an exercise cell, its regions and starter; in any
 // other cell, each marker is an error. Errors are positioned in the lesson (inline) or in the snippet's file.
-func exercises(l *lesson.Lesson, prog *Program) []error {
+func exercises(l *lesson.Lesson, prog *Program, d *deps) []error {
 	c := prog.Cell
-	files, err := programFiles(prog)
+	files, err := programFiles(prog, d)
 	if err != nil {
 		return []error{&lesson.Error{File: l.Path, Pos: c.Pos, Msg: fmt.Sprintf("In [%d]: %v", c.Number, err)}}
 	}
@@ -157,7 +156,7 @@ func (prog *Program) starterKey() {
 // packageMarkers returns an error for each solution marker in a Go file of the course's packages that the
 // programs of pl import: only an exercise's own program has its regions replaced in the handout, so a marker
 // there would ship its solution. Each file is reported once, at its path as seen from the lesson's directory.
-func packageMarkers(l *lesson.Lesson, pl *Plan) []error {
+func packageMarkers(l *lesson.Lesson, pl *Plan, d *deps) []error {
 	lessonDir := filepath.Dir(pl.File)
 	seen := map[string]bool{}
 	var errs []error
@@ -173,7 +172,7 @@ func packageMarkers(l *lesson.Lesson, pl *Plan) []error {
 				if strings.HasSuffix(name, "_test.go") {
 					continue
 				}
-				src, err := os.ReadFile(name)
+				src, err := d.read(name) // read already, for the fingerprint
 				if err != nil {
 					continue // the build says what is wrong
 				}

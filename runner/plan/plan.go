@@ -86,6 +86,7 @@ func Make(l *lesson.Lesson, file string, opt Options) (*Plan, error) {
 		root = dir
 	}
 	p := &Plan{Lesson: l, File: abs}
+	d := newDeps(opt)
 	var errs []error
 	for _, c := range l.Cells {
 		prog := &Program{Cell: c, Module: module, Timeout: opt.Timeout}
@@ -100,19 +101,20 @@ func Make(l *lesson.Lesson, file string, opt Options) (*Plan, error) {
 		} else if err := resolveSrc(prog, dir, root); err != nil {
 			a, _ := c.Attrs.Get("src")
 			errs = append(errs, &lesson.Error{File: l.Path, Pos: a.Pos, Msg: fmt.Sprintf("In [%d]: %v", c.Number, err)})
+		} else {
+			d.files[prog.SrcFile] = prog.Src // read once
 		}
 		p.Programs = append(p.Programs, prog)
 	}
 	for _, prog := range p.Programs {
 		if prog.Inline != nil || prog.SrcFile != "" {
-			errs = append(errs, exercises(l, prog)...)
+			errs = append(errs, exercises(l, prog, d)...)
 		}
 	}
 	errs = append(errs, checkNeeds(l)...)
 	if len(errs) > 0 {
 		return p, lesson.SortErrors(errs...)
 	}
-	d := newDeps(opt)
 	for _, prog := range p.Programs {
 		if err := prog.fingerprint(opt.Toolchain, d); err != nil && err != errMissing {
 			return p, fmt.Errorf("%s: In [%d]: fingerprint: %w", l.Path, prog.Cell.Number, err)
@@ -126,7 +128,7 @@ func Make(l *lesson.Lesson, file string, opt Options) (*Plan, error) {
 		prog.runKey()
 		prog.starterKey()
 	}
-	if errs := packageMarkers(l, p); len(errs) > 0 {
+	if errs := packageMarkers(l, p, d); len(errs) > 0 {
 		return p, lesson.SortErrors(errs...)
 	}
 	return p, nil
