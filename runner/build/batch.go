@@ -3,7 +3,6 @@ package build
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"os"
@@ -223,12 +222,8 @@ func (b *Builder) writeInline(bt *batch, work string, pkgs map[string]*plan.Prog
 		}
 	} else {
 		pattern = "./" + virtualDir + "/..."
-		js, err := json.Marshal(map[string]any{"Replace": overlay})
+		file, err := overlayFile(overlay, work)
 		if err != nil {
-			return "", nil, err
-		}
-		file := filepath.Join(work, "overlay.json")
-		if err := os.WriteFile(file, js, 0o644); err != nil {
 			return "", nil, err
 		}
 		flags = append(flags, "-overlay", file)

@@ -330,15 +330,22 @@ func writeOverlay(overlay map[string][]byte, dir string) (string, error) {
 		}
 		replace[path] = file
 	}
+	file, err := overlayFile(replace, dir)
+	if err != nil {
+		return "", err
+	}
+	return "-overlay=" + file, nil
+}
+
+// overlayFile writes, as dir/overlay.json, the go command's overlay that builds each file named in replace
+// (by the path of the file it stands for) instead of that file, and returns its path.
+func overlayFile(replace map[string]string, dir string) (string, error) {
 	js, err := json.Marshal(map[string]any{"Replace": replace})
 	if err != nil {
 		return "", err
 	}
 	file := filepath.Join(dir, "overlay.json")
-	if err := os.WriteFile(file, js, 0o644); err != nil {
-		return "", err
-	}
-	return "-overlay=" + file, nil
+	return file, os.WriteFile(file, js, 0o644)
 }
 
 // goFlags returns the go command's GOFLAGS, from the environment or its env file, when progs have inline cells
