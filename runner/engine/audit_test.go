@@ -23,7 +23,7 @@ import "fmt"
 
 func main() { fmt.Println(%q) }`
 
-// runnerDirs returns the build-* and cell-* directories in the runner's own temporary directory.
+// runnerDirs returns the build-*, cell-* and starter-* directories in the runner's own temporary directory.
 func runnerDirs(t *testing.T) []string {
 	t.Helper()
 	probe, err := run.TempDir("audit-")
@@ -39,7 +39,7 @@ func runnerDirs(t *testing.T) []string {
 	}
 	var dirs []string
 	for _, e := range entries {
-		if e.IsDir() && (strings.HasPrefix(e.Name(), "build-") || strings.HasPrefix(e.Name(), "cell-")) {
+		if e.IsDir() && (strings.HasPrefix(e.Name(), "build-") || strings.HasPrefix(e.Name(), "cell-") || strings.HasPrefix(e.Name(), "starter-")) {
 			dirs = append(dirs, e.Name())
 		}
 	}

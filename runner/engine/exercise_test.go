@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -196,5 +197,50 @@ func TestStarterPositionsInPackage(t *testing.T) {
 	want := filepath.Join("lessons", "..", "snippets", "two") + "/main.go:10:14: undefined: w"
 	if st := checks[1]; st == nil || st.Problem != StarterDoesNotCompile || !strings.Contains(st.Messages, filepath.Clean(want)) {
 		t.Errorf("starter: %+v, want messages with %q", st, filepath.Clean(want))
+	}
+}
+
+// TestStartersLeaveNoTempDirs: building the starters (handout's check) leaves nothing in the runner's temporary
+// directory, though the build writes an overlay and the executable there.
+func TestStartersLeaveNoTempDirs(t *testing.T) {
+	e, l := load(t, cell(1, "exercise", sumExercise)+cell(2, "exercise", unusedImport))
+	before := runnerDirs(t)
+	checks, err := e.Starters(context.Background(), l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(checks) != 2 || checks[1].Problem != "" || checks[2].Problem != StarterDoesNotCompile {
+		t.Fatalf("checks: %v", checks)
+	}
+	for _, d := range runnerDirs(t) {
+		if !slices.Contains(before, d) {
+			t.Errorf("after Starters, the runner's temporary directory still has %s", d)
+		}
+	}
+}
+
+// TestDefaultModCache: where the module cache is, from the environment alone: GOMODCACHE, else the first
+// GOPATH's pkg/mod (GOPATH may list several), else $HOME/go/pkg/mod.
+func TestDefaultModCache(t *testing.T) {
+	list := strings.Join([]string{filepath.FromSlash("/a/go"), filepath.FromSlash("/b/go")}, string(filepath.ListSeparator))
+	for _, c := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"GOMODCACHE": "/m", "GOPATH": list}, "/m"},
+		{map[string]string{"GOPATH": list}, filepath.Join(filepath.FromSlash("/a/go"), "pkg", "mod")},
+		{map[string]string{"HOME": "/h", "USERPROFILE": "/h"}, filepath.Join("/h", "go", "pkg", "mod")},
+	} {
+		e, err := New(Config{Timeout: time.Second, Getenv: func(k string) string { return c.env[k] }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.env["HOME"] != "" {
+			t.Setenv("HOME", c.env["HOME"])
+			t.Setenv("USERPROFILE", c.env["HOME"])
+		}
+		if got := e.defaultModCache(); got != c.want {
+			t.Errorf("%v: %q, want %q", c.env, got, c.want)
+		}
 	}
 }

@@ -251,6 +251,8 @@ func TestFingerprintPackageFiles(t *testing.T) {
 	write(t, filepath.Join(pkg, "_msg.txt"), "hello\n")
 	write(t, filepath.Join(pkg, "static", "a b.txt"), "a\n")
 	write(t, filepath.Join(pkg, "tree", "_hidden.txt"), "h\n")
+	write(t, filepath.Join(pkg, "tree", "other", "go.mod"), "module example.com/other\n") // another module: not embedded
+	write(t, filepath.Join(pkg, "tree", "other", "x.txt"), "x\n")
 	write(t, filepath.Join(pkg, "README.md"), "about data\n")
 	write(t, filepath.Join(pkg, "static", "other.txt"), "not embedded\n")
 	write(t, filepath.Join(pkg, "helper.c"), "int x;\n")
@@ -265,6 +267,7 @@ func TestFingerprintPackageFiles(t *testing.T) {
 		{"helper.c", true},
 		{"README.md", false},
 		{"static/other.txt", false},
+		{"tree/other/x.txt", false},
 	} {
 		path := filepath.Join(pkg, filepath.FromSlash(c.file))
 		old, err := os.ReadFile(path)
