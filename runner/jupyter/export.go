@@ -103,6 +103,7 @@ func codeCell(l *Lesson, c *lesson.Cell) *Cell {
 		m := Multiline(text)
 		cell.Outputs = []*Output{{OutputType: "stream", Name: "stdout", Text: &m}}
 	}
+	forKernel(c, cell)
 	return cell
 }
 
