@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -48,7 +49,12 @@ func (a *App) export(ctx context.Context, fs *pflag.FlagSet, args []string) int 
 		return exitBadInput
 	}
 	for _, l := range lessons {
-		b, err := jupyter.Export(exportLesson(e, l, links))
+		b, err := jupyter.Export(exportLesson(l, links))
+		var lossy *jupyter.LossyError
+		if errors.As(err, &lossy) { // written all the same: the notebook is right, import would not give the lesson back
+			fmt.Fprintf(a.Stderr, "%s export: warning: %v\n", a.name(), err)
+			err = nil
+		}
 		if err == nil {
 			name := filepath.Join(dir, links[filepath.Base(l.Name)])
 			if _, err = files.Write(name, b, files.Options{Perm: 0o644, Overwrite: true}); err == nil {
@@ -66,25 +72,17 @@ func (a *App) export(ctx context.Context, fs *pflag.FlagSet, args []string) int 
 	return exitOK
 }
 
-// exportLesson gathers what the notebook of l shows: each cell's program, and its output in colour when the
-// engine keeps the run that recorded it.
-func exportLesson(e *engine.Engine, l *engine.Lesson, links map[string]string) *jupyter.Lesson {
+// exportLesson gathers what the notebook of l shows: each cell's program (for a src= cell, its file's). The
+// outputs are the lesson's recorded text, never the cache's: a notebook is made of the lesson and its programs
+// alone, the same bytes on every machine.
+func exportLesson(l *engine.Lesson, links map[string]string) *jupyter.Lesson {
 	src := l.Source()
-	jl := &jupyter.Lesson{Lesson: src, Title: site.Title(src), Code: map[int][]byte{}, Output: map[int]string{}, Links: links}
+	jl := &jupyter.Lesson{Lesson: src, Title: site.Title(src), Code: map[int][]byte{}, Links: links}
 	for _, p := range l.Plan.Programs {
-		n := p.Cell.Number
 		if p.IsInline() {
-			jl.Code[n] = p.Inline
+			jl.Code[p.Cell.Number] = p.Inline
 		} else {
-			jl.Code[n] = p.Src
-		}
-		if p.Cell.Out == nil {
-			continue
-		}
-		recorded := p.Cell.Out.Recorded(src.Source)
-		jl.Output[n] = recorded
-		if run, ok := e.Recorded(p); ok {
-			jl.Output[n] = jupyter.StreamText(recorded, run.Raw, run.Dropped, run.Status)
+			jl.Code[p.Cell.Number] = p.Src
 		}
 	}
 	return jl

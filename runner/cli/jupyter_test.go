@@ -140,27 +140,54 @@ func TestImportVerb(t *testing.T) {
 	}
 }
 
-// TestExportColour: a cell rendered into the cache shows its output in colour in the notebook, and a cell whose
-// recorded output is not the cached run's shows the recorded text.
-func TestExportColour(t *testing.T) {
+// TestExportSameEverywhere: a notebook is made of the lesson and its programs alone: the same bytes before and
+// after a render has put the cell's coloured run in the cache, and the recorded text, never the cache's colours.
+func TestExportSameEverywhere(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "colour.md")
 	writeFile(t, path, "# Colour\n\n"+cell(1, "", mainWith("fmt", `fmt.Println("\x1b[31mred\x1b[0m")`)))
 	if code, stdout, stderr := runner(t, context.Background(), dir, "render", "--no-html", "colour.md"); code != 0 {
 		t.Fatalf("render: exit %d\n%s%s", code, stdout, stderr)
 	}
-	if code, stdout, stderr := runner(t, context.Background(), dir, "export", "--out", "nb", "colour.md"); code != 0 {
+	var notebooks []string
+	for _, cache := range []string{"", filepath.Join(dir, "empty-cache")} {
+		args := []string{"export", "--out", "nb", "colour.md"}
+		if cache != "" {
+			args = append(args, "--cache", cache)
+		}
+		if code, stdout, stderr := runner(t, context.Background(), dir, args...); code != 0 {
+			t.Fatalf("export: exit %d\n%s%s", code, stdout, stderr)
+		}
+		notebooks = append(notebooks, readFile(t, filepath.Join(dir, "nb", "colour.ipynb")))
+	}
+	if notebooks[0] != notebooks[1] {
+		t.Errorf("the notebook depends on the cache:\n%s\n---\n%s", notebooks[0], notebooks[1])
+	}
+	if nb := notebooks[0]; !strings.Contains(nb, `"red\n"`) || strings.Contains(nb, `\u001b`) {
+		t.Errorf("the notebook must show the recorded text:\n%s", nb)
+	}
+}
+
+// TestExportImportLessons: each lesson exported and its notebook imported is the lesson, byte for byte.
+func TestExportImportLessons(t *testing.T) {
+	root, out := repoRoot(t), t.TempDir()
+	if code, stdout, stderr := runner(t, context.Background(), root, "export", "--out", out, "lessons"); code != 0 || stderr != "" {
 		t.Fatalf("export: exit %d\n%s%s", code, stdout, stderr)
 	}
-	if nb := readFile(t, filepath.Join(dir, "nb", "colour.ipynb")); !strings.Contains(nb, `"\u001b[31mred\u001b[0m\n"`) {
-		t.Errorf("the notebook lacks the coloured output:\n%s", nb)
+	lessons, err := filepath.Glob(filepath.Join(root, "lessons", "*.md"))
+	if err != nil || len(lessons) < 2 {
+		t.Fatalf("lessons: %q %v", lessons, err)
 	}
-	src := readFile(t, path)
-	writeFile(t, path, strings.Replace(src, "\nred\n", "\nred, as the notes say\n", 1))
-	if code, stdout, stderr := runner(t, context.Background(), dir, "export", "--out", "nb", "colour.md"); code != 0 {
-		t.Fatalf("export: exit %d\n%s%s", code, stdout, stderr)
-	}
-	if nb := readFile(t, filepath.Join(dir, "nb", "colour.ipynb")); !strings.Contains(nb, `"red, as the notes say\n"`) || strings.Contains(nb, `\u001b`) {
-		t.Errorf("the notebook must show the recorded output when the cache holds another:\n%s", nb)
+	for _, path := range lessons {
+		base := strings.TrimSuffix(filepath.Base(path), ".md")
+		back := filepath.Join(out, base+".md")
+		code, stdout, stderr := runner(t, context.Background(), out, "import", base+".ipynb")
+		if code != 0 || stderr != "" {
+			t.Errorf("import %s: exit %d\n%s%s", base, code, stdout, stderr)
+			continue
+		}
+		if got, want := readFile(t, back), readFile(t, path); got != want {
+			t.Errorf("%s after export and import differs from the lesson", base)
+		}
 	}
 }

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"classnotes/runner/cache"
 	"classnotes/runner/plan"
 	"classnotes/runner/ready"
 	"classnotes/runner/run"
@@ -34,14 +33,4 @@ func (l *Lesson) ServersDown(prog *Program) []int {
 		}
 	}
 	return down
-}
-
-// Recorded returns the run that the cache keeps for prog's code (raw output with its escape sequences, how it
-// ended), and whether there is one: for export, which shows a recorded output in colour. Without a cache there
-// is none.
-func (e *Engine) Recorded(prog *Program) (*cache.Entry, bool) {
-	if e.cfg.Cache == nil {
-		return nil, false
-	}
-	return e.cfg.Cache.Get(prog.RunKey)
 }

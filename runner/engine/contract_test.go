@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"context"
 	"fmt"
 	"net"
 	"reflect"
@@ -96,28 +95,5 @@ func TestView(t *testing.T) {
 		if got := tt.r.View(); !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("%s: view %+v, want %+v", tt.name, got, tt.want)
 		}
-	}
-}
-
-// TestRecorded: after a render the engine gives the run its cache keeps of a cell's code, raw output and all;
-// an engine without a cache has none.
-func TestRecorded(t *testing.T) {
-	e, l := load(t, cell(1, "", "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Print(\"\\x1b[31mred\\x1b[0m\\n\") }"))
-	if _, ok := e.Recorded(l.Cell(1)); ok {
-		t.Fatal("a run is recorded before any render")
-	}
-	if _, err := e.Render(context.Background(), l, false, nil); err != nil {
-		t.Fatal(err)
-	}
-	got, ok := e.Recorded(l.Cell(1))
-	if !ok || string(got.Raw) != "\x1b[31mred\x1b[0m\n" || got.Outcome != "ok" {
-		t.Fatalf("recorded %v: %+v", ok, got)
-	}
-	bare, err := New(Config{Timeout: time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, ok := bare.Recorded(l.Cell(1)); ok {
-		t.Error("an engine without a cache has a recorded run")
 	}
 }

@@ -11,34 +11,37 @@ import (
 	"strings"
 
 	"classnotes/runner/lesson"
-	"classnotes/runner/output"
 )
 
-// Lesson is what export needs of a lesson: the parsed file and what its cells ran.
+// Lesson is what export needs of a lesson: the parsed file and the programs of its src= cells.
 type Lesson struct {
 	Lesson *lesson.Lesson
 	Title  string            // the lesson's title (site.Title)
 	Code   map[int][]byte    // by cell number: the program's source (for src= cells, the file's contents)
-	Output map[int]string    // by cell number: the output to show, with colours when known (see StreamText)
 	Links  map[string]string // lesson file name (class16.md) to notebook file name (class16.ipynb)
 }
 
 // GoNB's kernel, as its kernel.json names it.
 var kernelspec = map[string]any{"display_name": "Go (gonb)", "language": "go", "name": "gonb"}
 
-// Export returns the notebook of l, the same bytes for the same lesson and outputs: prose as Markdown cells
-// split at the lesson's cells (front matter left out, its title kept as a heading), each In [N] as a code cell
-// adapted for GoNB, with execution_count N and its output as a stdout stream.
+// Export returns the notebook of l, the same bytes for the same lesson and programs on every machine: prose as
+// Markdown cells split at the lesson's cells (front matter left out, its title kept as a heading), each In [N]
+// as a code cell adapted for GoNB, with execution_count N and its recorded output as a stdout stream. What the
+// notebook shows differently from the lesson is kept in the metadata (see roundtrip.go), so that Import gives
+// the lesson back byte for byte. A *LossyError says where it would not; the notebook is returned with it.
 func Export(l *Lesson) ([]byte, error) {
-	src := lesson.Markdown(l.Lesson.Source)
+	source := l.Lesson.Source
+	src := lesson.Markdown(source)
 	lines := lineStarts(src)
 	name := path.Base(l.Lesson.Path)
-	nb := &Notebook{NBFormat: 4, NBFormatMinor: 5, Metadata: map[string]any{
+	keep := newKeeper(source)
+	nb := &Notebook{Cells: []*Cell{}, NBFormat: 4, NBFormatMinor: 5, Metadata: map[string]any{
 		"kernelspec":    kernelspec,
 		"language_info": map[string]any{"name": "go", "file_extension": ".go", "mimetype": "text/x-go"},
 		"title":         l.Title,
-		"classnotes":    map[string]any{"lesson": name},
+		"classnotes":    keep.notebook,
 	}}
+	keep.notebook["lesson"] = name
 	add := func(c *Cell) {
 		c.ID = cellID(name, len(nb.Cells))
 		if c.Metadata == nil {
@@ -46,32 +49,44 @@ func Export(l *Lesson) ([]byte, error) {
 		}
 		nb.Cells = append(nb.Cells, c)
 	}
-	prose := func(md string) {
-		md = trimBlankLines(strings.ReplaceAll(md, "\r\n", "\n")) // notebooks are LF, whatever the lesson's line ending
+	prose := func(p string) {
+		md := trimBlankLines(strings.ReplaceAll(p, "\r\n", "\n")) // notebooks are LF, whatever the lesson's line ending
 		if md == "" {
+			keep.blank(p)
 			return
 		}
+		heading := ""
 		if len(nb.Cells) == 0 && !strings.HasPrefix(strings.TrimLeft(md, " "), "#") && l.Title != "" {
-			md = "# " + l.Title + "\n\n" + strings.TrimLeft(md, " ")
+			heading = "# " + l.Title + "\n\n"
+			md = heading + strings.TrimLeft(md, " ")
 		}
-		add(&Cell{CellType: "markdown", Source: Multiline(relink(md, l.Links))})
+		c := &Cell{CellType: "markdown", Source: Multiline(relink(md, l.Links, keep.links))}
+		keep.prose(c, p, heading)
+		add(c)
 	}
-	at := 0
+	at := keep.head
 	for _, c := range l.Lesson.Cells {
-		start := lines[c.Pos.Line-1]
+		start := max(lines[c.Pos.Line-1], keep.head) // a marker on the first line, after a byte-order mark
 		if start < at {
 			return nil, fmt.Errorf("%s: In [%d]: cells out of order", l.Lesson.Path, c.Number)
 		}
-		prose(string(src[at:start]))
+		prose(string(source[at:start]))
 		end := c.Code.End
 		if c.Out != nil {
 			end = c.Out.End
 		}
 		at = lineEnd(src, end)
-		add(codeCell(l, c))
+		cell := codeCell(l, c)
+		keep.code(cell, c, start, at)
+		add(cell)
 	}
-	prose(string(src[at:]))
-	return nb.Encode()
+	prose(string(source[at:]))
+	keep.end()
+	b, err := nb.Encode()
+	if err != nil {
+		return nil, err
+	}
+	return b, keep.check(l.Lesson.Path, b)
 }
 
 // codeCell returns cell c as a GoNB code cell.
@@ -95,12 +110,8 @@ func codeCell(l *Lesson, c *lesson.Cell) *Cell {
 	n := c.Number
 	cell := &Cell{CellType: "code", code: true, ExecutionCount: &n, Source: Multiline(trimFinalNewline(body)),
 		Metadata: map[string]any{"classnotes": meta}}
-	text, ok := l.Output[c.Number]
-	if !ok && c.Out != nil {
-		text = c.Out.Recorded(l.Lesson.Source)
-	}
-	if ok || c.Out != nil {
-		m := Multiline(text)
+	if c.Out != nil {
+		m := Multiline(c.Out.Recorded(l.Lesson.Source))
 		cell.Outputs = []*Output{{OutputType: "stream", Name: "stdout", Text: &m}}
 	}
 	forKernel(c, cell)
@@ -163,16 +174,6 @@ func attrText(a lesson.Attrs) string {
 
 func notPrint(r rune) bool { return !strconv.IsPrint(r) }
 
-// StreamText returns what a cell's output shows in the notebook: the program's raw output with its colours when
-// it is the run that recorded the text (the recorded text is exactly what raw, dropped and status make), and the
-// recorded text otherwise.
-func StreamText(recorded string, raw []byte, dropped int64, status string) string {
-	if raw == nil || output.Text(raw, dropped, status) != recorded {
-		return recorded
-	}
-	return output.Ended(strings.ToValidUTF8(string(raw), "\uFFFD"), dropped, status)
-}
-
 // mdLink finds Markdown link destinations ending in .md, with an optional #fragment.
 var mdLink = regexp.MustCompile(`(\]\(\s*<?)([^()\s<>]*?\.md)(#[^()\s<>]*)?([\s>)])`)
 
@@ -181,14 +182,15 @@ var mdLink = regexp.MustCompile(`(\]\(\s*<?)([^()\s<>]*?\.md)(#[^()\s<>]*)?([\s>
 var absoluteURL = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9+.-]*:|//)`)
 
 // relink points links to other lessons at their notebooks; absolute URLs are left as they are, whatever their
-// last element.
-func relink(md string, links map[string]string) string {
+// last element. It adds each notebook name it wrote to used, with its lesson's name.
+func relink(md string, links, used map[string]string) string {
 	return mdLink.ReplaceAllStringFunc(md, func(m string) string {
 		g := mdLink.FindStringSubmatch(m)
 		nb, ok := links[path.Base(g[2])]
 		if !ok || absoluteURL.MatchString(g[2]) {
 			return m
 		}
+		used[nb] = path.Base(g[2])
 		return g[1] + path.Join(path.Dir(g[2]), nb) + g[3] + g[4]
 	})
 }

@@ -147,3 +147,50 @@ func codeCells(t *testing.T, data []byte) int {
 	}
 	return n
 }
+
+// roundTripLessons are lessons whose notebooks show them otherwise than the lesson holds them; each must
+// import back byte for byte. They seed FuzzRoundTrip.
+var roundTripLessons = []string{
+	// CRLF, a byte-order mark and front matter, a title heading export adds, blank lines everywhere.
+	"\ufeff---\r\ntitle: T\r\n---\r\n\r\n\r\nProse.  \r\n\r\nIn [1]:\r\n\r\n```go\r\npackage main\r\n\r\nfunc main() {}\r\n```\r\n\r\nOut [1]:\r\n\r\n```text\r\nhi\r\n```\r\n\r\n\r\n",
+	// Lines ending in both LF and CRLF, a lone CR, trailing spaces and tabs, no final line ending.
+	"# T\r\n\nProse\r\rmore\t \n\nIn [1]:\n\n~~~~go timeout=3s\r\npackage main\n\nfunc main() {}\r\n~~~~\n\nOut [1]:\n\n```text fp=0123456789ab\nx\r\n```",
+	// A link to a lesson (which export points at its notebook) and a link written as that notebook's name.
+	"See [next](next.md#a) and [the notebook](next.ipynb), [abs](https://x.org/next.md), [dot](./next.md).\n\nIn [2]:\n\n```go\npackage main\n\nfunc main() {}\n```\n",
+	// A program with two blank lines at its end, a build constraint before the package clause, an output with a
+	// fence inside, an indented prose block, a program without a package clause.
+	"In [1]:\n\n```go expect=error\n//go:build linux\n\npackage main\n\nfunc main() { panic(1) }\n\n\n```\n\nOut [1]:\n\n````text\n```\npanic: 1\n````\n\n    indented\n\nIn [2]:\n\n```go\nfunc main() {}\n```\n",
+	// Two cells with nothing between them, prose that is only spaces, an empty output.
+	"In [1]:\n\n```go\npackage main\n\nfunc main() {}\n```\nOut [1]:\n```text\n```\n   \nIn [2]:\n\n```go\npackage main\n\nfunc main() {}\n```\n",
+}
+
+// FuzzRoundTrip: a lesson exported and imported comes back byte for byte, and export says nothing is lost.
+func FuzzRoundTrip(f *testing.F) {
+	for _, s := range roundTripLessons {
+		f.Add(s)
+	}
+	for _, file := range []string{"testdata/small.md", "../../lessons/class15-networking.md", "../../lessons/class16-tcp-udp.md"} {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(string(b))
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		l, err := lesson.Parse("lesson.md", []byte(src))
+		if err != nil {
+			return
+		}
+		nb, err := Export(&Lesson{Lesson: l, Title: "T", Links: map[string]string{"next.md": "next.ipynb", "lesson.md": "lesson.ipynb"}})
+		if err != nil {
+			t.Fatalf("export: %v", err)
+		}
+		sk, err := Import("lesson.ipynb", nb)
+		if err != nil {
+			t.Fatalf("import: %v\n%s", err, nb)
+		}
+		if !bytes.Equal(sk.Lesson, l.Source) {
+			t.Fatalf("the round trip differs: %s\n%s", firstDiff(l.Source, sk.Lesson), nb)
+		}
+	})
+}

@@ -38,6 +38,7 @@ type Skeleton struct {
 	Go       bool     // the notebook's kernel is Go: its code cells are In [N] cells
 	Language string   // the notebook's language, one word (see language), for the fences of its code cells
 	Dropped  []string // outputs that are not text (images, HTML, JSON such as widget views), one line each naming its cell
+	Warnings []string // what could not be kept, one line each naming its cell
 }
 
 // Import turns a notebook into a lesson skeleton: Markdown cells as they are, but never as lesson structure
@@ -52,16 +53,29 @@ func Import(name string, data []byte) (*Skeleton, error) {
 	}
 	sk := &Skeleton{Language: language(nb.meta)}
 	sk.Go = sk.Language == "go"
+	top, _ := nb.meta["classnotes"].(map[string]any)
+	kept, err := keptOf(top)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
 	cells := make([]*cell, len(nb.cells))
 	errs := make([]error, len(nb.cells))
 	for i, raw := range nb.cells {
 		cells[i], errs[i] = readCell(raw)
 	}
-	im := &importer{sk: sk, used: map[int]bool{}}
+	im := &importer{sk: sk, used: map[int]bool{}, kept: kept}
 	for _, c := range cells {
 		if c != nil && c.count != nil && *c.count > 0 {
 			im.used[*c.count] = false
 		}
+		if m, ok := c.keptMeta(kept); ok {
+			if n, ok := metaInt(m["cell"]); ok && n > 0 {
+				im.used[n] = false
+			}
+		}
+	}
+	if kept != nil {
+		im.out.WriteString(kept.frontMatter)
 	}
 	var all []error
 	for i, c := range cells {
@@ -75,10 +89,21 @@ func Import(name string, data []byte) (*Skeleton, error) {
 	if len(all) > 0 {
 		return nil, errors.Join(all...)
 	}
-	sk.Lesson = bytes.TrimRight(im.out.Bytes(), "\n")
-	sk.Lesson = append(sk.Lesson, '\n')
-	if err := im.readBack(sk.Lesson); err != nil {
+	if kept != nil {
+		im.out.WriteString(kept.tail)
+		sk.Lesson = im.out.Bytes()
+	} else {
+		sk.Lesson = bytes.TrimRight(im.out.Bytes(), "\n")
+		sk.Lesson = append(sk.Lesson, '\n')
+	}
+	l, err := im.readBack(sk.Lesson)
+	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	for _, e := range im.edited {
+		if src := l.Cell(e.number).Attrs.Src; src != "" {
+			sk.Warnings = append(sk.Warnings, fmt.Sprintf("cell %d: In [%d]: the program was edited in the notebook: the lesson's copy has the change, %s does not; copy the change into that file, or runner render writes the file's program back into the lesson", e.cell, e.number, src))
+		}
 	}
 	return sk, nil
 }
@@ -90,23 +115,31 @@ type importer struct {
 	next  int
 	cells []int // the In [N] cells written, in order
 	prose bool  // the last block written is a Markdown cell's
+
+	kept   *keptNotebook // what export kept, for a notebook the runner exported; nil for others
+	edited []editedCell  // the code cells of such a notebook that were edited since
 }
 
 // readBack parses the skeleton as a lesson, which must have exactly the cells written. Each cell's part was
-// checked on its own; this is the guarantee for the whole.
-func (im *importer) readBack(md []byte) error {
+// checked on its own; this is the guarantee for the whole, and the guard against metadata.classnotes that was
+// not written by export.
+func (im *importer) readBack(md []byte) (*lesson.Lesson, error) {
+	culprit := "a bug of import"
+	if im.kept != nil {
+		culprit = "metadata.classnotes was changed, or a bug of import"
+	}
 	l, err := lesson.Parse("skeleton.md", md)
 	if err != nil {
-		return fmt.Errorf("the skeleton does not parse as a lesson (a bug of import): %s", problems(err, true))
+		return nil, fmt.Errorf("the skeleton does not parse as a lesson (%s): %s", culprit, problems(err, true))
 	}
 	var got []int
 	for _, c := range l.Cells {
 		got = append(got, c.Number)
 	}
 	if !slices.Equal(got, im.cells) {
-		return fmt.Errorf("the skeleton has the cells %v, not %v (a bug of import)", got, im.cells)
+		return nil, fmt.Errorf("the skeleton has the cells %v, not %v (%s)", got, im.cells, culprit)
 	}
-	return nil
+	return l, nil
 }
 
 // languageWord is what a notebook's language must be to become a fence's info string.
@@ -139,6 +172,9 @@ func language(meta map[string]any) string {
 }
 
 func (im *importer) cell(i int, c *cell) error {
+	if done, err := im.restore(i, c); done || err != nil {
+		return err
+	}
 	switch c.kind {
 	case "markdown":
 		md, err := prose(c.source)
@@ -169,6 +205,9 @@ func (im *importer) block(s string) {
 	s = strings.Trim(s, "\n")
 	if strings.TrimSpace(s) == "" {
 		return
+	}
+	if b := im.out.Bytes(); len(b) > 0 && !bytes.HasSuffix(b, []byte("\n\n")) { // after a part restored as it was
+		im.out.WriteString("\n\n"[bytes.Count(b[len(b)-1:], []byte("\n")):])
 	}
 	im.out.WriteString(s)
 	im.out.WriteString("\n\n")
@@ -281,12 +320,8 @@ func goProgram(src string, meta map[string]any) string {
 	if src != "" && !strings.HasSuffix(src, "\n") {
 		src += "\n"
 	}
-	if clause, ok := meta["package_clause"].(string); ok {
-		at, _ := meta["package_at"].(float64)
-		if i := int(at); i >= 0 && i <= len(src) && float64(i) == at {
-			return src[:i] + clause + src[i:]
-		}
-		return clause + src
+	if withClause, ok := insertClause(src, meta); ok {
+		return withClause
 	}
 	if i := strings.Index("\n"+src, "\n%%"); i >= 0 {
 		rest := src[i:]

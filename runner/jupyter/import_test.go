@@ -363,3 +363,104 @@ func TestImportMIMENames(t *testing.T) {
 		t.Errorf("dropped %q, want two outputs", sk.Dropped)
 	}
 }
+
+// editNotebook exports src, lets edit change the notebook's decoded JSON, and imports the result.
+func editNotebook(t *testing.T, src string, code map[int][]byte, edit func(cells []map[string]any) []map[string]any) (*Skeleton, error) {
+	t.Helper()
+	l, err := lesson.Parse("lesson.md", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Export(&Lesson{Lesson: l, Title: "T", Code: code, Links: map[string]string{"next.md": "next.ipynb"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nb map[string]any
+	if err := json.Unmarshal(b, &nb); err != nil {
+		t.Fatal(err)
+	}
+	var cells []map[string]any
+	for _, c := range nb["cells"].([]any) {
+		cells = append(cells, c.(map[string]any))
+	}
+	cells = edit(cells)
+	list := make([]any, len(cells))
+	for i, c := range cells {
+		list[i] = c
+	}
+	nb["cells"] = list
+	if b, err = json.Marshal(nb); err != nil {
+		t.Fatal(err)
+	}
+	return Import("lesson.ipynb", b)
+}
+
+// TestImportEdited: a notebook the runner exported and someone then edited in Jupyter comes back with the
+// edits, the rest of the lesson byte for byte, and a warning for what the lesson cannot keep.
+func TestImportEdited(t *testing.T) {
+	const src = "---\ntitle: T\n---\nSee [next](next.md).\n\nIn [1]:\n\n```go src=../snippets/a/main.go\npackage main\n\nfunc main() {}\n```\n\nOut [1]:\n\n```text fp=0123456789ab\nold\n```\n\nThe end.\n"
+	code := map[int][]byte{1: []byte("package main\n\nfunc main() {}\n")}
+	t.Run("unedited", func(t *testing.T) {
+		sk, err := editNotebook(t, src, code, func(c []map[string]any) []map[string]any { return c })
+		if err != nil || string(sk.Lesson) != src || len(sk.Warnings) > 0 {
+			t.Fatalf("%v %q\n%s", err, sk.Warnings, sk.Lesson)
+		}
+	})
+	t.Run("edited", func(t *testing.T) {
+		sk, err := editNotebook(t, src, code, func(cells []map[string]any) []map[string]any {
+			cells[0]["source"] = "# T\n\nSee [the next one](next.ipynb)."                                           // prose edited, its link to the notebook
+			cells[1]["source"] = "func main() { println(\"new\") }"                                                 // the program of a src= cell
+			cells[1]["outputs"] = []any{map[string]any{"output_type": "stream", "name": "stdout", "text": "new\n"}} // run again
+			return cells
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := "---\ntitle: T\n---\nSee [the next one](next.md).\n\nIn [1]:\n\n```go src=../snippets/a/main.go\npackage main\n\nfunc main() { println(\"new\") }\n```\n\nOut [1]:\n\n```text fp=0123456789ab\nnew\n```\n\nThe end.\n"
+		if string(sk.Lesson) != want {
+			t.Errorf("got\n%s\nwant\n%s", sk.Lesson, want)
+		}
+		if len(sk.Warnings) != 1 || !strings.Contains(sk.Warnings[0], "cell 1: In [1]: the program was edited in the notebook") || !strings.Contains(sk.Warnings[0], "../snippets/a/main.go does not") {
+			t.Errorf("warnings %q, want one for the src= program", sk.Warnings)
+		}
+	})
+	t.Run("outputs cleared, a cell copied, a cell added", func(t *testing.T) {
+		sk, err := editNotebook(t, src, code, func(cells []map[string]any) []map[string]any {
+			cells[1]["outputs"] = []any{}
+			copied := map[string]any{}
+			for k, v := range cells[1] {
+				copied[k] = v
+			}
+			added := map[string]any{"cell_type": "markdown", "metadata": map[string]any{}, "source": "Added in Jupyter."}
+			return append(cells[:2:2], added, copied, cells[2])
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, err := lesson.Parse("back.md", sk.Lesson)
+		if err != nil || len(l.Cells) != 2 || l.Cells[0].Out != nil || l.Cells[1].Number != 2 || !strings.Contains(string(sk.Lesson), "\n\nAdded in Jupyter.\n\nIn [2]:") {
+			t.Errorf("want In [1] without output, the added prose, the copy as In [2]: %v\n%s", err, sk.Lesson)
+		}
+		if len(sk.Warnings) != 1 || !strings.Contains(sk.Warnings[0], "cell 1: In [1]: no output in the notebook, so the lesson has no Out [1]") {
+			t.Errorf("warnings %q", sk.Warnings)
+		}
+	})
+	for _, tc := range []struct {
+		name string
+		head any
+		want string
+	}{
+		{"head not a string", 5, "lesson.ipynb: cell 1: metadata: classnotes: head: expected a string"},
+		{"head with a cell of its own", "In [7]:\n\n```go\npackage main\n\nfunc main() {}\n```\n\nIn [1]:\n\n```go\n", "the skeleton has the cells [7 1], not [1] (metadata.classnotes was changed"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := editNotebook(t, src, code, func(cells []map[string]any) []map[string]any {
+				cells[1]["metadata"].(map[string]any)["classnotes"].(map[string]any)["head"] = tc.head
+				return cells
+			})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("got %v, want an error with %q", err, tc.want)
+			}
+		})
+	}
+}

@@ -364,6 +364,10 @@ func Markdown(src []byte) []byte {
 	return out
 }
 
+// Header returns the length of what comes before a lesson's Markdown, the bytes Markdown blanks: its byte-order
+// mark and its front matter, with the front matter's closing line.
+func Header(src []byte) int { return max(frontMatterEnd(src), bomLen(src)) }
+
 // frontMatterEnd returns the offset just past the closing line of the front matter, or 0 when there is none.
 // Front matter starts on the first line, after the byte-order mark if there is one.
 func frontMatterEnd(src []byte) int {

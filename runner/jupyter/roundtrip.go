@@ -1,0 +1,429 @@
+package jupyter
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"path"
+	"regexp"
+	"strings"
+
+	"classnotes/runner/lesson"
+	"classnotes/runner/output"
+)
+
+// A notebook is what a student or another tool sees of a lesson; the lesson is what the runner keeps. Export
+// shows the lesson as Jupyter shows notebooks (LF line endings, no front matter, a title heading, links to
+// notebooks, GoNB's programs without their package clause), and keeps in the metadata ("classnotes") what import
+// needs to give the lesson back byte for byte:
+//
+//   - at the top: "roundtrip" (this format's version), the front matter and byte-order mark ("front_matter"),
+//     "newline" when the lesson's lines end in CRLF, the links export pointed at notebooks ("links", notebook
+//     name to lesson name), and the blank lines after the last cell ("tail");
+//   - on each cell: "sha", the SHA-256 of the source as exported, which tells an edited cell from an unedited
+//     one; the blank lines before and after a Markdown cell's text ("lead", "trail") and the heading export
+//     added ("heading"); the lines of a code cell around its program and output ("head": the In [N] marker to
+//     the code, "mid": the code's closing fence to the output, "tail": the output's closing fence), and the
+//     blank lines before it ("lead").
+//
+// Export checks every cell: where its inverse would not give the lesson's bytes back (a lesson whose lines end
+// in both LF and CRLF, a link written as a notebook's name, a program without a final line ending), it keeps
+// the lesson's bytes themselves ("text", "code", "out", with "out_sha" for the output), which import uses while
+// the cell is as exported. Import of an unedited notebook gives the lesson back byte for byte; an edited cell
+// comes back edited, and import says what it cannot keep (the change to a src= program goes in the lesson, not
+// in the program's file). Export then imports the notebook it made and says, with a *LossyError, where the two
+// differ, which should never happen.
+
+// roundTripFormat is the version of what export keeps for import.
+const roundTripFormat = 1
+
+// keeper gathers, while export writes a notebook, what import needs to give the lesson back.
+type keeper struct {
+	source   []byte
+	head     int               // length of the byte-order mark and front matter
+	notebook map[string]any    // the notebook's metadata.classnotes
+	links    map[string]string // notebook name to lesson name, for each link export changed
+	gap      string            // blank lines since the last cell, kept with the next one
+	cells    []keptCell
+}
+
+// keptCell is a cell of the notebook and the lesson's bytes it stands for.
+type keptCell struct {
+	cell      *Cell
+	meta      map[string]any
+	prose     string // a Markdown cell: its part of the lesson
+	code, out string // a code cell: the bodies of its code and output fences
+	hasOut    bool
+}
+
+func newKeeper(source []byte) *keeper {
+	k := &keeper{source: source, head: lesson.Header(source), links: map[string]string{},
+		notebook: map[string]any{"roundtrip": roundTripFormat}}
+	if k.head > 0 {
+		k.notebook["front_matter"] = string(source[:k.head])
+	}
+	if n := bytes.Count(source, []byte("\r\n")); n > 0 && n == bytes.Count(source, []byte("\n")) {
+		k.notebook["newline"] = "\r\n"
+	}
+	return k
+}
+
+// blank keeps prose that made no cell, blank lines, for the next cell.
+func (k *keeper) blank(p string) { k.gap += p }
+
+// prose keeps what Markdown cell c stands for: the lesson's bytes p, whose text export showed with heading
+// before it.
+func (k *keeper) prose(c *Cell, p, heading string) {
+	p, k.gap = k.gap+p, ""
+	meta := map[string]any{"sha": sum(string(c.Source))}
+	lead, trail := edges(p)
+	setString(meta, "lead", lead)
+	setString(meta, "trail", trail)
+	setString(meta, "heading", heading)
+	c.Metadata = map[string]any{"classnotes": meta}
+	k.cells = append(k.cells, keptCell{cell: c, meta: meta, prose: p})
+}
+
+// code keeps what code cell cell stands for: lesson cell c, the lesson's bytes from start to end.
+func (k *keeper) code(cell *Cell, c *lesson.Cell, start, end int) {
+	meta := cell.Metadata["classnotes"].(map[string]any)
+	src := k.source
+	setString(meta, "lead", k.gap)
+	k.gap = ""
+	meta["sha"] = sum(string(cell.Source))
+	meta["head"] = string(src[start:c.Code.Body])
+	kc := keptCell{cell: cell, meta: meta, code: string(c.Code.Text(src))}
+	if c.Out != nil {
+		meta["mid"] = string(src[c.Code.BodyEnd:c.Out.Fence.Body])
+		meta["tail"] = string(src[c.Out.Fence.BodyEnd:end])
+		kc.out, kc.hasOut = string(c.Out.Fence.Text(src)), true
+	} else {
+		meta["tail"] = string(src[c.Code.BodyEnd:end])
+	}
+	k.cells = append(k.cells, kc)
+}
+
+// end completes the notebook's metadata, then keeps the lesson's own bytes for every cell whose inverse would
+// not give them back. It runs once every cell is written: the links kept are the whole notebook's.
+func (k *keeper) end() {
+	setString(k.notebook, "tail", k.gap)
+	if len(k.links) > 0 {
+		k.notebook["links"] = k.links
+	}
+	nb, _ := keptOf(k.notebook) // well-formed: export wrote it
+	for _, kc := range k.cells {
+		shown := string(kc.cell.Source)
+		if kc.cell.CellType == "markdown" {
+			if restoreProse(shown, kc.meta, nb) != kc.prose {
+				kc.meta["text"] = kc.prose
+			}
+			continue
+		}
+		if restoreCode(shown, kc.meta, nb) != kc.code {
+			kc.meta["code"] = kc.code
+		}
+		if kc.hasOut {
+			text := outputText1(kc.cell)
+			if restoreOut(text, nb) != kc.out {
+				kc.meta["out"] = kc.out
+				kc.meta["out_sha"] = sum(text)
+			}
+		}
+	}
+}
+
+// outputText1 returns a code cell's output as import reads it.
+func outputText1(c *Cell) string {
+	var b strings.Builder
+	for _, o := range c.Outputs {
+		if o.Text != nil {
+			b.WriteString(string(*o.Text))
+		}
+	}
+	return output.Text([]byte(b.String()), 0, "")
+}
+
+// LossyError says that a notebook would not import back as its lesson: a bug of export.
+type LossyError struct {
+	Path string // the lesson
+	Line int    // the first line of the lesson that differs
+}
+
+func (e *LossyError) Error() string {
+	return fmt.Sprintf("%s:%d: the notebook does not import back as the lesson from this line on (a bug of export; the notebook is written all the same)", e.Path, e.Line)
+}
+
+// check imports the notebook nb and compares the lesson it gives with the lesson exported.
+func (k *keeper) check(lessonPath string, nb []byte) error {
+	sk, err := Import("exported.ipynb", nb)
+	if err == nil && bytes.Equal(sk.Lesson, k.source) {
+		return nil
+	}
+	var got []byte
+	if sk != nil {
+		got = sk.Lesson
+	}
+	i := 0
+	for i < len(got) && i < len(k.source) && got[i] == k.source[i] {
+		i++
+	}
+	return &LossyError{Path: lessonPath, Line: 1 + bytes.Count(k.source[:i], []byte("\n"))}
+}
+
+// edges returns the blank lines at the start of p and the spaces and line endings at its end, which export
+// leaves out of a Markdown cell.
+func edges(p string) (lead, trail string) {
+	rest := p
+	for {
+		i := strings.IndexByte(rest, '\n')
+		if i < 0 || strings.TrimSpace(rest[:i]) != "" {
+			break
+		}
+		rest = rest[i+1:]
+	}
+	lead = p[:len(p)-len(rest)]
+	return lead, rest[len(strings.TrimRight(rest, " \t\r\n")):]
+}
+
+func setString(m map[string]any, key, s string) {
+	if s != "" {
+		m[key] = s
+	}
+}
+
+// sum is the short SHA-256 that tells whether a cell is as export wrote it.
+func sum(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:12])
+}
+
+// keptNotebook is what export kept at the top of a notebook.
+type keptNotebook struct {
+	frontMatter, tail string
+	crlf              bool
+	links             map[string]string // notebook name to lesson name
+}
+
+// keptOf reads what export kept at the top of a notebook from its metadata.classnotes; nil when the notebook
+// was not exported with it.
+func keptOf(meta map[string]any) (*keptNotebook, error) {
+	if meta == nil {
+		return nil, nil
+	}
+	if _, ok := meta["roundtrip"]; !ok {
+		return nil, nil
+	}
+	if v, ok := metaInt(meta["roundtrip"]); !ok || v != roundTripFormat {
+		return nil, fmt.Errorf("metadata: classnotes: roundtrip: expected %d (this runner's format), got %s", roundTripFormat, quoted(fmt.Sprint(meta["roundtrip"])))
+	}
+	nb := &keptNotebook{links: map[string]string{}}
+	var err error
+	if nb.frontMatter, err = metaString(meta, "front_matter"); err != nil {
+		return nil, err
+	}
+	if nb.tail, err = metaString(meta, "tail"); err != nil {
+		return nil, err
+	}
+	nl, err := metaString(meta, "newline")
+	if err != nil {
+		return nil, err
+	}
+	nb.crlf = nl == "\r\n"
+	switch links := meta["links"].(type) {
+	case nil:
+	case map[string]any:
+		for nbName, v := range links {
+			s, ok := v.(string)
+			if !ok {
+				return nil, fmt.Errorf("metadata: classnotes: links: %s: expected a string", quoted(nbName))
+			}
+			nb.links[nbName] = s
+		}
+	case map[string]string:
+		nb.links = links
+	default:
+		return nil, fmt.Errorf("metadata: classnotes: links: expected an object")
+	}
+	if strings.TrimSpace(nb.tail) != "" {
+		return nil, fmt.Errorf("metadata: classnotes: tail: expected blank lines, got %s", quoted(nb.tail))
+	}
+	return nb, nil
+}
+
+// metaString reads the optional string key of m: "" when it is missing.
+func metaString(m map[string]any, key string) (string, error) {
+	v, ok := m[key]
+	if !ok || v == nil {
+		return "", nil
+	}
+	s, ok := v.(string)
+	if !ok {
+		return "", fmt.Errorf("metadata: classnotes: %s: expected a string", key)
+	}
+	return s, nil
+}
+
+// notebookLink finds Markdown link destinations ending in .ipynb, as relink writes them.
+var notebookLink = regexp.MustCompile(`(\]\(\s*<?)([^()\s<>]*?\.ipynb)(#[^()\s<>]*)?([\s>)])`)
+
+// unrelink points the links export made to notebooks back at their lessons.
+func unrelink(md string, links map[string]string) string {
+	if len(links) == 0 {
+		return md
+	}
+	return notebookLink.ReplaceAllStringFunc(md, func(m string) string {
+		g := notebookLink.FindStringSubmatch(m)
+		name, ok := links[path.Base(g[2])]
+		if !ok || absoluteURL.MatchString(g[2]) {
+			return m
+		}
+		return g[1] + path.Join(path.Dir(g[2]), name) + g[3] + g[4]
+	})
+}
+
+// newline gives s the lesson's line endings.
+func newline(s string, crlf bool) string {
+	if !crlf {
+		return s
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\n", "\r\n")
+}
+
+// restoreProse returns the lesson's bytes of a Markdown cell that shows shown.
+func restoreProse(shown string, meta map[string]any, nb *keptNotebook) string {
+	lead, _ := meta["lead"].(string)
+	trail, _ := meta["trail"].(string)
+	heading, _ := meta["heading"].(string)
+	core := strings.TrimPrefix(unrelink(shown, nb.links), heading)
+	return lead + newline(core, nb.crlf) + trail
+}
+
+// restoreCode returns the body of a code cell's fence in the lesson, from the program the cell shows.
+func restoreCode(shown string, meta map[string]any, nb *keptNotebook) string {
+	if shown != "" && !strings.HasSuffix(shown, "\n") {
+		shown += "\n"
+	}
+	if withClause, ok := insertClause(shown, meta); ok {
+		shown = withClause
+	}
+	return newline(shown, nb.crlf)
+}
+
+// restoreOut returns the body of an output's fence in the lesson, from the output's text.
+func restoreOut(text string, nb *keptNotebook) string { return newline(text, nb.crlf) }
+
+// insertClause puts back the package clause export left out of src, where it was; ok is false when the
+// metadata has none.
+func insertClause(src string, meta map[string]any) (string, bool) {
+	clause, ok := meta["package_clause"].(string)
+	if !ok {
+		return src, false
+	}
+	if i, ok := metaInt(meta["package_at"]); ok && i >= 0 && i <= len(src) {
+		return src[:i] + clause + src[i:], true
+	}
+	return clause + src, true
+}
+
+// metaInt reads an integer of metadata: an int as export writes it, a float64 as encoding/json reads it.
+func metaInt(v any) (int, bool) {
+	switch n := v.(type) {
+	case int:
+		return n, true
+	case float64:
+		if i := int(n); float64(i) == n {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// editedCell is a code cell edited since export: its index in the notebook and its number.
+type editedCell struct{ cell, number int }
+
+// keptMeta returns what export kept on cell c of a notebook it exported.
+func (c *cell) keptMeta(nb *keptNotebook) (map[string]any, bool) {
+	if c == nil || nb == nil {
+		return nil, false
+	}
+	m, ok := c.meta["classnotes"].(map[string]any)
+	return m, ok && m["sha"] != nil
+}
+
+// restore writes cell c of a notebook the runner exported as the lesson's bytes it stands for; done is false
+// for a cell to import as any other (one added since export, an edited Markdown cell, a copy of a code cell).
+func (im *importer) restore(i int, c *cell) (done bool, err error) {
+	m, ok := c.keptMeta(im.kept)
+	if !ok {
+		return false, nil
+	}
+	strs := map[string]string{}
+	for _, key := range []string{"sha", "lead", "trail", "heading", "text", "head", "mid", "tail", "code", "out", "out_sha"} {
+		if strs[key], err = metaString(m, key); err != nil {
+			return false, err
+		}
+	}
+	edited := strs["sha"] != sum(c.source)
+	switch c.kind {
+	case "markdown":
+		if edited {
+			// Edited: made prose as any Markdown cell is, with the links, heading and blank lines the lesson had.
+			md, err := prose(strings.TrimPrefix(unrelink(c.source, im.kept.links), strs["heading"]))
+			if err != nil {
+				return false, err
+			}
+			if md = strings.Trim(md, "\n"); strings.TrimSpace(md) != "" {
+				im.out.WriteString(strs["lead"] + newline(md, im.kept.crlf) + strs["trail"])
+				im.prose = true
+			}
+			return true, nil
+		}
+		if _, ok := m["text"]; ok {
+			im.out.WriteString(strs["text"])
+		} else {
+			im.out.WriteString(restoreProse(c.source, m, im.kept))
+		}
+		im.prose = true
+		return true, nil
+	case "code":
+		n, ok := metaInt(m["cell"])
+		if !ok || strs["head"] == "" || im.used[n] {
+			return false, nil
+		}
+		im.used[n] = true
+		im.cells = append(im.cells, n)
+		body := restoreCode(c.source, m, im.kept)
+		if _, ok := m["code"]; ok && !edited {
+			body = strs["code"]
+		}
+		if edited {
+			im.edited = append(im.edited, editedCell{i, n})
+		}
+		im.out.WriteString(strs["lead"] + strs["head"] + body)
+		switch mid := strs["mid"]; {
+		case mid == "":
+			im.out.WriteString(strs["tail"])
+			if c.outputs {
+				im.sk.Warnings = append(im.sk.Warnings, fmt.Sprintf("cell %d: In [%d]: its output in the notebook is not imported: the lesson records none for this cell", i, n))
+			}
+		case !c.outputs:
+			closing, _, _ := strings.Cut(mid, "\n")
+			im.out.WriteString(closing + mid[len(closing):len(closing)+min(1, len(mid)-len(closing))])
+			im.sk.Warnings = append(im.sk.Warnings, fmt.Sprintf("cell %d: In [%d]: no output in the notebook, so the lesson has no Out [%d]: runner render records it", i, n, n))
+		default:
+			out := restoreOut(c.text, im.kept)
+			if _, ok := m["out"]; ok && strs["out_sha"] == sum(c.text) {
+				out = strs["out"]
+			}
+			im.out.WriteString(mid + out + strs["tail"])
+		}
+		for _, d := range c.dropped {
+			im.sk.Dropped = append(im.sk.Dropped, fmt.Sprintf("cell %d: %s", i, d))
+		}
+		im.droppedNote(c.dropped)
+		im.prose = false
+		return true, nil
+	}
+	return false, nil
+}
