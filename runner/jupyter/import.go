@@ -58,6 +58,9 @@ func Import(name string, data []byte) (*Skeleton, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
+	if kept != nil { // exported by the runner: a lesson, whatever the kernel says now
+		sk.Language, sk.Go = "go", true
+	}
 	cells := make([]*cell, len(nb.cells))
 	errs := make([]error, len(nb.cells))
 	for i, raw := range nb.cells {

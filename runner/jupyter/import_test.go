@@ -451,7 +451,7 @@ func TestImportEdited(t *testing.T) {
 		want string
 	}{
 		{"head not a string", 5, "lesson.ipynb: cell 1: metadata: classnotes: head: expected a string"},
-		{"head with a cell of its own", "In [7]:\n\n```go\npackage main\n\nfunc main() {}\n```\n\nIn [1]:\n\n```go\n", "the skeleton has the cells [7 1], not [1] (metadata.classnotes was changed"},
+		{"head with a cell of its own", "In [7]:\n\n```go\npackage main\n\nfunc main() {}\n```\n\nIn [1]:\n\n```go\n", "lesson.ipynb: cell 1: metadata: classnotes: is not the lesson's cell In [1] (metadata changed by hand?)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := editNotebook(t, src, code, func(cells []map[string]any) []map[string]any {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"path"
 	"regexp"
@@ -148,10 +149,15 @@ func outputText1(c *Cell) string {
 type LossyError struct {
 	Path string // the lesson
 	Line int    // the first line of the lesson that differs
+	Err  error  // why import refused the notebook, if it did
 }
 
 func (e *LossyError) Error() string {
-	return fmt.Sprintf("%s:%d: the notebook does not import back as the lesson from this line on (a bug of export; the notebook is written all the same)", e.Path, e.Line)
+	why := ""
+	if e.Err != nil {
+		why = fmt.Sprintf(" (import: %v)", e.Err)
+	}
+	return fmt.Sprintf("%s:%d: the notebook does not import back as the lesson from this line on%s; a bug of export, the notebook is written all the same", e.Path, e.Line, why)
 }
 
 // check imports the notebook nb and compares the lesson it gives with the lesson exported.
@@ -168,7 +174,7 @@ func (k *keeper) check(lessonPath string, nb []byte) error {
 	for i < len(got) && i < len(k.source) && got[i] == k.source[i] {
 		i++
 	}
-	return &LossyError{Path: lessonPath, Line: 1 + bytes.Count(k.source[:i], []byte("\n"))}
+	return &LossyError{Path: lessonPath, Line: 1 + bytes.Count(k.source[:i], []byte("\n")), Err: err}
 }
 
 // edges returns the blank lines at the start of p and the spaces and line endings at its end, which export
@@ -221,6 +227,9 @@ func keptOf(meta map[string]any) (*keptNotebook, error) {
 	var err error
 	if nb.frontMatter, err = metaString(meta, "front_matter"); err != nil {
 		return nil, err
+	}
+	if lesson.Header([]byte(nb.frontMatter)) != len(nb.frontMatter) {
+		return nil, fmt.Errorf("metadata: classnotes: front_matter: expected front matter, got %s", quoted(nb.frontMatter))
 	}
 	if nb.tail, err = metaString(meta, "tail"); err != nil {
 		return nil, err
@@ -365,59 +374,84 @@ func (im *importer) restore(i int, c *cell) (done bool, err error) {
 		}
 	}
 	edited := strs["sha"] != sum(c.source)
+	if b := im.out.Bytes(); len(b) > 0 && b[len(b)-1] != '\n' && string(b) != "\ufeff" {
+		return false, errors.New("metadata: classnotes: follows a part of the lesson whose last line does not end (changed by hand?)")
+	}
 	switch c.kind {
 	case "markdown":
+		text := restoreProse(c.source, m, im.kept)
+		if _, ok := m["text"]; ok && !edited {
+			text = strs["text"]
+		}
 		if edited {
 			// Edited: made prose as any Markdown cell is, with the links, heading and blank lines the lesson had.
 			md, err := prose(strings.TrimPrefix(unrelink(c.source, im.kept.links), strs["heading"]))
 			if err != nil {
 				return false, err
 			}
-			if md = strings.Trim(md, "\n"); strings.TrimSpace(md) != "" {
-				im.out.WriteString(strs["lead"] + newline(md, im.kept.crlf) + strs["trail"])
-				im.prose = true
+			if strings.TrimSpace(strs["lead"]+strs["trail"]) != "" {
+				return false, errors.New("metadata: classnotes: lead, trail: expected blank lines (changed by hand?)")
 			}
-			return true, nil
+			text = ""
+			if md = strings.Trim(md, "\n"); strings.TrimSpace(md) != "" {
+				text = strs["lead"] + newline(md, im.kept.crlf) + strs["trail"]
+			}
 		}
-		if _, ok := m["text"]; ok {
-			im.out.WriteString(strs["text"])
-		} else {
-			im.out.WriteString(restoreProse(c.source, m, im.kept))
+		if l, err := lesson.Parse("cell.md", []byte(text+sentinel)); err != nil || len(l.Cells) != 1 {
+			return false, errors.New("metadata: classnotes: does not make prose that leaves the next cell alone (changed by hand?)")
 		}
-		im.prose = true
+		im.out.WriteString(text)
+		im.prose = im.prose || text != ""
 		return true, nil
 	case "code":
 		n, ok := metaInt(m["cell"])
 		if !ok || strs["head"] == "" || im.used[n] {
 			return false, nil
 		}
-		im.used[n] = true
-		im.cells = append(im.cells, n)
 		body := restoreCode(c.source, m, im.kept)
 		if _, ok := m["code"]; ok && !edited {
 			body = strs["code"]
 		}
-		if edited {
-			im.edited = append(im.edited, editedCell{i, n})
-		}
-		im.out.WriteString(strs["lead"] + strs["head"] + body)
+		region := strs["lead"] + strs["head"] + body
+		var warning string
 		switch mid := strs["mid"]; {
 		case mid == "":
-			im.out.WriteString(strs["tail"])
+			region += strs["tail"]
 			if c.outputs {
-				im.sk.Warnings = append(im.sk.Warnings, fmt.Sprintf("cell %d: In [%d]: its output in the notebook is not imported: the lesson records none for this cell", i, n))
+				warning = fmt.Sprintf("cell %d: In [%d]: its output in the notebook is not imported: the lesson records none for this cell", i, n)
 			}
 		case !c.outputs:
 			closing, _, _ := strings.Cut(mid, "\n")
-			im.out.WriteString(closing + mid[len(closing):len(closing)+min(1, len(mid)-len(closing))])
-			im.sk.Warnings = append(im.sk.Warnings, fmt.Sprintf("cell %d: In [%d]: no output in the notebook, so the lesson has no Out [%d]: runner render records it", i, n, n))
+			region += closing + mid[len(closing):len(closing)+min(1, len(mid)-len(closing))]
+			warning = fmt.Sprintf("cell %d: In [%d]: no output in the notebook, so the lesson has no Out [%d]: runner render records it", i, n, n)
 		default:
 			out := restoreOut(c.text, im.kept)
 			if _, ok := m["out"]; ok && strs["out_sha"] == sum(c.text) {
 				out = strs["out"]
 			}
-			im.out.WriteString(mid + out + strs["tail"])
+			region += mid + out + strs["tail"]
 		}
+		// The cell's part of the lesson must be that cell and no other, whatever the metadata says.
+		next := sentinel // a cell after it, numbered otherwise
+		if n == 1 {
+			next = strings.Replace(sentinel, "In [1]:", "In [2]:", 1)
+		}
+		if l, err := lesson.Parse("cell.md", []byte(region+next)); err != nil || len(l.Cells) != 2 || l.Cells[0].Number != n {
+			what := "is not the lesson's cell In [%d] (metadata changed by hand?)"
+			if edited {
+				what = "with the program or output edited in the notebook, is not the lesson's cell In [%d] any more (a line of it closes its fence?)"
+			}
+			return false, fmt.Errorf("metadata: classnotes: "+what, n)
+		}
+		im.used[n] = true
+		im.cells = append(im.cells, n)
+		if edited {
+			im.edited = append(im.edited, editedCell{i, n})
+		}
+		if warning != "" {
+			im.sk.Warnings = append(im.sk.Warnings, warning)
+		}
+		im.out.WriteString(region)
 		for _, d := range c.dropped {
 			im.sk.Dropped = append(im.sk.Dropped, fmt.Sprintf("cell %d: %s", i, d))
 		}
