@@ -38,6 +38,7 @@ type Skeleton struct {
 	Go       bool     // the notebook's kernel is Go: its code cells are In [N] cells
 	Language string   // the notebook's language, one word (see language), for the fences of its code cells
 	Dropped  []string // outputs that are not text (images, HTML, JSON such as widget views), one line each naming its cell
+	Warnings []string // what could not be carried over, one line each naming its cell and line: "cell 3: line 2: ..."
 }
 
 // Import turns a notebook into a lesson skeleton: Markdown cells as they are, but never as lesson structure
@@ -57,7 +58,7 @@ func Import(name string, data []byte) (*Skeleton, error) {
 	for i, raw := range nb.cells {
 		cells[i], errs[i] = readCell(raw)
 	}
-	im := &importer{sk: sk, used: map[int]bool{}}
+	im := &importer{sk: sk, used: map[int]bool{}, gonb: newGonbState(), exported: exported(nb.meta, cells)}
 	for _, c := range cells {
 		if c != nil && c.count != nil && *c.count > 0 {
 			im.used[*c.count] = false
@@ -90,6 +91,26 @@ type importer struct {
 	next  int
 	cells []int // the In [N] cells written, in order
 	prose bool  // the last block written is a Markdown cell's
+
+	exported bool       // the runner exported the notebook: its cells are programs, their attributes in metadata
+	gonb     *gonbState // what GoNB remembers, for a notebook the runner did not export
+	notes    []string   // the "To be ported" lines of the cell being imported
+}
+
+// exported reports whether the runner exported the notebook: it says so in its metadata, or in a cell's.
+func exported(meta map[string]any, cells []*cell) bool {
+	if _, ok := meta["classnotes"]; ok {
+		return true
+	}
+	for _, c := range cells {
+		if c == nil {
+			continue
+		}
+		if _, ok := c.meta["classnotes"]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 // readBack parses the skeleton as a lesson, which must have exactly the cells written. Each cell's part was
@@ -200,6 +221,9 @@ func (im *importer) code(i int, c *cell) error {
 		}
 		im.droppedNote(c.dropped)
 		return nil
+	}
+	if !im.exported {
+		return im.gonbCode(i, c)
 	}
 	meta, _ := c.meta["classnotes"].(map[string]any)
 	info := "go"

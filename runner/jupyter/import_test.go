@@ -333,7 +333,7 @@ func TestImportJSONOutputs(t *testing.T) {
 		{pythonMeta, nil, "```text\nIntSlider(value=3)\n{'a': [1, 2]}\n```"},
 		{goMeta, []int{2}, "Out [2]:\n\n```text\nIntSlider(value=3)\n{'a': [1, 2]}\n```"},
 	} {
-		sk, _ := importLesson(t, nbJSON(t, tc.meta, markdown(t, "# Widgets"), code(t, "w", 2, outputs)), tc.want...)
+		sk, _ := importLesson(t, nbJSON(t, tc.meta, markdown(t, "# Widgets"), code(t, "func main() { w() }", 2, outputs)), tc.want...)
 		want := []string{
 			"cell 1: output 0 is application/vnd.jupyter.widget-view+json",
 			"cell 1: output 1 is application/geo+json",

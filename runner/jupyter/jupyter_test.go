@@ -202,7 +202,7 @@ func TestImportGoKernel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "In [2]:\n\n```go\npackage main\n\nimport \"fmt\"\nfunc main() {\nfmt.Println(1)\n}\n```\n\nIn [1]:\n\n```go\npackage main\n\nfunc main() {}\n```\n\nOut [1]:\n\n```text\nx\n```\n"
+	want := "In [2]:\n\n```go\npackage main\n\nimport \"fmt\"\n\nfunc main() {\n\tfmt.Println(1)\n}\n```\n\nIn [1]:\n\n```go\npackage main\n\nfunc main() {}\n```\n\nOut [1]:\n\n```text\nx\n```\n"
 	if string(sk.Lesson) != want {
 		t.Errorf("got\n%s\nwant\n%s", sk.Lesson, want)
 	}
