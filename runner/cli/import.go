@@ -65,6 +65,9 @@ func (a *App) importNotebook(ctx context.Context, fs *pflag.FlagSet, args []stri
 	for _, d := range sk.Dropped {
 		fmt.Fprintf(a.Stderr, "%s: %s: not imported (not text)\n", args[0], d)
 	}
+	for _, w := range sk.Warnings {
+		fmt.Fprintf(a.Stderr, "%s: %s\n", args[0], w)
+	}
 	kind := "In [N] cells"
 	if !sk.Go {
 		kind = fmt.Sprintf("%s cells to be ported", langOr(sk.Language))

@@ -164,3 +164,40 @@ func TestExportColour(t *testing.T) {
 		t.Errorf("the notebook must show the recorded output when the cache holds another:\n%s", nb)
 	}
 }
+
+// TestImportGoNB: a notebook written for GoNB (testdata/gonb.ipynb, of the shape of GoNB's tutorial) imports as
+// a lesson whose every cell that is self-contained in GoNB builds, runs and prints what the notebook recorded;
+// what has no equivalent is a warning naming the notebook, the cell and the line, and a line of the prose.
+func TestImportGoNB(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "go.mod"), "module course\n\ngo 1.26\n")
+	if err := os.Mkdir(filepath.Join(dir, "lessons"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	nb, err := filepath.Abs("../jupyter/testdata/gonb.ipynb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runner(t, context.Background(), dir, "import", nb, "--out", "lessons/gonb.md")
+	if code != 0 {
+		t.Fatalf("import: exit %d\n%s%s", code, stdout, stderr)
+	}
+	for _, want := range []string{
+		"gonb.ipynb: cell 28: line 1: `%env GREETING hi`: a GoNB command the lesson has no equivalent for; left out\n",
+		"gonb.ipynb: cell 29: line 1: `package tools`: GoNB skips this line",
+		"gonb.ipynb: cell 30: GoNB runs this cell with go test (%test)",
+		"gonb.ipynb: cell 31: line 1: `%%writefile`: GoNB runs this cell as writefile",
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("import's messages lack %q:\n%s", want, stderr)
+		}
+	}
+	md := readFile(t, filepath.Join(dir, "lessons", "gonb.md"))
+	if n := strings.Count(md, "\nTo be ported — cell "); n != strings.Count(stderr, "\n") {
+		t.Errorf("%d warnings in the prose, %d lines on stderr:\n%s", n, strings.Count(stderr, "\n"), stderr)
+	}
+	code, stdout, stderr = runner(t, context.Background(), dir, "check", "lessons/gonb.md")
+	if code != 0 || stdout != "16 cells: 16 match, 0 differ, 0 skipped\n" {
+		t.Errorf("check of the imported lesson: exit %d\n%s%s\n%s", code, stdout, stderr, md)
+	}
+}

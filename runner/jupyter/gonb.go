@@ -1,18 +1,14 @@
 package jupyter
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"go/ast"
-	"go/format"
 	"go/parser"
 	"go/scanner"
 	"go/token"
-	"path"
 	"regexp"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -24,7 +20,8 @@ import (
 // remembers the declarations of every cell it ran and writes them into every later cell (a later declaration
 // of the same name replaces the earlier one; a method is keyed by its type), turns a "%%" or "%main" line into
 // the start of func main (its body up to the end of the cell, flag.Parse() first, the rest of the line as the
-// program's arguments) and renames a func init_NAME to init, in every cell after it too. Other lines that start
+// program's arguments) and renames every func init_NAME to init, so that they run before main in the order of
+// their names (import calls them from one func init instead). Other lines that start
 // with % are commands to the kernel, lines that start with ! are shell commands, either maybe prefixed by
 // //gonb: and continued by a trailing backslash; a cell whose first line is %%writefile, %%script, %%bash or
 // %%sh is not Go at all. See internal/goexec/composer.go, parser.go and internal/specialcmd of GoNB.
@@ -370,7 +367,7 @@ func (s *gonbState) program(im *importer, i int, gc *gonbCell) *gonbProgram {
 	}
 	prog := &gonbProgram{}
 	own := map[string]bool{}
-	var edits []edit
+	var inits []string // the func init_NAME the program has
 	for _, d := range f.Decls {
 		switch d := d.(type) {
 		case *ast.FuncDecl:
@@ -384,7 +381,7 @@ func (s *gonbState) program(im *importer, i int, gc *gonbCell) *gonbProgram {
 				own[d.Name.Name] = true
 			}
 			if d.Recv == nil && strings.HasPrefix(d.Name.Name, "init_") {
-				edits = append(edits, edit{fset.Position(d.Name.Pos()).Offset, fset.Position(d.Name.End()).Offset, "init"})
+				inits = append(inits, d.Name.Name)
 			}
 		case *ast.GenDecl:
 			for _, sp := range d.Specs {
@@ -394,7 +391,7 @@ func (s *gonbState) program(im *importer, i int, gc *gonbCell) *gonbProgram {
 			}
 		}
 	}
-	code := applyEdits(gc.code, edits)
+	code := gc.code
 	// The remembered declarations the cell names, and those they name, latest first wins; init_ functions always.
 	need := map[*gonbUnit]bool{}
 	var visit func(names map[string]bool)
@@ -430,13 +427,17 @@ func (s *gonbState) program(im *importer, i int, gc *gonbCell) *gonbProgram {
 			fmt.Fprintf(&carried, "\n// From %s: GoNB keeps the declarations of the cells it ran.\n", where)
 			from = u.from
 		}
-		text := u.text
 		if u.init {
-			text = strings.Replace(text, "func "+u.keys[0], "func init", 1)
+			inits = append(inits, u.keys[0])
 		}
-		carried.WriteString(text + "\n")
+		carried.WriteString(u.text + "\n")
 	}
 	code += carried.String()
+	if len(inits) > 0 {
+		// GoNB renames them init and writes them in the order of their names, so they run in that order.
+		slices.Sort(inits)
+		code += "\n// GoNB runs every func init_NAME before main, in the order of their names.\nfunc init() {\n\t" + strings.Join(inits, "()\n\t") + "()\n}\n"
+	}
 	if gc.mainAt > 0 {
 		prog.main = true
 		if strings.Contains(code, "flag.") { // GoNB's main starts with flag.Parse()
@@ -501,25 +502,6 @@ func identifiers(n ast.Node) map[string]bool {
 		return true
 	})
 	return names
-}
-
-type edit struct {
-	start, end int
-	text       string
-}
-
-// applyEdits applies sorted, non-overlapping edits to s.
-func applyEdits(s string, edits []edit) string {
-	sort.Slice(edits, func(a, b int) bool { return edits[a].start < edits[b].start })
-	var b strings.Builder
-	prev := 0
-	for _, e := range edits {
-		b.WriteString(s[prev:e.start])
-		b.WriteString(e.text)
-		prev = e.end
-	}
-	b.WriteString(s[prev:])
-	return b.String()
 }
 
 // remember records the declarations of a cell GoNB ran, replacing earlier ones of the same names; func main
@@ -624,212 +606,4 @@ func recvType(e ast.Expr) string {
 			return "?"
 		}
 	}
-}
-
-// importOf returns an import's path and the name the code uses for it.
-func importOf(sp *ast.ImportSpec) gonbImport {
-	p, _ := strconv.Unquote(sp.Path.Value)
-	if sp.Name != nil {
-		return gonbImport{name: sp.Name.Name, path: p}
-	}
-	return gonbImport{name: packageName(p), path: p}
-}
-
-// packageName returns the name of the package at an import path: the standard library's own, or the name
-// goimports assumes (the last element, a /vN version suffix skipped, "go-" and ".go"/"-go" removed).
-func packageName(p string) string {
-	for name, pkgs := range stdPackages {
-		for _, sp := range pkgs {
-			if sp.path == p {
-				return name
-			}
-		}
-	}
-	base := path.Base(p)
-	if len(base) > 1 && base[0] == 'v' && strings.Trim(base[1:], "0123456789") == "" && path.Dir(p) != "." {
-		base = path.Base(path.Dir(p))
-	}
-	base = strings.TrimPrefix(base, "go-")
-	base = strings.TrimSuffix(strings.TrimSuffix(base, ".go"), "-go")
-	if i := strings.IndexFunc(base, func(r rune) bool {
-		return !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
-	}); i >= 0 {
-		base = base[:i]
-	}
-	return base
-}
-
-// stdPackage is a package of the standard library.
-type stdPackage struct {
-	path    string
-	exports string // its exported names, space-separated, when another package has its name
-}
-
-// stdImport returns the standard package the name and its selectors refer to, as goimports chooses it: the
-// one package of that name, or the first (crypto/rand before math/rand/v2 and math/rand, as goimports tries
-// them; otherwise the shortest path) that exports every selector.
-func stdImport(name string, sels map[string]bool) (string, bool) {
-	pkgs := stdPackages[name]
-	if len(pkgs) == 1 {
-		return pkgs[0].path, true
-	}
-	order := slices.Clone(pkgs)
-	rank := map[string]int{"crypto/rand": -3, "math/rand/v2": -2, "math/rand": -1}
-	sort.SliceStable(order, func(a, b int) bool {
-		ra, rb := rank[order[a].path], rank[order[b].path]
-		if ra != rb {
-			return ra < rb
-		}
-		if len(order[a].path) != len(order[b].path) {
-			return len(order[a].path) < len(order[b].path)
-		}
-		return order[a].path < order[b].path
-	})
-	for _, p := range order {
-		exp := map[string]bool{}
-		for _, e := range strings.Fields(p.exports) {
-			exp[e] = true
-		}
-		all := true
-		for s := range sels {
-			all = all && exp[s]
-		}
-		if all {
-			return p.path, true
-		}
-	}
-	return "", false
-}
-
-// fixImports does what goimports does for GoNB: it adds the imports that the code's package names need, from
-// the imports of the cell and of the cells before it and then the standard library, and removes the imports
-// the code does not use. A package name it cannot find is a warning.
-func (s *gonbState) fixImports(im *importer, i int, gc *gonbCell, code string) string {
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "cell.go", code, parser.ParseComments)
-	if err != nil {
-		return code
-	}
-	declared := map[string]bool{}
-	for _, d := range f.Decls {
-		switch d := d.(type) {
-		case *ast.FuncDecl:
-			if d.Recv == nil {
-				declared[d.Name.Name] = true
-			}
-		case *ast.GenDecl:
-			for _, sp := range d.Specs {
-				for _, n := range specNames(sp) {
-					declared[n] = true
-				}
-			}
-		}
-	}
-	refs := map[string]map[string]bool{} // package name → selectors
-	firstUse := map[string]token.Pos{}
-	ast.Inspect(f, func(n ast.Node) bool {
-		sel, ok := n.(*ast.SelectorExpr)
-		if !ok {
-			return true
-		}
-		x, ok := sel.X.(*ast.Ident)
-		if !ok || x.Obj != nil || declared[x.Name] {
-			return true
-		}
-		if refs[x.Name] == nil {
-			refs[x.Name] = map[string]bool{}
-			firstUse[x.Name] = x.Pos()
-		}
-		refs[x.Name][sel.Sel.Name] = true
-		return true
-	})
-	var edits []edit
-	have := map[string]bool{}
-	for _, d := range f.Decls {
-		g, ok := d.(*ast.GenDecl)
-		if !ok || g.Tok != token.IMPORT {
-			continue
-		}
-		var keep int
-		var drop []edit
-		for _, sp := range g.Specs {
-			imp := importOf(sp.(*ast.ImportSpec))
-			if imp.name == "_" || imp.name == "." || refs[imp.name] != nil {
-				have[imp.name] = true
-				keep++
-				continue
-			}
-			drop = append(drop, edit{fset.Position(sp.Pos()).Offset, fset.Position(sp.End()).Offset, ""})
-		}
-		if keep == 0 {
-			start := g.Pos()
-			if g.Doc != nil {
-				start = g.Doc.Pos()
-			}
-			edits = append(edits, edit{fset.Position(start).Offset, fset.Position(g.End()).Offset, ""})
-		} else {
-			edits = append(edits, drop...)
-		}
-	}
-	var add []gonbImport
-	for _, name := range slices.Sorted(func(yield func(string) bool) {
-		for n := range refs {
-			if !yield(n) {
-				return
-			}
-		}
-	}) {
-		if have[name] {
-			continue
-		}
-		if imp, ok := s.imports[name]; ok {
-			add = append(add, imp)
-		} else if p, ok := stdImport(name, refs[name]); ok {
-			add = append(add, gonbImport{name: name, path: p})
-		} else if !universe[name] {
-			l := fset.Position(firstUse[name]).Line
-			if l < 1 || l > len(gc.lines) || gc.lines[l-1] == 0 {
-				continue // in a declaration carried from an earlier cell, which had the warning
-			}
-			im.warnf(i, gc.lines[l-1], "%s: not declared and not a standard package; GoNB's goimports may have found it in its module cache: add its import", shownCommand(name))
-		}
-	}
-	code = addImports(applyEdits(code, edits), add)
-	if b, err := format.Source([]byte(code)); err == nil {
-		return string(b)
-	}
-	return code
-}
-
-// universe are the predeclared names that a selector may follow (a method value of a builtin type is not
-// one, but a name the cell declares locally and the parser could not resolve may be).
-var universe = map[string]bool{"error": true}
-
-// addImports adds an import declaration after the package clause.
-func addImports(code string, imps []gonbImport) string {
-	if len(imps) == 0 {
-		return code
-	}
-	var b bytes.Buffer
-	if len(imps) == 1 {
-		imp := imps[0]
-		if imp.name != "" && imp.name != packageName(imp.path) {
-			fmt.Fprintf(&b, "import %s %q\n", imp.name, imp.path)
-		} else {
-			fmt.Fprintf(&b, "import %q\n", imp.path)
-		}
-		head, rest, _ := strings.Cut(code, "\n")
-		return head + "\n\n" + b.String() + rest
-	}
-	b.WriteString("import (\n")
-	for _, imp := range imps {
-		if imp.name != "" && imp.name != packageName(imp.path) {
-			fmt.Fprintf(&b, "\t%s %q\n", imp.name, imp.path)
-		} else {
-			fmt.Fprintf(&b, "\t%q\n", imp.path)
-		}
-	}
-	b.WriteString(")\n")
-	head, rest, _ := strings.Cut(code, "\n")
-	return head + "\n\n" + b.String() + rest
 }
