@@ -76,7 +76,12 @@ func Import(name string, data []byte) (*Skeleton, error) {
 	if len(all) > 0 {
 		return nil, errors.Join(all...)
 	}
-	sk.Lesson = bytes.TrimRight(im.out.Bytes(), "\n")
+	if !im.exported {
+		if t := title(nb.meta, cells); t != "" {
+			sk.Lesson = []byte("---\ntitle: " + t + "\n---\n\n")
+		}
+	}
+	sk.Lesson = append(sk.Lesson, bytes.TrimRight(im.out.Bytes(), "\n")...)
 	sk.Lesson = append(sk.Lesson, '\n')
 	if err := im.readBack(sk.Lesson); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
@@ -209,18 +214,7 @@ func (im *importer) code(i int, c *cell) error {
 	}
 	src := strings.ReplaceAll(c.source, "\r\n", "\n")
 	if !im.sk.Go {
-		if strings.TrimSpace(src) == "" && c.text == "" && len(c.dropped) == 0 {
-			return nil
-		}
-		im.fence(im.sk.Language, src)
-		if c.text != "" || len(c.dropped) > 0 {
-			im.block(fmt.Sprintf("To be ported — what the %s cell above printed:", langName(im.sk.Language)))
-			if c.text != "" {
-				im.fence("text", c.text)
-			}
-		}
-		im.droppedNote(c.dropped)
-		return nil
+		return im.portCode(i, c, src)
 	}
 	if !im.exported {
 		return im.gonbCode(i, c)
