@@ -153,18 +153,25 @@ func codeCells(t *testing.T, data []byte) int {
 // exportedByRunner reports whether data, a notebook that Import accepted, says in its metadata or in a cell's
 // that the runner exported it.
 func exportedByRunner(data []byte) bool {
-	var top struct {
-		Metadata map[string]json.RawMessage
-		Cells    []struct{ Metadata map[string]json.RawMessage }
+	has := func(raw json.RawMessage) bool { // the object raw has "metadata" (exactly), which has "classnotes"
+		var o, meta map[string]json.RawMessage
+		if json.Unmarshal(raw, &o) != nil || json.Unmarshal(o["metadata"], &meta) != nil {
+			return false
+		}
+		_, ok := meta["classnotes"]
+		return ok
 	}
+	var top map[string]json.RawMessage
+	var cells []json.RawMessage
 	if json.Unmarshal(data, &top) != nil {
 		return false
 	}
-	if _, ok := top.Metadata["classnotes"]; ok {
+	if has(data) {
 		return true
 	}
-	for _, c := range top.Cells {
-		if _, ok := c.Metadata["classnotes"]; ok {
+	_ = json.Unmarshal(top["cells"], &cells)
+	for _, c := range cells {
+		if has(c) {
 			return true
 		}
 	}

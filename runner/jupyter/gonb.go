@@ -219,7 +219,7 @@ func (im *importer) gonbCode(i int, c *cell) error {
 		im.warnf(i, 1, "%s: GoNB runs this cell as %s, not Go; kept as a block", shownCommand(gc.special), strings.TrimPrefix(gc.special, "%%"))
 		im.fence("", lineFeeds(c.source))
 		im.outputsBlock(c, "what GoNB printed")
-		im.flushNotes(c)
+		im.flushNotes(i, c)
 		return nil
 	}
 	im.commands(i, gc)
@@ -249,7 +249,7 @@ func (im *importer) gonbCode(i int, c *cell) error {
 	default:
 		im.outputsBlock(c, "what GoNB printed")
 	}
-	im.flushNotes(c)
+	im.flushNotes(i, c)
 	return nil
 }
 
@@ -270,8 +270,8 @@ func (im *importer) outputsBlock(c *cell, what string) {
 }
 
 // flushNotes writes the notes of the cell just imported: what was not imported and what is to be ported.
-func (im *importer) flushNotes(c *cell) {
-	im.droppedNote(c.dropped)
+func (im *importer) flushNotes(i int, c *cell) {
+	im.afterOutputs(i, c)
 	for _, n := range im.notes {
 		im.block(n)
 	}

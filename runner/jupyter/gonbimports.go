@@ -22,10 +22,19 @@ type edit struct {
 
 // applyEdits applies sorted, non-overlapping edits to s.
 func applyEdits(s string, edits []edit) string {
-	sort.Slice(edits, func(a, b int) bool { return edits[a].start < edits[b].start })
+	// An insertion sorts before a removal that starts where it is.
+	sort.SliceStable(edits, func(a, b int) bool {
+		if edits[a].start != edits[b].start {
+			return edits[a].start < edits[b].start
+		}
+		return edits[a].end < edits[b].end
+	})
 	var b strings.Builder
 	prev := 0
 	for _, e := range edits {
+		if e.start < prev {
+			continue // inside what an edit before it removed
+		}
 		b.WriteString(s[prev:e.start])
 		b.WriteString(e.text)
 		prev = e.end

@@ -85,7 +85,7 @@ func ImportFiles(name string, data []byte, dir string) (*Skeleton, error) {
 	if len(all) > 0 {
 		return nil, errors.Join(all...)
 	}
-	if strings.TrimSpace(im.out.String()) == "" && len(cells) > 0 {
+	if strings.TrimSpace(im.out.String()) == "" {
 		return nil, fmt.Errorf("%s: no cell has anything to import", name)
 	}
 	if !im.exported {

@@ -28,7 +28,7 @@ func (im *importer) portCode(i int, c *cell, src string) error {
 		im.block(fmt.Sprintf("What %s printed:", name))
 		im.fence("text", c.text)
 	}
-	im.droppedNote(c.dropped)
+	im.afterOutputs(i, c)
 	return nil
 }
 
