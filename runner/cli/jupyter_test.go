@@ -115,8 +115,11 @@ func TestImportVerb(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, stdout, stderr := runner(t, context.Background(), dir, "import", course, "--out", "course.md")
-	if code != 0 || !strings.Contains(stdout, "python cells to be ported") || !strings.Contains(stderr, "cell 4: output 1 is image/png: not imported") {
+	if code != 0 || !strings.Contains(stdout, "python cells to be ported") || !strings.Contains(stderr, "course.ipynb: 1 images saved in course.files") {
 		t.Fatalf("import: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if png := readFile(t, filepath.Join(dir, "course.files", "cell-4-output-1.png")); !strings.HasPrefix(png, "\x89PNG") {
+		t.Errorf("the image of cell 4 is not saved: %q", png)
 	}
 	want := readFile(t, "../jupyter/testdata/course.md")
 	if got := readFile(t, filepath.Join(dir, "course.md")); got != want {
@@ -189,5 +192,79 @@ func TestExportImportLessons(t *testing.T) {
 		if got, want := readFile(t, back), readFile(t, path); got != want {
 			t.Errorf("%s after export and import differs from the lesson", base)
 		}
+	}
+}
+
+// TestImportGoNB: a notebook written for GoNB (testdata/gonb.ipynb, of the shape of GoNB's tutorial) imports as
+// a lesson whose every cell that is self-contained in GoNB builds, runs and prints what the notebook recorded;
+// what has no equivalent is a warning naming the notebook, the cell and the line, and a line of the prose.
+func TestImportGoNB(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "go.mod"), "module course\n\ngo 1.26\n")
+	if err := os.Mkdir(filepath.Join(dir, "lessons"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	nb, err := filepath.Abs("../jupyter/testdata/gonb.ipynb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runner(t, context.Background(), dir, "import", nb, "--out", "lessons/gonb.md")
+	if code != 0 {
+		t.Fatalf("import: exit %d\n%s%s", code, stdout, stderr)
+	}
+	for _, want := range []string{
+		"gonb.ipynb: cell 28: line 1: `%env GREETING hi`: a GoNB command the lesson has no equivalent for; left out\n",
+		"gonb.ipynb: cell 29: line 1: `package tools`: GoNB skips this line",
+		"gonb.ipynb: cell 30: GoNB runs this cell with go test (%test)",
+		"gonb.ipynb: cell 31: line 1: `%%writefile`: GoNB runs this cell as writefile",
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("import's messages lack %q:\n%s", want, stderr)
+		}
+	}
+	md := readFile(t, filepath.Join(dir, "lessons", "gonb.md"))
+	if n := strings.Count(md, "\nTo be ported — cell "); n != strings.Count(stderr, "\n") {
+		t.Errorf("%d warnings in the prose, %d lines on stderr:\n%s", n, strings.Count(stderr, "\n"), stderr)
+	}
+	code, stdout, stderr = runner(t, context.Background(), dir, "check", "lessons/gonb.md")
+	if code != 0 || stdout != "16 cells: 16 match, 0 differ, 0 skipped\n" {
+		t.Errorf("check of the imported lesson: exit %d\n%s%s\n%s", code, stdout, stderr, md)
+	}
+}
+
+// TestImportImagesAllOrNothing: the lesson and its images are written together or not at all: an image that
+// cannot be written (its directory's name is taken by a file) leaves no lesson and no image; an image that
+// exists is not overwritten without --force, and then nothing is written either.
+func TestImportImagesAllOrNothing(t *testing.T) {
+	dir := t.TempDir()
+	nb := `{"nbformat": 4, "nbformat_minor": 5, "metadata": {"kernelspec": {"name": "python3", "language": "python"}}, "cells": [
+		{"cell_type": "markdown", "metadata": {}, "source": "# Plots\n\n![a](attachment:a.png)", "attachments": {"a.png": {"image/png": "iVBORw0KGgo="}}},
+		{"cell_type": "code", "metadata": {}, "execution_count": 1, "source": "plot()", "outputs": [{"output_type": "display_data", "metadata": {}, "data": {"image/png": "iVBORw0KGgo="}}]}]}`
+	writeFile(t, filepath.Join(dir, "p.ipynb"), nb)
+	writeFile(t, filepath.Join(dir, "p.files"), "a file where the images' directory would go\n")
+	if code, _, stderr := runner(t, context.Background(), dir, "import", "p.ipynb"); code != exitBadInput || !strings.Contains(stderr, "p.files") {
+		t.Errorf("import with the images' directory taken: exit %d, %s", code, stderr)
+	}
+	if _, err := os.Lstat(filepath.Join(dir, "p.md")); err == nil {
+		t.Error("a lesson was written without its images")
+	}
+	if err := os.Remove(filepath.Join(dir, "p.files")); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "p.files", "cell-1-output-0.png"), "mine\n")
+	if code, _, stderr := runner(t, context.Background(), dir, "import", "p.ipynb"); code != exitBadInput || !strings.Contains(stderr, filepath.Join("p.files", "cell-1-output-0.png")+" exists; --force overwrites it") {
+		t.Errorf("import over an existing image: exit %d, %s", code, stderr)
+	}
+	if _, err := os.Lstat(filepath.Join(dir, "p.files", "cell-0-attachment-0.png")); err == nil {
+		t.Error("an image was written although another could not be")
+	}
+	if code, _, stderr := runner(t, context.Background(), dir, "import", "--force", "p.ipynb"); code != 0 {
+		t.Fatalf("import --force: exit %d, %s", code, stderr)
+	}
+	if md := readFile(t, filepath.Join(dir, "p.md")); !strings.Contains(md, "![a](p.files/cell-0-attachment-0.png)") || !strings.Contains(md, "](p.files/cell-1-output-0.png)") {
+		t.Errorf("the lesson does not link its images:\n%s", md)
+	}
+	if png := readFile(t, filepath.Join(dir, "p.files", "cell-1-output-0.png")); !strings.HasPrefix(png, "\x89PNG") {
+		t.Errorf("--force did not replace the image: %q", png)
 	}
 }

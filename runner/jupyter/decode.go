@@ -197,7 +197,9 @@ type cell struct {
 	count   *int     // execution_count of a code cell, nil when null
 	outputs bool     // a code cell with at least one output
 	text    string   // its outputs as the text a lesson records
-	dropped []string // its outputs that are not text: "output 1 is image/png"
+	dropped []string // its outputs that are neither text nor images: "output 1 is text/html"
+	images  []image  // its outputs that are images
+	attach  []image  // a Markdown cell's attachments that are images
 }
 
 // readCell reads one cell.
@@ -221,8 +223,11 @@ func readCell(raw json.RawMessage) (*cell, error) {
 	if c.meta, err = o.meta("metadata"); err != nil {
 		return nil, err
 	}
-	if a, err := o.meta("attachments"); err != nil || len(a) > 0 {
-		return nil, errors.New("has attachments (images pasted into the cell); save them as files and link them instead")
+	if c.attach, c.dropped, err = readAttachments(o); err != nil {
+		return nil, err
+	}
+	if len(c.attach) > 0 && c.kind != "markdown" {
+		return nil, errors.New("attachments: only a Markdown cell shows attachments")
 	}
 	if c.source, err = o.text("source"); err != nil {
 		return nil, err
@@ -238,6 +243,6 @@ func readCell(raw json.RawMessage) (*cell, error) {
 		return nil, err
 	}
 	c.outputs = len(outs) > 0
-	c.text, c.dropped, err = outputsText(outs)
+	c.text, c.dropped, c.images, err = outputsText(outs)
 	return c, err
 }

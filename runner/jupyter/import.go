@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"path"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
@@ -38,7 +40,8 @@ type Skeleton struct {
 	Go       bool     // the notebook's kernel is Go: its code cells are In [N] cells
 	Language string   // the notebook's language, one word (see language), for the fences of its code cells
 	Dropped  []string // outputs that are not text (images, HTML, JSON such as widget views), one line each naming its cell
-	Warnings []string // what could not be kept, one line each naming its cell
+	Warnings []string // what could not be kept or carried over, one line each naming its cell (and line: "cell 3: line 2: ...")
+	Files    []File   // the images, to be written beside the lesson; their names are import's own
 }
 
 // Import turns a notebook into a lesson skeleton: Markdown cells as they are, but never as lesson structure
@@ -47,6 +50,12 @@ type Skeleton struct {
 // list every bad cell. The skeleton always parses as a lesson, with one cell for each code cell of a Go
 // notebook and none otherwise. data is at most MaxSize bytes.
 func Import(name string, data []byte) (*Skeleton, error) {
+	return ImportFiles(name, data, strings.TrimSuffix(path.Base(filepath.ToSlash(name)), ".ipynb")+".files")
+}
+
+// ImportFiles is Import with the images of the notebook saved as Skeleton.Files in dir, relative to the
+// lesson; Import names it after the notebook: NOTEBOOK.files.
+func ImportFiles(name string, data []byte, dir string) (*Skeleton, error) {
 	nb, err := readNotebook(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
@@ -66,7 +75,7 @@ func Import(name string, data []byte) (*Skeleton, error) {
 	for i, raw := range nb.cells {
 		cells[i], errs[i] = readCell(raw)
 	}
-	im := &importer{sk: sk, used: map[int]bool{}, kept: kept}
+	im := &importer{sk: sk, used: map[int]bool{}, kept: kept, gonb: newGonbState(), exported: kept != nil || exported(nb.meta, cells), filesDir: dir}
 	for _, c := range cells {
 		if c != nil && c.count != nil && *c.count > 0 {
 			im.used[*c.count] = false
@@ -96,7 +105,15 @@ func Import(name string, data []byte) (*Skeleton, error) {
 		im.out.WriteString(kept.tail)
 		sk.Lesson = im.out.Bytes()
 	} else {
-		sk.Lesson = bytes.TrimRight(im.out.Bytes(), "\n")
+		if strings.TrimSpace(im.out.String()) == "" {
+			return nil, fmt.Errorf("%s: no cell has anything to import", name)
+		}
+		if !im.exported {
+			if t := title(nb.meta, cells); t != "" {
+				sk.Lesson = []byte("---\ntitle: " + t + "\n---\n\n")
+			}
+		}
+		sk.Lesson = append(sk.Lesson, bytes.TrimRight(im.out.Bytes(), "\n")...)
 		sk.Lesson = append(sk.Lesson, '\n')
 	}
 	l, err := im.readBack(sk.Lesson)
@@ -119,8 +136,29 @@ type importer struct {
 	cells []int // the In [N] cells written, in order
 	prose bool  // the last block written is a Markdown cell's
 
-	kept   *keptNotebook // what export kept, for a notebook the runner exported; nil for others
+	kept   *keptNotebook // what export kept, for a notebook the runner exported with it; nil for others
 	edited []editedCell  // the code cells of such a notebook that were edited since
+
+	exported bool       // the runner exported the notebook: its cells are programs, their attributes in metadata
+	gonb     *gonbState // what GoNB remembers, for a notebook the runner did not export
+	notes    []string   // the "To be ported" lines of the cell being imported
+	filesDir string     // where the images go, relative to the lesson
+}
+
+// exported reports whether the runner exported the notebook: it says so in its metadata, or in a cell's.
+func exported(meta map[string]any, cells []*cell) bool {
+	if _, ok := meta["classnotes"]; ok {
+		return true
+	}
+	for _, c := range cells {
+		if c == nil {
+			continue
+		}
+		if _, ok := c.meta["classnotes"]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 // readBack parses the skeleton as a lesson, which must have exactly the cells written. Each cell's part was
@@ -180,7 +218,7 @@ func (im *importer) cell(i int, c *cell) error {
 	}
 	switch c.kind {
 	case "markdown":
-		md, err := prose(c.source)
+		md, err := prose(im.attachmentLinks(i, c.source, c.attach))
 		if err != nil {
 			return err
 		}
@@ -230,18 +268,10 @@ func (im *importer) code(i int, c *cell) error {
 	}
 	src := strings.ReplaceAll(c.source, "\r\n", "\n")
 	if !im.sk.Go {
-		if strings.TrimSpace(src) == "" && c.text == "" && len(c.dropped) == 0 {
-			return nil
-		}
-		im.fence(im.sk.Language, src)
-		if c.text != "" || len(c.dropped) > 0 {
-			im.block(fmt.Sprintf("To be ported — what the %s cell above printed:", langName(im.sk.Language)))
-			if c.text != "" {
-				im.fence("text", c.text)
-			}
-		}
-		im.droppedNote(c.dropped)
-		return nil
+		return im.portCode(i, c, src)
+	}
+	if !im.exported {
+		return im.gonbCode(i, c)
 	}
 	meta, _ := c.meta["classnotes"].(map[string]any)
 	info := "go"
@@ -260,7 +290,7 @@ func (im *importer) code(i int, c *cell) error {
 		im.block(fmt.Sprintf("Out [%d]:", n))
 		im.fence("text", c.text)
 	}
-	im.droppedNote(c.dropped)
+	im.afterOutputs(i, c)
 	return nil
 }
 
@@ -284,6 +314,14 @@ func cellAttrs(meta map[string]any) (string, error) {
 		return "", fmt.Errorf("src=%s: the notebook holds the program, not a file", l.Cells[0].Attrs.Src)
 	}
 	return attrText(l.Cells[0].Attrs), nil
+}
+
+// afterOutputs writes, after a code cell's outputs, the images among them and what was not imported.
+func (im *importer) afterOutputs(i int, c *cell) {
+	for _, img := range c.images {
+		im.block(im.saveImage(fmt.Sprintf("cell-%d-output-%d", i, img.out), img, fmt.Sprintf("cell %d, output %d", i, img.out)))
+	}
+	im.droppedNote(c.dropped)
 }
 
 func (im *importer) droppedNote(dropped []string) {
@@ -339,19 +377,34 @@ func goProgram(src string, meta map[string]any) string {
 
 // outputsText returns a code cell's outputs as the text a lesson records (colours removed), and a description
 // of each output that is not text, such as "output 1 is image/png".
-func outputsText(outs []json.RawMessage) (string, []string, error) {
+func outputsText(outs []json.RawMessage) (string, []string, []image, error) {
 	var b strings.Builder
 	var dropped []string
+	var images []image
 	for k, raw := range outs {
 		d, err := outputText(&b, raw)
 		if err != nil {
-			return "", nil, fmt.Errorf("output %d: %w", k, err)
+			return "", nil, nil, fmt.Errorf("output %d: %w", k, err)
 		}
+		var saved bool
 		for _, mime := range d {
-			dropped = append(dropped, fmt.Sprintf("output %d is %s", k, mimeName(mime)))
+			if _, ok := imageTypes[mime]; ok && !saved {
+				o, _ := asObject(raw)
+				data, _ := asObject(o["data"])
+				img, err := decodeImage(mime, data[mime])
+				if err != nil {
+					return "", nil, nil, fmt.Errorf("output %d: data: %s: %w", k, mime, err)
+				}
+				images = append(images, image{mime: mime, data: img, out: k})
+				saved = true // one file per output: the first image type in sorted order
+				continue
+			}
+			if _, ok := imageTypes[mime]; !ok {
+				dropped = append(dropped, fmt.Sprintf("output %d is %s", k, mimeName(mime)))
+			}
 		}
 	}
-	return output.Text([]byte(b.String()), 0, ""), dropped, nil
+	return output.Text([]byte(b.String()), 0, ""), dropped, images, nil
 }
 
 // outputText writes the text of one output to b and returns the MIME types of its data that are not text.

@@ -333,15 +333,17 @@ func TestImportJSONOutputs(t *testing.T) {
 		{pythonMeta, nil, "```text\nIntSlider(value=3)\n{'a': [1, 2]}\n```"},
 		{goMeta, []int{2}, "Out [2]:\n\n```text\nIntSlider(value=3)\n{'a': [1, 2]}\n```"},
 	} {
-		sk, _ := importLesson(t, nbJSON(t, tc.meta, markdown(t, "# Widgets"), code(t, "w", 2, outputs)), tc.want...)
+		sk, _ := importLesson(t, nbJSON(t, tc.meta, markdown(t, "# Widgets"), code(t, "func main() { w() }", 2, outputs)), tc.want...)
 		want := []string{
 			"cell 1: output 0 is application/vnd.jupyter.widget-view+json",
 			"cell 1: output 1 is application/geo+json",
 			"cell 1: output 1 is application/json",
-			"cell 1: output 2 is image/png",
 		}
 		if strings.Join(sk.Dropped, "|") != strings.Join(want, "|") {
 			t.Errorf("dropped\n%q\nwant\n%q", sk.Dropped, want)
+		}
+		if len(sk.Files) != 1 || sk.Files[0].Name != "NB.files/cell-1-output-2.png" || !strings.Contains(string(sk.Lesson), "](NB.files/cell-1-output-2.png)") {
+			t.Errorf("the image is not saved and linked: %v\n%s", sk.Files, sk.Lesson)
 		}
 		if !strings.Contains(string(sk.Lesson), tc.text) || !strings.Contains(string(sk.Lesson), "application/vnd.jupyter.widget-view+json") {
 			t.Errorf("the skeleton lacks the text outputs or the note on what was not imported:\n%s", sk.Lesson)
@@ -462,5 +464,30 @@ func TestImportEdited(t *testing.T) {
 				t.Errorf("got %v, want an error with %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestImportImages: images become files with import's own names, never the notebook's (an attachment named
+// ../../etc/x), linked from the skeleton; an SVG is a file, never inlined.
+func TestImportImages(t *testing.T) {
+	png := "iVBORw0KGgoAAAA="
+	att := `{"cell_type": "markdown", "metadata": {}, "source": "See ![plot](attachment:../../etc/x) here.", "attachments": {"../../etc/x": {"image/png": "` + png + `"}}}`
+	svg := `{"output_type": "display_data", "metadata": {}, "data": {"image/svg+xml": ["<svg xmlns='http://www.w3.org/2000/svg'>", "<script>alert(1)</script></svg>"], "text/plain": "<Figure>"}}`
+	sk, _ := importLesson(t, nbJSON(t, pythonMeta, att, code(t, "plot()", 3, "["+svg+"]")))
+	var names []string
+	for _, f := range sk.Files {
+		names = append(names, f.Name)
+	}
+	if want := "NB.files/cell-0-attachment-0.png NB.files/cell-1-output-0.svg"; strings.Join(names, " ") != want {
+		t.Errorf("files %q, want %q", names, want)
+	}
+	md := string(sk.Lesson)
+	for _, want := range []string{"![plot](NB.files/cell-0-attachment-0.png)", "![cell 1, output 0](NB.files/cell-1-output-0.svg)", "To be ported — python cell [3] (notebook cell 1):"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("the skeleton lacks %q:\n%s", want, md)
+		}
+	}
+	if strings.Contains(md, "<svg") || strings.Contains(md, "etc/x") {
+		t.Errorf("the skeleton inlines the SVG or names the attachment's path:\n%s", md)
 	}
 }

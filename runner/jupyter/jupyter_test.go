@@ -187,11 +187,11 @@ func TestImportPython(t *testing.T) {
 	if sk.Go || sk.Language != "python" {
 		t.Errorf("Go=%v language=%q, want a python notebook", sk.Go, sk.Language)
 	}
-	if want := []string{"cell 4: output 1 is image/png"}; strings.Join(sk.Dropped, "|") != strings.Join(want, "|") {
-		t.Errorf("dropped %q, want %q", sk.Dropped, want)
+	if len(sk.Dropped) != 0 || len(sk.Files) != 1 || sk.Files[0].Name != "course.files/cell-4-output-1.png" || !bytes.HasPrefix(sk.Files[0].Data, []byte("\x89PNG")) {
+		t.Errorf("dropped %q, files %v; want the image of cell 4 saved", sk.Dropped, sk.Files)
 	}
 	md := string(sk.Lesson)
-	for _, want := range []string{"# Class 15 (20.11.2021)", "```python\nimport socket\n", "To be ported", "www.python.org\nIP = 151.101.8.223\n", "image/png"} {
+	for _, want := range []string{"# Class 15 (20.11.2021)", "```python\nimport socket\n", "To be ported", "www.python.org\nIP = 151.101.8.223\n", "![cell 4, output 1](course.files/cell-4-output-1.png)"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("the skeleton lacks %q", want)
 		}
@@ -215,7 +215,11 @@ func TestImportBadInput(t *testing.T) {
 		{"nbformat 3", `{"nbformat": 3, "worksheets": []}`, "nbformat 3: only nbformat 4"},
 		{"no nbformat", `{"cells": []}`, "nb.ipynb: nbformat: missing"},
 		{"unknown cell type", nb(md + `, {"cell_type": "widget", "metadata": {}, "source": ""}`), `cell 1: unknown cell_type "widget"`},
-		{"attachments", nb(`{"cell_type": "markdown", "metadata": {}, "source": "![x](attachment:a.png)", "attachments": {"a.png": {"image/png": "AA=="}}}`), "cell 0: has attachments"},
+		{"attachment not an image", nb(`{"cell_type": "markdown", "metadata": {}, "source": "![x](attachment:a.png)", "attachments": {"a.png": {"image/png": "AA=="}}}`), `cell 0: attachments: "a.png": image/png: not a png image`},
+		{"attachment not base64", nb(`{"cell_type": "markdown", "metadata": {}, "source": "![x](attachment:a.png)", "attachments": {"a.png": {"image/png": "%%%"}}}`), `cell 0: attachments: "a.png": image/png: not base64`},
+		{"output image not base64", nb(`{"cell_type": "code", "metadata": {}, "execution_count": 1, "source": "1", "outputs": [{"output_type": "display_data", "metadata": {}, "data": {"image/jpeg": "!!"}}]}`), `cell 0: output 0: data: image/jpeg: not base64`},
+		{"svg not svg", nb(`{"cell_type": "code", "metadata": {}, "execution_count": 1, "source": "1", "outputs": [{"output_type": "display_data", "metadata": {}, "data": {"image/svg+xml": "<script>x</script>"}}]}`), `cell 0: output 0: data: image/svg+xml: not an SVG image`},
+		{"nothing to import", nb(`{"cell_type": "code", "metadata": {}, "execution_count": 1, "source": "  ", "outputs": []}`), `nb.ipynb: no cell has anything to import`},
 		{"unknown output", nb(md + `, {"cell_type": "code", "metadata": {}, "execution_count": 1, "source": "1", "outputs": [{"output_type": "widget"}]}`), `cell 1: output 0: unknown output_type "widget"`},
 		{"bad source", nb(`{"cell_type": "markdown", "metadata": {}, "source": 3}`), "expected a string or a list of strings"},
 		{"null cell", nb(md + `, null`), "nb.ipynb: cell 1: expected an object, got null"},
@@ -238,7 +242,7 @@ func TestImportGoKernel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "In [2]:\n\n```go\npackage main\n\nimport \"fmt\"\nfunc main() {\nfmt.Println(1)\n}\n```\n\nIn [1]:\n\n```go\npackage main\n\nfunc main() {}\n```\n\nOut [1]:\n\n```text\nx\n```\n"
+	want := "In [2]:\n\n```go\npackage main\n\nimport \"fmt\"\n\nfunc main() {\n\tfmt.Println(1)\n}\n```\n\nIn [1]:\n\n```go\npackage main\n\nfunc main() {}\n```\n\nOut [1]:\n\n```text\nx\n```\n"
 	if string(sk.Lesson) != want {
 		t.Errorf("got\n%s\nwant\n%s", sk.Lesson, want)
 	}

@@ -394,7 +394,12 @@ func (im *importer) restore(i int, c *cell) (done bool, err error) {
 			}
 			text = ""
 			if md = strings.Trim(md, "\n"); strings.TrimSpace(md) != "" {
-				text = strs["lead"] + newline(md, im.kept.crlf) + strs["trail"]
+				// A blank line after it, whatever its last block: the next cell's marker must be a paragraph.
+				trail, nl := strs["trail"], newline("\n", im.kept.crlf)
+				for !strings.HasSuffix(strings.ReplaceAll(trail, "\r\n", "\n"), "\n\n") {
+					trail += nl
+				}
+				text = strs["lead"] + newline(md, im.kept.crlf) + trail
 			}
 		}
 		if l, err := lesson.Parse("cell.md", []byte(text+sentinel)); err != nil || len(l.Cells) != 1 {
