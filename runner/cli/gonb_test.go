@@ -150,44 +150,46 @@ func runNotebook(t *testing.T, ctx context.Context, e *engine.Engine, l *engine.
 	executed := readNotebook(t, out)
 	var rows []gonbRow
 	for _, p := range l.Plan.Programs {
-		c := p.Cell
-		row := gonbRow{lesson: l.Name, cell: c.Number}
-		var cmp engine.Comparison
-		var fresh string
-		switch {
-		case skipped[c.Number] != "":
-			row.verdict, row.how = "skipped", skipped[c.Number]+" (the test tags it skip-execution)"
-			rows = append(rows, row)
+		n := p.Cell.Number
+		if skipped[n] != "" {
+			rows = append(rows, gonbRow{lesson: l.Name, cell: n, verdict: "skipped", how: skipped[n] + " (the test tags it skip-execution)"})
 			continue
-		case c.Attrs.Background:
-			r := results[c.Number]
-			if r == nil {
-				row.verdict, row.how, row.failed = "not run", "the test did not start this server", true
-				rows = append(rows, row)
-				continue
-			}
-			cmp, fresh = engine.Compare(l, r), r.Text
-			row.how = "server, skip-execution: the test started it when nbclient reached it, and " + r.Outcome() + " at the end; its clients ran in GoNB"
-		default:
-			cell := executed[c.Number]
-			if cell == nil {
-				t.Fatalf("%s: the executed notebook has no cell In [%d]", l.Name, c.Number)
-			}
-			fresh = kernelText(cell)
-			cmp = engine.CompareText(l, c, fresh)
-			row.how = "GoNB"
-			if c.Attrs.Expect == "error" {
-				row.how += ", expect=error (raises-exception): the failure and its exit status on stderr"
-			}
 		}
-		row.verdict, row.diff = cmp.Verdict.String(), cmp.Diff
-		row.failed = cmp.Verdict == engine.Differs || cmp.Verdict == engine.NoRecord
-		if cmp.Verdict == engine.Matches {
-			row.how += normalised(l, c, fresh)
+		if !p.Cell.Attrs.Background && executed[n] == nil {
+			t.Fatalf("%s: the executed notebook has no cell In [%d]", l.Name, n)
 		}
-		rows = append(rows, row)
+		rows = append(rows, cellRow(l, p.Cell, results[n], executed[n]))
 	}
 	return rows
+}
+
+// cellRow compares what a cell printed with its Out [N]: a server's output as the engine recorded it (r), or
+// what GoNB showed of any other cell (executed).
+func cellRow(l *engine.Lesson, c *lesson.Cell, r *engine.Result, executed *jupyter.Cell) gonbRow {
+	row := gonbRow{lesson: l.Name, cell: c.Number}
+	var cmp engine.Comparison
+	var fresh string
+	switch {
+	case c.Attrs.Background && r == nil:
+		row.verdict, row.how, row.failed = "not run", "the test did not start this server", true
+		return row
+	case c.Attrs.Background:
+		cmp, fresh = engine.Compare(l, r), r.Text
+		row.how = "server, skip-execution: the test started it when nbclient reached it, and " + r.Outcome() + " at the end; its clients ran in GoNB"
+	default:
+		fresh = kernelText(executed)
+		cmp = engine.CompareText(l, c, fresh)
+		row.how = "GoNB"
+		if c.Attrs.Expect == "error" {
+			row.how += ", expect=error (raises-exception): the failure and its exit status on stderr"
+		}
+	}
+	row.verdict, row.diff = cmp.Verdict.String(), cmp.Diff
+	row.failed = cmp.Verdict == engine.Differs || cmp.Verdict == engine.NoRecord
+	if cmp.Verdict == engine.Matches {
+		row.how += normalised(l, c, fresh)
+	}
+	return row
 }
 
 // normalised says, of a fresh output that matches the notes, what made it match when it is not the same text:
