@@ -13,7 +13,7 @@ RUNNER = $(GO) run $(RUNNER_FLAGS) ./runner
 # Where make install puts the command: GOBIN, else the first directory of GOPATH's bin.
 BINDIR = $(or $(shell $(GO) env GOBIN),$(firstword $(subst :, ,$(shell $(GO) env GOPATH)))/bin)
 
-.PHONY: run serve install test fmt vet cross portable fuzz bench soak golden
+.PHONY: run serve install test test-gonb gonb fmt vet cross portable fuzz bench soak golden
 
 # Render every lesson: run each cell and write its output back into lessons/*.md.
 run:
@@ -33,11 +33,25 @@ test: vet cross
 	@unformatted=$$(gofmt -l runner snippets); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) test -trimpath ./...
 	$(MAKE) portable
+	$(MAKE) test-gonb
 	$(RUNNER) check --stale lessons/
 	$(RUNNER) check --offline lessons/
 
 vet:
 	$(GO) vet ./...
+
+# The exported lessons executed in GoNB (runner/cli/gonb_test.go), alone: Class 16's servers listen on fixed
+# ports, which the tests of other packages use too, so it cannot run within go test ./... (there it skips).
+# It uses the GoNB that `make gonb` (.ci/gonb) sets up in GONB; without it, it skips, saying so (CI=true:
+# it fails). -v: its table of every cell is the log.
+GONB = $(shell .ci/gonb --dir)
+test-gonb:
+	$(GO) test -trimpath -count=1 -v -run '^TestGoNB$$' ./runner/cli -args -gonb '$(GONB)'
+
+# GoNB v0.11.1 and goimports, built outside this module into GONB (~/.cache/classnotes-gonb/v0.11.1;
+# CLASSNOTES_GONB=DIR for another place), with GoNB's kernelspec there; nothing is built twice.
+gonb:
+	.ci/gonb
 
 # The other platforms, compiled and vetted (never run here): every package and test for each, and Linux with
 # the classnotes_portable tag. Vet only, to stay fast.

@@ -97,3 +97,51 @@ func TestView(t *testing.T) {
 		}
 	}
 }
+
+// TestCompareText: an output made elsewhere (a notebook's kernel) is compared with the notes as a fresh run
+// is: the lesson's rules, the cell's compare= mode, compare=ignore, no recorded output; and the line of the
+// Out [N] marker is given.
+func TestCompareText(t *testing.T) {
+	out := func(n int, text string) string { return fmt.Sprintf("Out [%d]:\n\n```text\n%s```\n\n", n, text) }
+	_, l := load(t, "---\nnormalize:\n  - name: port\n    pattern: ':\\d+'\n    replace: ':PORT'\n---\n"+
+		cell(1, "", quiet)+out(1, "on 127.0.0.1:4000\n")+
+		cell(2, "compare=unordered", quiet)+out(2, "b\na\n")+
+		cell(3, "compare=ignore", quiet)+out(3, "anything\n")+
+		cell(4, "", quiet))
+	for _, tt := range []struct {
+		cell    int
+		fresh   string
+		verdict Verdict
+	}{
+		{1, "on 127.0.0.1:5123\n", Matches},
+		{1, "on 127.0.0.2:4000\n", Differs},
+		{2, "a\nb\n", Matches},
+		{2, "a\nc\n", Differs},
+		{3, "something else\n", Ignored},
+		{4, "hi\n", NoRecord},
+	} {
+		c := l.Cell(tt.cell).Cell
+		got := CompareText(l, c, tt.fresh)
+		if got.Verdict != tt.verdict || (got.Diff != "") != (tt.verdict == Differs) {
+			t.Errorf("In [%d] %q: %v, diff %q; want %v", tt.cell, tt.fresh, got.Verdict, got.Diff, tt.verdict)
+		}
+		if c.Out != nil && got.Line != c.Out.Pos.Line {
+			t.Errorf("In [%d]: line %d, want %d", tt.cell, got.Line, c.Out.Pos.Line)
+		}
+	}
+}
+
+// TestSkips: offline, the engine skips net cells and says why; online, and for other cells, it skips none.
+func TestSkips(t *testing.T) {
+	e, l := load(t, cell(1, "net", quiet)+cell(2, "", quiet))
+	if got := e.Skips(l.Cell(1).Cell); got != "" {
+		t.Errorf("online, a net cell: skipped %q", got)
+	}
+	e.cfg.Offline = true
+	if got := e.Skips(l.Cell(1).Cell); got != "needs the internet (net), and --offline" {
+		t.Errorf("offline, a net cell: skipped %q", got)
+	}
+	if got := e.Skips(l.Cell(2).Cell); got != "" {
+		t.Errorf("offline, another cell: skipped %q", got)
+	}
+}

@@ -74,8 +74,8 @@ func (x *execution) run(ctx context.Context, results []*Result) (err error) {
 			r.NotRun = blocked
 			x.emit(CellDone, r)
 			continue
-		case x.skipped(r):
-			r.Skipped = "needs the internet (net), and --offline"
+		case x.e.Skips(r.Cell()) != "":
+			r.Skipped = x.e.Skips(r.Cell())
 			x.emit(CellDone, r)
 			continue
 		}
@@ -104,8 +104,14 @@ func (x *execution) run(ctx context.Context, results []*Result) (err error) {
 	return nil
 }
 
-// skipped reports whether r is not to run at all: a net cell, offline.
-func (x *execution) skipped(r *Result) bool { return x.e.cfg.Offline && r.Cell().Attrs.Net }
+// Skips returns why the engine does not run cell c at all, "" when it runs it: a net cell, offline. A front
+// end that runs a lesson's cells elsewhere (a notebook's kernel) skips the same cells for the same reason.
+func (e *Engine) Skips(c *lesson.Cell) string {
+	if e.cfg.Offline && c.Attrs.Net {
+		return "needs the internet (net), and --offline"
+	}
+	return ""
+}
 
 // build builds the programs of the results that are to run, in a temporary directory made only when one is
 // (and returned, for the caller to remove once the programs, which may be in it, are done).
@@ -113,7 +119,7 @@ func (x *execution) build(ctx context.Context, results []*Result) (builds map[*R
 	var toBuild []*Result
 	var progs []*plan.Program
 	for _, r := range results {
-		if !x.skipped(r) {
+		if x.e.Skips(r.Cell()) == "" {
 			toBuild = append(toBuild, r)
 			progs = append(progs, r.Program)
 		}

@@ -57,7 +57,7 @@ func (e *Engine) selectToRun(results []*Result, force bool) []*Result {
 	groupRuns := false
 	for _, r := range results {
 		p := r.Program
-		if e.cfg.Offline && p.Cell.Attrs.Net {
+		if e.Skips(p.Cell) != "" {
 			continue // skipped when run
 		}
 		if !force && !p.Stale() && e.cfg.Cache != nil {

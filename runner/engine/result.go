@@ -147,30 +147,41 @@ type Comparison struct {
 // Compare compares the fresh output of r with what the notes of l record for its cell, with the lesson's
 // normalisation and the cell's compare= mode.
 func Compare(l *Lesson, r *Result) Comparison {
-	c := r.Cell()
+	if !r.Ran() {
+		cmp := Comparison{Verdict: NotCompared}
+		if c := r.Cell(); c.Out != nil {
+			cmp.Line = c.Out.Pos.Line
+		}
+		return cmp
+	}
+	return CompareText(l, r.Cell(), r.Text)
+}
+
+// CompareText compares an output of cell c with what the notes of l record for it: the output of a fresh run
+// (Compare), or one made elsewhere, by a notebook's kernel for instance, in the form recorded under Out [N]
+// (output.Text). Both sides get the lesson's normalisation and the cell's compare= mode.
+func CompareText(l *Lesson, c *lesson.Cell, fresh string) Comparison {
 	rec, ok := recorded(l.Source(), c)
 	var cmp Comparison
 	if ok {
 		cmp.Line = c.Out.Pos.Line
 	}
 	switch {
-	case !r.Ran():
-		cmp.Verdict = NotCompared
 	case c.Attrs.Compare == lesson.CompareIgnore:
 		cmp.Verdict = Ignored
 	case !ok:
 		cmp.Verdict = NoRecord
-	case r.Program.Expected():
-		// An exercise in a handout: the fresh output against the digest of the expected one. The text of the
-		// block is the expected output itself, unless it is hidden.
+	case c.Out.Want != "":
+		// An exercise in a handout (plan.Program.Expected): the fresh output against the digest of the expected
+		// one. The text of the block is the expected output itself, unless it is hidden.
 		n := normalizer(l.Source())
-		if n.Digest(r.Text, c.Attrs.Compare) == c.Out.Want {
+		if n.Digest(fresh, c.Attrs.Compare) == c.Out.Want {
 			cmp.Verdict = Matches
 		} else if cmp.Verdict = Differs; !c.Attrs.Hide && n.Digest(rec, c.Attrs.Compare) == c.Out.Want {
-			cmp.Diff = n.Compare(rec, r.Text, c.Attrs.Compare).Diff()
+			cmp.Diff = n.Compare(rec, fresh, c.Attrs.Compare).Diff()
 		}
 	default:
-		res := normalizer(l.Source()).Compare(rec, r.Text, c.Attrs.Compare)
+		res := normalizer(l.Source()).Compare(rec, fresh, c.Attrs.Compare)
 		if res.Match {
 			cmp.Verdict = Matches
 		} else {
