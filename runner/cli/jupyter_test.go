@@ -47,6 +47,21 @@ func TestExportDeterministic(t *testing.T) {
 	}
 }
 
+// exportLessons exports this repository's lessons into a temporary directory, which it returns with the
+// lessons' paths. Export must say nothing on stderr: a warning there is a notebook that would not import back.
+func exportLessons(t *testing.T) (out string, lessons []string) {
+	t.Helper()
+	root, out := repoRoot(t), t.TempDir()
+	if code, stdout, stderr := runner(t, context.Background(), root, "export", "--out", out, "lessons"); code != 0 || stderr != "" {
+		t.Fatalf("export: exit %d\n%s%s", code, stdout, stderr)
+	}
+	lessons, err := filepath.Glob(filepath.Join(root, "lessons", "*.md"))
+	if err != nil || len(lessons) < 2 {
+		t.Fatalf("lessons: %q %v", lessons, err)
+	}
+	return out, lessons
+}
+
 // TestExportJupyter validates the exported lessons with Jupyter's own nbformat and converts them with nbconvert:
 // the real ecosystem, from Debian's python3-nbformat and jupyter-nbconvert (.ci/run installs them).
 func TestExportJupyter(t *testing.T) {
@@ -58,14 +73,7 @@ func TestExportJupyter(t *testing.T) {
 	if err != nil {
 		t.Skip("skipped: jupyter-nbconvert not found; install Debian's jupyter-nbconvert")
 	}
-	root, out := repoRoot(t), t.TempDir()
-	if code, stdout, stderr := runner(t, context.Background(), root, "export", "--out", out, "lessons"); code != 0 {
-		t.Fatalf("export: exit %d\n%s%s", code, stdout, stderr)
-	}
-	lessons, err := filepath.Glob(filepath.Join(root, "lessons", "*.md"))
-	if err != nil || len(lessons) < 2 {
-		t.Fatalf("lessons: %q %v", lessons, err)
-	}
+	out, lessons := exportLessons(t)
 	for _, path := range lessons {
 		base := strings.TrimSuffix(filepath.Base(path), ".md")
 		nb := filepath.Join(out, base+".ipynb")
@@ -173,14 +181,7 @@ func TestExportSameEverywhere(t *testing.T) {
 
 // TestExportImportLessons: each lesson exported and its notebook imported is the lesson, byte for byte.
 func TestExportImportLessons(t *testing.T) {
-	root, out := repoRoot(t), t.TempDir()
-	if code, stdout, stderr := runner(t, context.Background(), root, "export", "--out", out, "lessons"); code != 0 || stderr != "" {
-		t.Fatalf("export: exit %d\n%s%s", code, stdout, stderr)
-	}
-	lessons, err := filepath.Glob(filepath.Join(root, "lessons", "*.md"))
-	if err != nil || len(lessons) < 2 {
-		t.Fatalf("lessons: %q %v", lessons, err)
-	}
+	out, lessons := exportLessons(t)
 	for _, path := range lessons {
 		base := strings.TrimSuffix(filepath.Base(path), ".md")
 		back := filepath.Join(out, base+".md")
