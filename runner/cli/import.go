@@ -4,8 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -16,7 +20,7 @@ import (
 
 func importFlags(fs *pflag.FlagSet) {
 	fs.String("out", "", "the lesson file to write (default: the notebook's name with .md)")
-	fs.Bool("force", false, "overwrite the lesson file if it exists")
+	fs.Bool("force", false, "overwrite the lesson file if it exists, and the images an earlier import saved beside it")
 }
 
 // importNotebook writes a lesson skeleton made from a Jupyter notebook.
@@ -92,68 +96,127 @@ func langOr(l string) string {
 	return l
 }
 
-// writeSkeleton writes the lesson and its images (in a directory beside it) through the guarded writer, all or
-// nothing: every name is checked before the first file is written, and what was made is removed when a write
-// fails. Without force, nothing that exists is overwritten.
+// imageName is the name import gives an image it saves (jupyter's saveImage): nothing else in the images'
+// directory is import's, and --force removes only such files that this import does not write again.
+var imageName = regexp.MustCompile(`^cell-[0-9]+-(output|attachment)-[0-9]+\.(png|jpg|svg)$`)
+
+// writeSkeleton writes the lesson and its images, all or nothing: the images go into a directory of their own
+// beside the lesson (never through a symbolic link: through os.Root, into a directory that is not one), first
+// under temporary names; then the lesson is written through the guarded writer; only then are the images given
+// their names. When a step fails, what was made is removed and what was there is as it was. Without force,
+// nothing that exists is overwritten; with it, images an earlier import saved and this one does not are removed.
 func writeSkeleton(dest string, sk *jupyter.Skeleton, force bool) error {
-	dir := filepath.Dir(dest)
 	if _, err := os.Lstat(dest); err == nil && !force {
 		return &os.PathError{Op: "write", Path: dest, Err: files.ErrExists}
 	}
-	seen := map[string]bool{}
-	paths := make([]string, len(sk.Files))
-	for i, f := range sk.Files {
-		p := filepath.Join(dir, filepath.FromSlash(f.Name))
-		if rel, err := filepath.Rel(dir, p); err != nil || !filepath.IsLocal(rel) || seen[p] {
-			return fmt.Errorf("image %s: a name import cannot use (outside the lesson's directory, or twice)", f.Name)
-		}
-		seen[p] = true
-		paths[i] = p
-		if _, err := os.Lstat(p); err == nil && !force {
-			return &os.PathError{Op: "write", Path: p, Err: files.ErrExists}
-		}
+	if len(sk.Files) == 0 {
+		_, err := files.Write(dest, sk.Lesson, files.Options{Perm: 0o644, Overwrite: force})
+		return err
 	}
-	var made []string // files and directories made, removed again when a write fails
+	dir := filepath.Dir(dest)
+	if real, err := filepath.EvalSymlinks(dest); err == nil { // the lesson is a link: its images go beside the file
+		dir = filepath.Dir(real)
+	}
+	sub, names, err := imageDir(sk.Files)
+	if err != nil {
+		return err
+	}
+	imagesDir := filepath.Join(dir, sub)
+	made := false
+	if info, err := os.Lstat(imagesDir); errors.Is(err, fs.ErrNotExist) {
+		if err := os.Mkdir(imagesDir, 0o755); err != nil {
+			return err
+		}
+		made = true
+	} else if err != nil {
+		return err
+	} else if !info.IsDir() {
+		return fmt.Errorf("%s: not a directory of its own (a symbolic link or a file); import writes images only into a directory it can own", imagesDir)
+	}
+	root, err := os.OpenRoot(imagesDir)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	var temps []string
 	undo := func() {
-		for i := len(made) - 1; i >= 0; i-- {
-			os.Remove(made[i])
+		for _, t := range temps {
+			root.Remove(t)
+		}
+		if made {
+			os.Remove(imagesDir)
 		}
 	}
 	for i, f := range sk.Files {
-		if err := mkdirs(filepath.Dir(paths[i]), dir, &made); err != nil {
+		if info, err := root.Lstat(names[i]); err == nil && (!force || !info.Mode().IsRegular()) {
+			undo()
+			if !force {
+				return &os.PathError{Op: "write", Path: filepath.Join(imagesDir, names[i]), Err: files.ErrExists}
+			}
+			return fmt.Errorf("%s: not a regular file (a symbolic link?); not replaced", filepath.Join(imagesDir, names[i]))
+		}
+		temp := fmt.Sprintf(".import-%d-%s", os.Getpid(), names[i])
+		temps = append(temps, temp)
+		if err := writeNew(root, temp, f.Data); err != nil {
 			undo()
 			return err
-		}
-		_, statErr := os.Lstat(paths[i])
-		if _, err := files.Write(paths[i], f.Data, files.Options{Perm: 0o644, Overwrite: force}); err != nil {
-			undo()
-			return err
-		}
-		if statErr != nil {
-			made = append(made, paths[i])
 		}
 	}
 	if _, err := files.Write(dest, sk.Lesson, files.Options{Perm: 0o644, Overwrite: force}); err != nil {
 		undo()
 		return err
 	}
+	for i, t := range temps {
+		if err := root.Rename(t, names[i]); err != nil {
+			return fmt.Errorf("the lesson is written, but an image is not: %w", err)
+		}
+	}
+	if force {
+		return removeStale(root, names)
+	}
 	return nil
 }
 
-// mkdirs makes the directory d and those between it and root, recording each it made.
-func mkdirs(d, root string, made *[]string) error {
-	if d == root {
-		return nil
+// imageDir returns the one directory the images go in, relative to the lesson, and their names in it.
+func imageDir(images []jupyter.File) (dir string, names []string, err error) {
+	for _, f := range images {
+		d, name := path.Split(f.Name)
+		d = strings.TrimSuffix(d, "/")
+		if dir == "" {
+			dir = d
+		}
+		if d != dir || !filepath.IsLocal(d) || strings.Contains(d, "/") || !imageName.MatchString(name) || slices.Contains(names, name) {
+			return "", nil, fmt.Errorf("image %s: a name import cannot use (a bug of import)", f.Name)
+		}
+		names = append(names, name)
 	}
-	if _, err := os.Lstat(d); err == nil {
-		return nil
-	}
-	if err := mkdirs(filepath.Dir(d), root, made); err != nil {
+	return dir, names, nil
+}
+
+// writeNew writes data to a new file name in root.
+func writeNew(root *os.Root, name string, data []byte) error {
+	f, err := root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
 		return err
 	}
-	if err := os.Mkdir(d, 0o755); err != nil {
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// removeStale removes the images an earlier import saved in root that are not among names.
+func removeStale(root *os.Root, names []string) error {
+	entries, err := fs.ReadDir(root.FS(), ".")
+	if err != nil {
 		return err
 	}
-	*made = append(*made, d)
-	return nil
+	var errs []error
+	for _, e := range entries {
+		if e.Type().IsRegular() && imageName.MatchString(e.Name()) && !slices.Contains(names, e.Name()) {
+			errs = append(errs, root.Remove(e.Name()))
+		}
+	}
+	return errors.Join(errs...)
 }

@@ -269,3 +269,68 @@ func TestImportImagesAllOrNothing(t *testing.T) {
 		t.Errorf("--force did not replace the image: %q", png)
 	}
 }
+
+// TestImportImagesNoLinks: import never writes an image through a symbolic link, neither a link where its
+// images' directory would go nor one where an image would go (with --force); with --force it replaces the
+// images an earlier import saved, removes those this import does not save again, and leaves other files alone;
+// when the lesson cannot be written, the images that were there are as they were.
+func TestImportImagesNoLinks(t *testing.T) {
+	dir, elsewhere := t.TempDir(), t.TempDir()
+	svg := func(text string) string {
+		return `{"nbformat": 4, "nbformat_minor": 5, "metadata": {"kernelspec": {"name": "python3", "language": "python"}}, "cells": [
+		{"cell_type": "code", "metadata": {}, "execution_count": 1, "source": "plot()", "outputs": [{"output_type": "display_data", "metadata": {}, "data": {"image/svg+xml": "<svg>` + text + `</svg>\n"}}]}]}`
+	}
+	writeFile(t, filepath.Join(dir, "p.ipynb"), svg("one"))
+	if err := os.Symlink(elsewhere, filepath.Join(dir, "p.files")); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runner(t, context.Background(), dir, "import", "p.ipynb"); code != exitBadInput || !strings.Contains(stderr, "not a directory of its own") {
+		t.Errorf("import with p.files a link: exit %d, %s", code, stderr)
+	}
+	if entries, _ := os.ReadDir(elsewhere); len(entries) > 0 {
+		t.Errorf("import wrote through the link: %v", entries)
+	}
+	os.Remove(filepath.Join(dir, "p.files"))
+	victim := filepath.Join(elsewhere, "victim.sh")
+	writeFile(t, victim, "echo mine\n")
+	writeFile(t, filepath.Join(dir, "p.files", "notes.txt"), "the teacher's\n")
+	if err := os.Symlink(victim, filepath.Join(dir, "p.files", "cell-0-output-0.svg")); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runner(t, context.Background(), dir, "import", "--force", "p.ipynb"); code != exitBadInput || !strings.Contains(stderr, "not a regular file") {
+		t.Errorf("import --force over a link: exit %d, %s", code, stderr)
+	}
+	if readFile(t, victim) != "echo mine\n" {
+		t.Error("import --force wrote through a link")
+	}
+	os.Remove(filepath.Join(dir, "p.files", "cell-0-output-0.svg"))
+	writeFile(t, filepath.Join(dir, "p.files", "cell-7-attachment-0.png"), "an earlier import's\n")
+	if code, _, stderr := runner(t, context.Background(), dir, "import", "--force", "p.ipynb"); code != 0 {
+		t.Fatalf("import --force: exit %d, %s", code, stderr)
+	}
+	entries, _ := os.ReadDir(filepath.Join(dir, "p.files"))
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if strings.Join(names, " ") != "cell-0-output-0.svg notes.txt" {
+		t.Errorf("p.files holds %q, want this import's image and the teacher's file", names)
+	}
+	// The lesson cannot be written (a directory where it goes): the image saved before is untouched.
+	writeFile(t, filepath.Join(dir, "q.ipynb"), svg("two"))
+	if code, _, stderr := runner(t, context.Background(), dir, "import", "--force", "--out", "p.md", "q.ipynb"); code != 0 {
+		t.Fatalf("import: exit %d, %s", code, stderr)
+	}
+	os.Remove(filepath.Join(dir, "p.md"))
+	os.Mkdir(filepath.Join(dir, "p.md"), 0o755)
+	before := readFile(t, filepath.Join(dir, "p.files", "cell-0-output-0.svg"))
+	if code, _, _ := runner(t, context.Background(), dir, "import", "--force", "p.ipynb"); code == 0 {
+		t.Error("import over a directory succeeded")
+	}
+	if after := readFile(t, filepath.Join(dir, "p.files", "cell-0-output-0.svg")); after != before {
+		t.Errorf("the image changed although the lesson was not written: %q, was %q", after, before)
+	}
+	if entries, _ := os.ReadDir(filepath.Join(dir, "p.files")); len(entries) != 2 {
+		t.Errorf("a failed import left files: %v", entries)
+	}
+}

@@ -58,9 +58,9 @@ func Export(l *Lesson) ([]byte, error) {
 		heading := ""
 		if len(nb.Cells) == 0 && !strings.HasPrefix(strings.TrimLeft(md, " "), "#") && l.Title != "" {
 			heading = "# " + l.Title + "\n\n"
-			md = heading + strings.TrimLeft(md, " ")
 		}
-		c := &Cell{CellType: "markdown", Source: Multiline(relink(md, l.Links, keep.links))}
+		relink(md, l.Links, keep.links) // the links this notebook points at notebooks, for showProse
+		c := &Cell{CellType: "markdown", Source: Multiline(showProse(p, heading, keep.links))}
 		keep.prose(c, p, heading)
 		add(c)
 	}

@@ -197,30 +197,13 @@ func FuzzRoundTrip(f *testing.F) {
 	})
 }
 
-// exportedByRunner reports whether data, a notebook that Import accepted, says in its metadata or in a cell's
-// that the runner exported it.
+// exportedByRunner reports whether data, a notebook that Import accepted, says in its metadata that the runner
+// exported it.
 func exportedByRunner(data []byte) bool {
-	has := func(raw json.RawMessage) bool { // the object raw has "metadata" (exactly), which has "classnotes"
-		var o, meta map[string]json.RawMessage
-		if json.Unmarshal(raw, &o) != nil || json.Unmarshal(o["metadata"], &meta) != nil {
-			return false
-		}
-		_, ok := meta["classnotes"]
-		return ok
-	}
-	var top map[string]json.RawMessage
-	var cells []json.RawMessage
-	if json.Unmarshal(data, &top) != nil {
+	var top, meta map[string]json.RawMessage // "metadata" exactly, as import reads it
+	if json.Unmarshal(data, &top) != nil || json.Unmarshal(top["metadata"], &meta) != nil {
 		return false
 	}
-	if has(data) {
-		return true
-	}
-	_ = json.Unmarshal(top["cells"], &cells)
-	for _, c := range cells {
-		if has(c) {
-			return true
-		}
-	}
-	return false
+	_, ok := meta["classnotes"]
+	return ok
 }

