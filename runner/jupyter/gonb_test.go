@@ -258,6 +258,21 @@ func main() {
 `,
 	},
 	{
+		name:  "rand.Float64: math/rand/v2 before math/rand",
+		cells: []string{"%%\nfmt.Println(rand.Float64())"},
+		want: `package main
+
+import (
+	"fmt"
+	"math/rand/v2"
+)
+
+func main() {
+	fmt.Println(rand.Float64())
+}
+`,
+	},
+	{
 		name:  "rand.Intn: math/rand",
 		cells: []string{"%%\nfmt.Println(rand.Intn(6))"},
 		want: `package main
