@@ -356,7 +356,6 @@ func main() {
 
 import (
 	"fmt"
-
 	"strings"
 )
 
@@ -394,6 +393,70 @@ import (
 )
 
 func main() { Println(1) }
+`,
+	},
+	{
+		name:     "func main and %%: GoNB runs the last",
+		cells:    []string{"func main() { fmt.Println(1) }\n%%\nfmt.Println(2)"},
+		warnings: []string{"cell 0: line 1: func main: GoNB runs the cell's last func main (line 2); this one is left out"},
+		want: `package main
+
+import "fmt"
+
+func main() {
+	fmt.Println(2)
+}
+`,
+	},
+	{
+		name:     "func main and %exec: GoNB runs the last",
+		cells:    []string{"// main prints one.\nfunc main() {\n\tfmt.Println(1)\n}\n\n%exec run\n\nfunc run() { fmt.Println(2) }"},
+		warnings: []string{"cell 0: line 2: func main: GoNB runs the cell's last func main (line 6); this one is left out"},
+		want: `package main
+
+import "fmt"
+
+func main() {
+	run()
+}
+
+func run() { fmt.Println(2) }
+`,
+	},
+	{
+		name:  "an init_ function the cell declares again",
+		cells: []string{"func init_a() { fmt.Println(\"old\") }", "func init_a() { fmt.Println(\"new\") }\n\n%%\nfmt.Println(\"main\")"},
+		want: `package main
+
+import "fmt"
+
+func init_a() { fmt.Println("new") }
+
+func main() {
+	fmt.Println("main")
+}
+
+// GoNB runs every func init_NAME before main, in the order of their names.
+func init() {
+	init_a()
+}
+`,
+	},
+	{
+		name:  "a method the cell declares again",
+		cells: []string{"type T struct{}\n\nfunc (T) M() { fmt.Println(\"old\") }", "func (T) M() { fmt.Println(\"new\") }\n\n%%\nT{}.M()"},
+		want: `package main
+
+import "fmt"
+
+func (T) M() { fmt.Println("new") }
+
+func main() {
+	T{}.M()
+}
+
+// From the declarations of cell 0: GoNB keeps the declarations of the cells it ran.
+type T struct{}
 `,
 	},
 	{

@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"slices"
 	"strings"
 )
 
@@ -157,15 +158,16 @@ func withDoc(pos token.Pos, doc *ast.CommentGroup) token.Pos {
 	return pos
 }
 
-// needed returns the remembered declarations a program needs: those it names and does not declare itself
-// (own), those these name in turn, the methods of the types among them, and every init_ function.
+// needed returns the remembered declarations a program needs: those it names, those these name in turn, the
+// methods of the types among them, and every init_ function; never one that has a name the program declares
+// itself (own).
 func (s *gonbState) needed(names, own map[string]bool) map[*gonbUnit]bool {
 	need := map[*gonbUnit]bool{}
 	var visit func(names map[string]bool)
 	visit = func(names map[string]bool) {
 		for _, u := range s.units {
-			if u == nil || need[u] {
-				continue
+			if u == nil || need[u] || slices.ContainsFunc(u.keys, func(k string) bool { return own[k] }) {
+				continue // the cell's own declaration replaces it, as it will when GoNB remembers the cell
 			}
 			use := u.init || u.typ != "" && names[u.typ] && !own[u.typ]
 			for _, k := range u.keys {

@@ -129,7 +129,7 @@ func (s *gonbState) fixImports(im *importer, i int, gc *gonbCell, code string) s
 		return code
 	}
 	refs := packageRefs(f)
-	edits, have := unusedImports(fset, f, refs)
+	edits, have := unusedImports(fset, f, code, refs)
 	add := s.missingImports(im, i, gc, fset, refs, have)
 	if block := firstImportBlock(f); block != nil && len(add) > 0 && !dropped(block, fset, edits) {
 		// Into the cell's own import block, which gofmt then sorts.
@@ -188,7 +188,7 @@ func packageRefs(f *ast.File) map[string]*packageRef {
 
 // unusedImports returns the edits that remove the imports the code does not use (a declaration whole when
 // none of its imports is used; blank and dot imports are used) and the names of the imports it keeps.
-func unusedImports(fset *token.FileSet, f *ast.File, refs map[string]*packageRef) ([]edit, map[string]bool) {
+func unusedImports(fset *token.FileSet, f *ast.File, code string, refs map[string]*packageRef) ([]edit, map[string]bool) {
 	var edits []edit
 	have := map[string]bool{}
 	for _, d := range f.Decls {
@@ -205,7 +205,7 @@ func unusedImports(fset *token.FileSet, f *ast.File, refs map[string]*packageRef
 				keep++
 				continue
 			}
-			drop = append(drop, edit{fset.Position(sp.Pos()).Offset, fset.Position(sp.End()).Offset, ""})
+			drop = append(drop, wholeLine(code, edit{fset.Position(sp.Pos()).Offset, fset.Position(sp.End()).Offset, ""}))
 		}
 		if keep == 0 {
 			start := withDoc(g.Pos(), g.Doc)
@@ -215,6 +215,17 @@ func unusedImports(fset *token.FileSet, f *ast.File, refs map[string]*packageRef
 		}
 	}
 	return edits, have
+}
+
+// wholeLine extends a removal to its line when nothing else is on it, so that, as with goimports, no blank
+// line is left to split the import block into groups that gofmt sorts apart.
+func wholeLine(code string, e edit) edit {
+	start := strings.LastIndexByte(code[:e.start], '\n') + 1
+	end := strings.IndexByte(code[e.end:], '\n')
+	if end < 0 || strings.TrimLeft(code[start:e.start], " \t") != "" || strings.TrimLeft(code[e.end:e.end+end], " \t") != "" {
+		return e
+	}
+	return edit{start, e.end + end + 1, ""}
 }
 
 // missingImports returns the imports of the package names the code uses and does not import, in the order of

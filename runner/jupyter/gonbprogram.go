@@ -26,15 +26,21 @@ type gonbProgram struct {
 // remembered declarations it uses and the imports it needs. A cell that does not parse is kept as GoNB's
 // composition, with a warning.
 func (s *gonbState) program(im *importer, i int, gc *gonbCell) *gonbProgram {
-	f, err := parser.ParseFile(token.NewFileSet(), "cell.go", gc.code, parser.ParseComments)
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "cell.go", gc.code, parser.ParseComments)
 	if err != nil {
 		line, msg := parseError(err, gc)
 		im.warnf(i, line, "does not parse as Go (%s); kept as it is", msg)
 		return &gonbProgram{src: gc.code, main: gc.mainAt > 0 || mainFunc.MatchString(gc.code)}
 	}
+	code := gc.code
+	if mains := mainFuncs(f); len(mains) > 1 {
+		code = lastMainOnly(im, i, gc, fset, mains)
+		f, _ = parser.ParseFile(token.NewFileSet(), "cell.go", code, parser.ParseComments)
+	}
 	own, inits, hasMain := cellDecls(f)
 	carried, carriedInits := s.carried(s.needed(identifiers(f), own))
-	code := gc.code + carried + initFunc(append(inits, carriedInits...))
+	code += carried + initFunc(append(inits, carriedInits...))
 	prog := &gonbProgram{main: hasMain || gc.mainAt > 0}
 	if gc.mainAt > 0 {
 		code = withFlagParse(code)
@@ -57,6 +63,31 @@ func parseError(err error, gc *gonbCell) (int, string) {
 		line = gc.lines[el[0].Pos.Line-1]
 	}
 	return line, oneLine(errors.New(el[0].Msg))
+}
+
+// mainFuncs returns the cell's func main declarations: its own and the one %%, %main or %exec starts.
+func mainFuncs(f *ast.File) []*ast.FuncDecl {
+	var mains []*ast.FuncDecl
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Name.Name == "main" {
+			mains = append(mains, fd)
+		}
+	}
+	return mains
+}
+
+// lastMainOnly returns the cell's code without its func main declarations but the last, each left out with a
+// warning: GoNB keeps the last declaration of a name in a cell (that of %% when there is one, for its body runs
+// to the end of the cell). Each is replaced by as many line feeds, so that the cell's lines stay where they are.
+func lastMainOnly(im *importer, i int, gc *gonbCell, fset *token.FileSet, mains []*ast.FuncDecl) string {
+	cellLine := func(p token.Pos) int { return gc.lines[fset.Position(p).Line-1] }
+	var edits []edit
+	for _, fd := range mains[:len(mains)-1] {
+		im.warnf(i, cellLine(fd.Pos()), "func main: GoNB runs the cell's last func main (line %d); this one is left out", cellLine(mains[len(mains)-1].Pos()))
+		start, end := fset.Position(withDoc(fd.Pos(), fd.Doc)).Offset, fset.Position(fd.End()).Offset
+		edits = append(edits, edit{start, end, strings.Repeat("\n", strings.Count(gc.code[start:end], "\n"))})
+	}
+	return applyEdits(gc.code, edits)
 }
 
 // cellDecls returns what a cell declares itself: the names of its declarations ("T~m" for method m of type
