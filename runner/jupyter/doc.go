@@ -19,10 +19,10 @@
 // skipped and listed by cell in Skeleton.Dropped and in the skeleton.
 //
 // A notebook the runner exported comes back as the lesson it was. One written for GoNB becomes the programs
-// GoNB builds from its cells (gonb.go: declarations carried, imports added as goimports would, commands turned
-// into prose); what has no equivalent is a warning in Skeleton.Warnings, "cell 3: line 2: ...", and a line
-// "To be ported — cell 3: line 2: ..." in the prose. Any other becomes a porting worksheet (port.go): each code
-// cell under "To be ported — python cell [7] (notebook cell 12):".
+// GoNB builds from its cells (gonb.go and the gonb*.go files beside it: declarations carried, imports added as
+// goimports would, commands turned into prose); what has no equivalent is a warning in Skeleton.Warnings,
+// "cell 3: line 2: ...", and a line "To be ported — cell 3: line 2: ..." in the prose. Any other becomes a
+// porting worksheet (port.go): each code cell under "To be ported — python cell [7] (notebook cell 12):".
 //
 // The skeleton always parses as a lesson, with at most one In [N] cell for each code cell of a Go notebook
 // (exactly one for a notebook the runner exported) and none otherwise: nothing the notebook says becomes

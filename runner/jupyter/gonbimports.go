@@ -6,6 +6,7 @@ import (
 	"go/format"
 	"go/parser"
 	"go/token"
+	"maps"
 	"path"
 	"slices"
 	"sort"
@@ -127,6 +128,30 @@ func (s *gonbState) fixImports(im *importer, i int, gc *gonbCell, code string) s
 	if err != nil {
 		return code
 	}
+	refs := packageRefs(f)
+	edits, have := unusedImports(fset, f, code, refs)
+	add := s.missingImports(im, i, gc, fset, refs, have)
+	if block := firstImportBlock(f); block != nil && len(add) > 0 && !dropped(block, fset, edits) {
+		// Into the cell's own import block, which gofmt then sorts.
+		at := fset.Position(block.Lparen).Offset + 1
+		edits = append(edits, edit{at, at, "\n" + strings.TrimSuffix(importSpecs(add), "\n")})
+		add = nil
+	}
+	code = addImports(applyEdits(code, edits), add)
+	if b, err := format.Source([]byte(code)); err == nil {
+		return string(b)
+	}
+	return code
+}
+
+// packageRef is how the code uses a name that may be a package's.
+type packageRef struct {
+	sels  map[string]bool // the selectors after it
+	first token.Pos
+}
+
+// packageRefs returns the names the code selects from (x in x.Sel) that it does not declare: its packages.
+func packageRefs(f *ast.File) map[string]*packageRef {
 	declared := map[string]bool{}
 	for _, d := range f.Decls {
 		switch d := d.(type) {
@@ -142,8 +167,7 @@ func (s *gonbState) fixImports(im *importer, i int, gc *gonbCell, code string) s
 			}
 		}
 	}
-	refs := map[string]map[string]bool{} // package name → selectors
-	firstUse := map[string]token.Pos{}
+	refs := map[string]*packageRef{}
 	ast.Inspect(f, func(n ast.Node) bool {
 		sel, ok := n.(*ast.SelectorExpr)
 		if !ok {
@@ -154,12 +178,17 @@ func (s *gonbState) fixImports(im *importer, i int, gc *gonbCell, code string) s
 			return true
 		}
 		if refs[x.Name] == nil {
-			refs[x.Name] = map[string]bool{}
-			firstUse[x.Name] = x.Pos()
+			refs[x.Name] = &packageRef{sels: map[string]bool{}, first: x.Pos()}
 		}
-		refs[x.Name][sel.Sel.Name] = true
+		refs[x.Name].sels[sel.Sel.Name] = true
 		return true
 	})
+	return refs
+}
+
+// unusedImports returns the edits that remove the imports the code does not use (a declaration whole when
+// none of its imports is used; blank and dot imports are used) and the names of the imports it keeps.
+func unusedImports(fset *token.FileSet, f *ast.File, code string, refs map[string]*packageRef) ([]edit, map[string]bool) {
 	var edits []edit
 	have := map[string]bool{}
 	for _, d := range f.Decls {
@@ -176,52 +205,51 @@ func (s *gonbState) fixImports(im *importer, i int, gc *gonbCell, code string) s
 				keep++
 				continue
 			}
-			drop = append(drop, edit{fset.Position(sp.Pos()).Offset, fset.Position(sp.End()).Offset, ""})
+			drop = append(drop, wholeLine(code, edit{fset.Position(sp.Pos()).Offset, fset.Position(sp.End()).Offset, ""}))
 		}
 		if keep == 0 {
-			start := g.Pos()
-			if g.Doc != nil {
-				start = g.Doc.Pos()
-			}
+			start := withDoc(g.Pos(), g.Doc)
 			edits = append(edits, edit{fset.Position(start).Offset, fset.Position(g.End()).Offset, ""})
 		} else {
 			edits = append(edits, drop...)
 		}
 	}
+	return edits, have
+}
+
+// wholeLine extends a removal to its line when nothing else is on it, so that, as with goimports, no blank
+// line is left to split the import block into groups that gofmt sorts apart.
+func wholeLine(code string, e edit) edit {
+	start := strings.LastIndexByte(code[:e.start], '\n') + 1
+	end := strings.IndexByte(code[e.end:], '\n')
+	if end < 0 || strings.TrimLeft(code[start:e.start], " \t") != "" || strings.TrimLeft(code[e.end:e.end+end], " \t") != "" {
+		return e
+	}
+	return edit{start, e.end + end + 1, ""}
+}
+
+// missingImports returns the imports of the package names the code uses and does not import, in the order of
+// their names: an earlier cell's import of the name, else the standard package goimports would choose. A name
+// it finds neither for is a warning on the cell's line that first uses it.
+func (s *gonbState) missingImports(im *importer, i int, gc *gonbCell, fset *token.FileSet, refs map[string]*packageRef, have map[string]bool) []gonbImport {
 	var add []gonbImport
-	for _, name := range slices.Sorted(func(yield func(string) bool) {
-		for n := range refs {
-			if !yield(n) {
-				return
-			}
-		}
-	}) {
+	for _, name := range slices.Sorted(maps.Keys(refs)) {
 		if have[name] {
 			continue
 		}
 		if imp, ok := s.imports[name]; ok {
 			add = append(add, imp)
-		} else if p, ok := stdImport(name, refs[name]); ok {
+		} else if p, ok := stdImport(name, refs[name].sels); ok {
 			add = append(add, gonbImport{name: name, path: p})
 		} else if !universe[name] {
-			l := fset.Position(firstUse[name]).Line
+			l := fset.Position(refs[name].first).Line
 			if l < 1 || l > len(gc.lines) || gc.lines[l-1] == 0 {
 				continue // in a declaration carried from an earlier cell, which had the warning
 			}
 			im.warnf(i, gc.lines[l-1], "%s: not declared and not a standard package; GoNB's goimports may have found it in its module cache: add its import", shownCommand(name))
 		}
 	}
-	if block := firstImportBlock(f); block != nil && len(add) > 0 && !dropped(block, fset, edits) {
-		// Into the cell's own import block, which gofmt then sorts.
-		at := fset.Position(block.Lparen).Offset + 1
-		edits = append(edits, edit{at, at, "\n" + strings.TrimSuffix(importSpecs(add), "\n")})
-		add = nil
-	}
-	code = addImports(applyEdits(code, edits), add)
-	if b, err := format.Source([]byte(code)); err == nil {
-		return string(b)
-	}
-	return code
+	return add
 }
 
 // firstImportBlock returns the file's first import declaration when it has parentheses.

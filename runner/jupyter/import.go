@@ -98,9 +98,11 @@ func ImportFiles(name string, data []byte, dir string) (*Skeleton, error) {
 	}
 	var all []error
 	for i, c := range cells {
+		start := im.out.Len()
 		if errs[i] == nil {
 			errs[i] = im.cell(i, c)
 		}
+		im.parts = append(im.parts, [2]int{start, im.out.Len()})
 		if errs[i] == nil && im.out.Len() > maxLesson {
 			errs[i] = fmt.Errorf("the lesson would be larger than %d KiB from this cell on (declarations carried into every cell?); import stops here", maxLesson>>10)
 			all = append(all, fmt.Errorf("%s: %w", name, &CellError{Cell: i, Err: errs[i]}))
@@ -113,6 +115,7 @@ func ImportFiles(name string, data []byte, dir string) (*Skeleton, error) {
 	if len(all) > 0 {
 		return nil, errors.Join(all...)
 	}
+	shift := 0 // where im.out starts in the skeleton
 	if kept != nil {
 		im.out.WriteString(kept.tail)
 		sk.Lesson = im.out.Bytes()
@@ -125,10 +128,11 @@ func ImportFiles(name string, data []byte, dir string) (*Skeleton, error) {
 				sk.Lesson = []byte("---\ntitle: " + t + "\n---\n\n")
 			}
 		}
+		shift = len(sk.Lesson)
 		sk.Lesson = append(sk.Lesson, bytes.TrimRight(im.out.Bytes(), "\n")...)
 		sk.Lesson = append(sk.Lesson, '\n')
 	}
-	l, err := im.readBack(sk.Lesson)
+	l, err := im.readBack(sk.Lesson, shift)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -154,6 +158,7 @@ type importer struct {
 	exported bool       // the runner exported the notebook: its cells are programs, their attributes in metadata
 	gonb     *gonbState // what GoNB remembers, for a notebook the runner did not export
 	notes    []string   // the "To be ported" lines of the cell being imported
+	parts    [][2]int   // for each cell, where its part of the lesson starts and ends in out
 	filesDir string     // where the images go, relative to the lesson
 }
 
@@ -166,15 +171,20 @@ func exported(meta map[string]any) bool {
 
 // readBack parses the skeleton as a lesson, which must have exactly the cells written. Each cell's part was
 // checked on its own; this is the guarantee for the whole, and the guard against metadata.classnotes that was
-// not written by export.
-func (im *importer) readBack(md []byte) (*lesson.Lesson, error) {
+// not written by export. A problem is reported as the problem of the cell whose part of the lesson it is in
+// (im.out starts shift bytes into md): a part that passed its own check can still fail after the one before it.
+func (im *importer) readBack(md []byte, shift int) (*lesson.Lesson, error) {
 	culprit := "a bug of import"
 	if im.kept != nil {
 		culprit = "metadata.classnotes was changed, or a bug of import"
 	}
 	l, err := lesson.Parse("skeleton.md", md)
 	if err != nil {
-		return nil, fmt.Errorf("the skeleton does not parse as a lesson (%s): %s", culprit, problems(err, true))
+		msg := fmt.Errorf("the skeleton does not parse as a lesson (%s): %s", culprit, problems(err, true))
+		if i, ok := im.cellAt(md, shift, err); ok {
+			return nil, &CellError{Cell: i, Err: msg}
+		}
+		return nil, msg
 	}
 	var got []int
 	for _, c := range l.Cells {
@@ -184,6 +194,28 @@ func (im *importer) readBack(md []byte) (*lesson.Lesson, error) {
 		return nil, fmt.Errorf("the skeleton has the cells %v, not %v (%s)", got, im.cells, culprit)
 	}
 	return l, nil
+}
+
+// cellAt returns the cell whose part of the lesson md holds the first problem of err, a lesson's parse error.
+func (im *importer) cellAt(md []byte, shift int, err error) (int, bool) {
+	var le *lesson.Error
+	if !errors.As(err, &le) || le.Pos.Line < 1 {
+		return 0, false
+	}
+	at := 0 // the offset of the problem's line
+	for range le.Pos.Line - 1 {
+		k := bytes.IndexByte(md[at:], '\n')
+		if k < 0 {
+			return 0, false
+		}
+		at += k + 1
+	}
+	for i, p := range im.parts {
+		if p[0]+shift <= at && at < p[1]+shift {
+			return i, true
+		}
+	}
+	return 0, false
 }
 
 // languageWord is what a notebook's language must be to become a fence's info string.
