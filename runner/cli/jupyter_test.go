@@ -334,3 +334,17 @@ func TestImportImagesNoLinks(t *testing.T) {
 		t.Errorf("a failed import left files: %v", entries)
 	}
 }
+
+// TestExportOneLesson: one lesson exported alone is the same notebook as when all are: its links to the lessons
+// beside it point at their notebooks.
+func TestExportOneLesson(t *testing.T) {
+	root, out := repoRoot(t), t.TempDir()
+	all, _ := exportLessons(t)
+	if code, stdout, stderr := runner(t, context.Background(), root, "export", "--out", out, "lessons/class15-networking.md"); code != 0 || stderr != "" {
+		t.Fatalf("export: exit %d\n%s%s", code, stdout, stderr)
+	}
+	one, both := readFile(t, filepath.Join(out, "class15-networking.ipynb")), readFile(t, filepath.Join(all, "class15-networking.ipynb"))
+	if one != both || !strings.Contains(one, "class16-tcp-udp.ipynb") {
+		t.Errorf("the notebook of one lesson differs from the one exported with the others, or does not link class16-tcp-udp.ipynb")
+	}
+}

@@ -31,8 +31,7 @@ var kernelspec = map[string]any{"display_name": "Go (gonb)", "language": "go", "
 // the lesson back byte for byte. A *LossyError says where it would not; the notebook is returned with it.
 func Export(l *Lesson) ([]byte, error) {
 	source := l.Lesson.Source
-	src := lesson.Markdown(source)
-	lines := lineStarts(src)
+	lines := lineStarts(source) // of the file: Markdown makes a byte-order mark three line feeds
 	name := path.Base(l.Lesson.Path)
 	keep := newKeeper(source)
 	nb := &Notebook{Cells: []*Cell{}, NBFormat: 4, NBFormatMinor: 5, Metadata: map[string]any{
@@ -75,7 +74,7 @@ func Export(l *Lesson) ([]byte, error) {
 		if c.Out != nil {
 			end = c.Out.End
 		}
-		at = lineEnd(src, end)
+		at = lineEnd(source, end)
 		cell := codeCell(l, c)
 		keep.code(cell, c, start, at)
 		add(cell)

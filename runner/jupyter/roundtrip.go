@@ -492,7 +492,10 @@ func (im *importer) restoreCell(i int, c *cell, m map[string]any, strs map[strin
 			return false, fmt.Errorf("metadata: classnotes: package_clause: expected package main and blank lines, got %s (changed by hand?)", quoted(fmt.Sprint(pc)))
 		}
 	}
-	source := strings.ReplaceAll(c.source, "\r\n", "\n")
+	source := c.source
+	if edited { // CRLF from the notebook's editor; an unedited cell is as export showed it
+		source = strings.ReplaceAll(source, "\r\n", "\n")
+	}
 	body := restoreCode(source, m, im.kept, edited)
 	_, kept := m["code"]
 	copyDiffers := kept && !edited && showCode(strs["code"]) != source
