@@ -268,7 +268,9 @@ func TestCheckReport(t *testing.T) {
 	})
 
 	t.Run("401", func(t *testing.T) {
-		s := newClassServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) { http.Error(w, "wrong code: expected c0de", http.StatusUnauthorized) })
+		s := newClassServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
+			http.Error(w, "wrong code: expected c0de", http.StatusUnauthorized)
+		})
 		stderr := check(t, oneLesson, "--report", s.URL+"/", "--code", "x", "--name", "Ana")
 		if stderr != "runner: check: report not sent: the class code was not accepted\n" {
 			t.Errorf("standard error %q", stderr)
