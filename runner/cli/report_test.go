@@ -441,6 +441,7 @@ func TestCheckReportUsage(t *testing.T) {
 		{append([]string{"--report", "http://127.0.0.1:1/?code=c"}, id...), "a URL with a query"},
 		{append([]string{"--report", "http://127.0.0.1:1/?"}, id...), "a URL with a query"},
 		{append([]string{"--report", "http://127.0.0.1:1/#x"}, id...), "a URL with a fragment"},
+		{append([]string{"--report", "http://127.0.0.1:1/#"}, id...), "a URL with a fragment"},
 		{append([]string{"--report", "http://127.0.0.1:99999/"}, id...), "the port is not a number"},
 	} {
 		code, stdout, stderr := runner(t, context.Background(), dir, append([]string{"check"}, tt.args...)...)
@@ -488,6 +489,7 @@ func TestExerciseStatus(t *testing.T) {
 		{"compile error", engine.Result{Program: prog(""), Build: &build.Result{Messages: "x.go:1: bad"}}, false, class.NoCompile},
 		{"timed out", engine.Result{Program: prog(""), Build: compiled, Run: &run.Result{Status: "timed out after 1s", ExitCode: -1, TimedOut: true}}, false, class.TimedOut},
 		{"exit 2", engine.Result{Program: prog(""), Build: compiled, Run: &run.Result{Status: "exit status 2", ExitCode: 2}}, false, class.RunFailed},
+		{"exit 0, expect=error", engine.Result{Program: prog("error"), Build: compiled, Run: &run.Result{}}, false, class.NotYet},
 		{"exit 2, expect=error", engine.Result{Program: prog("error"), Build: compiled, Run: &run.Result{Status: "exit status 2", ExitCode: 2}}, false, class.NotYet},
 		{"not ready", engine.Result{Program: prog(""), Build: compiled, Run: &run.Result{}, NotReady: "not ready after 10s"}, false, class.RunFailed},
 		{"not run", engine.Result{Program: prog(""), NotRun: "its server did not start"}, false, class.RunFailed},
