@@ -322,15 +322,23 @@ func postOnce(ctx context.Context, client *http.Client, t *classTarget, body []b
 		return &sendError{why: "the class code was not accepted"}
 	case code >= 300 && code < 400:
 		return &sendError{why: fmt.Sprintf("%s answered %s, a redirect, which is not followed: give the URL the teacher gives", t.base, status)}
-	case code == http.StatusTooManyRequests:
-		return &sendError{why: fmt.Sprintf("%s is busy (%s)", t.base, status), retry: true, wait: retryAfter(resp.Header.Get("Retry-After"))}
+	case code == http.StatusTooManyRequests && retryAfter(resp.Header.Get("Retry-After")) > 0:
+		// Too many reports at once: another try after the wait asked, if short. Without Retry-After (the class
+		// is full), waiting does not help: the message says what to do.
+		return &sendError{why: serverSays(msg, status), retry: true, wait: retryAfter(resp.Header.Get("Retry-After"))}
 	case code >= 500:
 		return &sendError{why: fmt.Sprintf("%s answered %s", t.base, status), retry: true}
 	}
+	return &sendError{why: serverSays(msg, status)}
+}
+
+// serverSays returns the message of an answer refusing a report, made one printable line of at most 200
+// bytes; its status when it has none.
+func serverSays(msg []byte, status string) string {
 	if line := oneLine(string(msg), 200); line != "" {
-		return &sendError{why: line}
+		return line
 	}
-	return &sendError{why: fmt.Sprintf("%s answered %s", t.base, oneLine(status, 200))}
+	return "the teacher's serve answered " + oneLine(status, 200)
 }
 
 // transportError says why a request got no answer, and whether to try again: not for an address that does

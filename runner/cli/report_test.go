@@ -326,6 +326,24 @@ func TestCheckReport(t *testing.T) {
 		}
 	})
 
+	t.Run("429 full", func(t *testing.T) {
+		s := newClassServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
+			http.Error(w, "the class is full: tell the teacher", http.StatusTooManyRequests)
+		})
+		stderr := check(t, oneLesson, "--report", s.URL, "--code", "x", "--name", "Ana")
+		if stderr != "runner: check: report not sent: the class is full: tell the teacher\n" || len(s.received()) != 1 {
+			t.Errorf("%d requests (a 429 without Retry-After is not tried again); standard error %q", len(s.received()), stderr)
+		}
+	})
+
+	t.Run("403 without a message", func(t *testing.T) {
+		s := newClassServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) { w.WriteHeader(http.StatusForbidden) })
+		stderr := check(t, oneLesson, "--report", s.URL, "--code", "x", "--name", "Ana")
+		if stderr != "runner: check: report not sent: the teacher's serve answered 403 Forbidden\n" || len(s.received()) != 1 {
+			t.Errorf("%d requests; standard error %q", len(s.received()), stderr)
+		}
+	})
+
 	t.Run("500 always", func(t *testing.T) {
 		s := newClassServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) { http.Error(w, "broken", http.StatusBadGateway) })
 		stderr := check(t, oneLesson, "--report", s.URL, "--code", "x", "--name", "Ana")
