@@ -59,13 +59,13 @@ func classTargetOf(fs *pflag.FlagSet) (*classTarget, error) {
 	name, _ := fs.GetString("name")
 	shareDiff, _ := fs.GetBool("share-diff")
 	if raw == "" {
-		for flag, set := range map[string]bool{"--code": code != "", "--name": name != "", "--share-diff": shareDiff} {
-			if set || fs.Changed(strings.TrimPrefix(flag, "--")) {
-				return nil, fmt.Errorf("%s is for --report URL, which sends the state of your exercises to the teacher", flag)
+		for _, flag := range []string{"code", "name", "share-diff"} {
+			if fs.Changed(flag) {
+				return nil, fmt.Errorf("--%s is for --report URL, which sends the state of your exercises to the teacher", flag)
 			}
 		}
 		if fs.Changed("report") {
-			return nil, errors.New("--report: expected the URL the teacher gives, such as http://192.168.1.20:8080/")
+			return nil, errors.New("--report: expected the URL the teacher gives, such as http://192.168.1.20:8000/")
 		}
 		return nil, nil
 	}
@@ -92,10 +92,14 @@ func classTargetOf(fs *pflag.FlagSet) (*classTarget, error) {
 // reportURL checks the URL of --report: http or https, a host, and nothing that the report must not carry or
 // that the teacher's URL does not have (credentials, a query, a fragment). Its path is made to end in /.
 func reportURL(raw string) (*url.URL, error) {
-	bad := func(why string) error {
-		return fmt.Errorf("--report %s: %s; expected the URL the teacher gives, such as http://192.168.1.20:8080/", raw, why)
-	}
 	u, err := url.Parse(raw)
+	shown := raw
+	if err == nil && u.User != nil {
+		shown = u.Redacted() // a password is not repeated, not even to its owner's terminal
+	}
+	bad := func(why string) error {
+		return fmt.Errorf("--report %q: %s; expected the URL the teacher gives, such as http://192.168.1.20:8000/", shown, why)
+	}
 	switch {
 	case err != nil:
 		return nil, bad("not a URL")

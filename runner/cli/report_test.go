@@ -445,6 +445,7 @@ func TestCheckReportUsage(t *testing.T) {
 		{[]string{"--report", "http://127.0.0.1:1/", "--code", "c", "--name", "Ana\x1b[2J"}, "--name: has control or invisible characters"},
 		{[]string{"--report", "http://127.0.0.1:1/", "--code", "c", "--name", strings.Repeat("a", 65)}, "--name: 65 characters, more than 64"},
 		{[]string{"--share-diff"}, "--share-diff is for --report URL"},
+		{[]string{"--share-diff=false"}, "--share-diff is for --report URL"},
 		{[]string{"--code", "c"}, "--code is for --report URL"},
 		{[]string{"--name", "Ana"}, "--name is for --report URL"},
 		{[]string{"--report", ""}, "--report: expected the URL the teacher gives"},
@@ -463,7 +464,8 @@ func TestCheckReportUsage(t *testing.T) {
 		{append([]string{"--report", "http://127.0.0.1:99999/"}, id...), "the port is not a number"},
 	} {
 		code, stdout, stderr := runner(t, context.Background(), dir, append([]string{"check"}, tt.args...)...)
-		if code != exitBadInput || stdout != "" || !strings.Contains(stderr, tt.want) || strings.Count(stderr, "\n") != 1 {
+		if code != exitBadInput || stdout != "" || !strings.Contains(stderr, tt.want) || strings.Count(stderr, "\n") != 1 ||
+			strings.Contains(stderr, "secret") {
 			t.Errorf("check %q: exit %d, want %d and %q\n%s%s", tt.args, code, exitBadInput, tt.want, stdout, stderr)
 		}
 	}
