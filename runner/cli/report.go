@@ -34,7 +34,7 @@ const reportPath = "api/class/report"
 
 // reportFlags adds the flags of the class report.
 func reportFlags(fs *pflag.FlagSet) {
-	fs.String("report", "", "send the state of each exercise to the teacher's runner serve at this URL (in a handout)")
+	fs.String("report", "", "send the state of each exercise to the teacher's serve at this URL (in a handout)")
 	fs.String("code", "", "with --report: the class code the teacher gives")
 	fs.String("name", "", "with --report: your name, as the teacher will see it")
 	fs.Bool("share-diff", false, "with --report: also send the first differing line of each exercise's output")
@@ -351,10 +351,12 @@ func transportError(err error, base string, timeout time.Duration) error {
 	var dns *net.DNSError
 	var cert *tls.CertificateVerificationError
 	switch {
+	case errors.Is(err, context.Canceled):
+		return &sendError{why: "interrupted"}
 	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
 		return &sendError{why: fmt.Sprintf("no answer from %s within %s", base, timeout), retry: true}
 	case errors.Is(err, syscall.ECONNREFUSED):
-		return &sendError{why: fmt.Sprintf("nothing answers at %s (connection refused): is the teacher's runner serve running?", base), retry: true}
+		return &sendError{why: fmt.Sprintf("nothing answers at %s (connection refused): is the teacher's serve running?", base), retry: true}
 	case errors.As(err, &dns) && dns.IsNotFound:
 		return &sendError{why: fmt.Sprintf("%s: no such host", base)}
 	case errors.As(err, &cert):

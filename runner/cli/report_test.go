@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -392,6 +393,32 @@ func TestCheckReport(t *testing.T) {
 		stderr := check(t, oneLesson, "--report", s.URL, "--code", "x", "--name", "Ana")
 		if !strings.Contains(stderr, "a redirect, which is not followed") || len(s.received()) != 1 || len(elsewhere.received()) != 0 {
 			t.Errorf("redirected: %d requests there; standard error %q", len(elsewhere.received()), stderr)
+		}
+	})
+
+	t.Run("https, a certificate not trusted", func(t *testing.T) {
+		s := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { t.Error("a request went through") }))
+		s.Config.ErrorLog = log.New(io.Discard, "", 0) // the handshake the check gives up
+		defer s.Close()
+		stderr := check(t, oneLesson, "--report", s.URL, "--code", "x", "--name", "Ana")
+		if !strings.Contains(stderr, "report not sent: "+s.URL+"/: x509: certificate signed by unknown authority\n") {
+			t.Errorf("standard error %q", stderr)
+		}
+	})
+
+	t.Run("interrupted", func(t *testing.T) {
+		s := newClassServer(t, func(w http.ResponseWriter, r *http.Request, _ int) { <-r.Context().Done() })
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		go func() {
+			for len(s.received()) == 0 {
+				time.Sleep(10 * time.Millisecond)
+			}
+			cancel()
+		}()
+		_, _, stderr := runner(t, ctx, out, "check", "--report", s.URL, "--code", "x", "--name", "Ana", oneLesson)
+		if !strings.HasSuffix(stderr, "runner: check: report not sent: interrupted\n") || len(s.received()) != 1 {
+			t.Errorf("%d requests; standard error %q", len(s.received()), stderr)
 		}
 	})
 
