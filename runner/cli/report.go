@@ -194,9 +194,9 @@ func firstDiffLine(diff string) string {
 	return ""
 }
 
-// oneLine returns s as one line of at most max bytes of printable characters: invalid UTF-8 and control or
+// oneLine returns s as one line of at most limit bytes of printable characters: invalid UTF-8 and control or
 // invisible characters removed, a tab kept as a space, the end cut at a character's boundary.
-func oneLine(s string, max int) string {
+func oneLine(s string, limit int) string {
 	var b strings.Builder
 	for _, r := range strings.ToValidUTF8(s, "") {
 		switch {
@@ -205,7 +205,7 @@ func oneLine(s string, max int) string {
 		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || !unicode.IsPrint(r) && r != ' ':
 			continue
 		}
-		if b.Len()+utf8.RuneLen(r) > max {
+		if b.Len()+utf8.RuneLen(r) > limit {
 			break
 		}
 		b.WriteRune(r)
@@ -217,25 +217,35 @@ func oneLine(s string, max int) string {
 func (a *App) sendClassReport(ctx context.Context, c *classReport) {
 	switch {
 	case !c.handout && c.teacher:
-		a.errorf("check: no report sent: these are the teacher's lessons (exercises with their solutions), not a handout")
+		a.reportf("no report sent: these are the teacher's lessons (exercises with their solutions), not a handout")
 		return
 	case !c.handout:
-		a.errorf("check: no report sent: the checked lessons have no exercise")
+		a.reportf("no report sent: the checked lessons have no exercise")
 		return
 	}
 	c.report.Name = c.target.name
 	if c.report.Exercises == nil {
 		c.report.Exercises = []class.Result{}
 	}
+	if n := len(c.report.Exercises); n > class.MaxExercises {
+		a.reportf("report not sent: %d exercises, more than the %d a report holds: check fewer lessons at once (%s check --report … lessons/FILE.md)",
+			n, class.MaxExercises, a.name())
+		return
+	}
 	body, err := c.report.Encode()
 	if err == nil {
 		err = postReport(ctx, c.target, body)
 	}
 	if err != nil {
-		a.errorf("check: report not sent: %s", strings.TrimPrefix(err.Error(), "report: "))
+		a.reportf("report not sent: %s", strings.TrimPrefix(err.Error(), "report: "))
 		return
 	}
-	a.errorf("check: report sent to %s (%s)", c.target.base, plural(len(c.report.Exercises), "exercise"))
+	a.reportf("report sent to %s (%s)", c.target.base, plural(len(c.report.Exercises), "exercise"))
+}
+
+// reportf prints one line about the report on standard error: "classnotes check: report sent to …".
+func (a *App) reportf(format string, args ...any) {
+	fmt.Fprintf(a.Stderr, a.name()+" check: "+format+"\n", args...)
 }
 
 // reportTiming bounds the sending of a report: each try, all of them, how many, the pause between two, and

@@ -203,7 +203,7 @@ func TestCheckReport(t *testing.T) {
 	t.Run("sent", func(t *testing.T) {
 		s := newClassServer(t, ok)
 		stderr := check(t, exLesson, "--report", s.URL, "--code", "c0de-42", "--name", " Ana Lima ")
-		if wantLine := "runner: check: report sent to " + s.URL + "/ (5 exercises)\n"; stderr != wantLine {
+		if wantLine := "runner check: report sent to " + s.URL + "/ (5 exercises)\n"; stderr != wantLine {
 			t.Errorf("standard error %q, want %q", stderr, wantLine)
 		}
 		reqs := s.received()
@@ -273,7 +273,7 @@ func TestCheckReport(t *testing.T) {
 			http.Error(w, "wrong code: expected c0de", http.StatusUnauthorized)
 		})
 		stderr := check(t, oneLesson, "--report", s.URL+"/", "--code", "x", "--name", "Ana")
-		if stderr != "runner: check: report not sent: the class code was not accepted\n" {
+		if stderr != "runner check: report not sent: the class code was not accepted\n" {
 			t.Errorf("standard error %q", stderr)
 		}
 		if n := len(s.received()); n != 1 {
@@ -285,7 +285,7 @@ func TestCheckReport(t *testing.T) {
 		msg := "name: \x1b[31mtoo\tlong\u202e\r\nsecond line " + strings.Repeat("é", 150)
 		s := newClassServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) { http.Error(w, msg, http.StatusBadRequest) })
 		stderr := check(t, oneLesson, "--report", s.URL, "--code", "x", "--name", "Ana")
-		line := strings.TrimPrefix(strings.TrimSuffix(stderr, "\n"), "runner: check: report not sent: ")
+		line := strings.TrimPrefix(strings.TrimSuffix(stderr, "\n"), "runner check: report not sent: ")
 		if !strings.HasPrefix(line, "name: [31mtoo long  second line éé") || len(line) > 200 || strings.ContainsAny(line, "\x1b\r\n\t\u202e") {
 			t.Errorf("standard error %q", stderr)
 		}
@@ -332,7 +332,7 @@ func TestCheckReport(t *testing.T) {
 			http.Error(w, "the class is full: tell the teacher", http.StatusTooManyRequests)
 		})
 		stderr := check(t, oneLesson, "--report", s.URL, "--code", "x", "--name", "Ana")
-		if stderr != "runner: check: report not sent: the class is full: tell the teacher\n" || len(s.received()) != 1 {
+		if stderr != "runner check: report not sent: the class is full: tell the teacher\n" || len(s.received()) != 1 {
 			t.Errorf("%d requests (a 429 without Retry-After is not tried again); standard error %q", len(s.received()), stderr)
 		}
 	})
@@ -340,7 +340,7 @@ func TestCheckReport(t *testing.T) {
 	t.Run("403 without a message", func(t *testing.T) {
 		s := newClassServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) { w.WriteHeader(http.StatusForbidden) })
 		stderr := check(t, oneLesson, "--report", s.URL, "--code", "x", "--name", "Ana")
-		if stderr != "runner: check: report not sent: the teacher's serve answered 403 Forbidden\n" || len(s.received()) != 1 {
+		if stderr != "runner check: report not sent: the teacher's serve answered 403 Forbidden\n" || len(s.received()) != 1 {
 			t.Errorf("%d requests; standard error %q", len(s.received()), stderr)
 		}
 	})
@@ -417,7 +417,7 @@ func TestCheckReport(t *testing.T) {
 			cancel()
 		}()
 		_, _, stderr := runner(t, ctx, out, "check", "--report", s.URL, "--code", "x", "--name", "Ana", oneLesson)
-		if !strings.HasSuffix(stderr, "runner: check: report not sent: interrupted\n") || len(s.received()) != 1 {
+		if !strings.HasSuffix(stderr, "runner check: report not sent: interrupted\n") || len(s.received()) != 1 {
 			t.Errorf("%d requests; standard error %q", len(s.received()), stderr)
 		}
 	})
@@ -557,5 +557,28 @@ func TestRetryAfter(t *testing.T) {
 	}
 	if got := retryAfter(time.Now().Add(10 * time.Second).UTC().Format(http.TimeFormat)); got < 8*time.Second || got > 10*time.Second {
 		t.Errorf("a date 10s ahead: %v", got)
+	}
+}
+
+// TestClassReportTooLarge: more exercises than a report holds are not sent, and the student is told to check
+// fewer lessons at once; nothing reaches the teacher.
+func TestClassReportTooLarge(t *testing.T) {
+	s := newClassServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) {})
+	c := &classReport{target: &classTarget{base: s.URL + "/", endpoint: s.URL + "/" + reportPath, code: "x", name: "Ana"}, handout: true}
+	for i := range class.MaxExercises + 1 {
+		c.report.Exercises = append(c.report.Exercises, class.Result{Lesson: "ex.md", Cell: i + 1, Status: class.NotYet})
+	}
+	var stdout, stderr bytes.Buffer
+	app := &App{Stdout: &stdout, Stderr: &stderr, Name: "classnotes"}
+	app.sendClassReport(context.Background(), c)
+	want := "classnotes check: report not sent: 65 exercises, more than the 64 a report holds: check fewer lessons at once (classnotes check --report … lessons/FILE.md)\n"
+	if stderr.String() != want || stdout.Len() != 0 || len(s.received()) != 0 {
+		t.Errorf("%d requests; standard error %q", len(s.received()), stderr.String())
+	}
+	c.report.Exercises = c.report.Exercises[:class.MaxExercises]
+	stderr.Reset()
+	app.sendClassReport(context.Background(), c)
+	if !strings.Contains(stderr.String(), "report sent to "+s.URL+"/ (64 exercises)") || len(s.received()) != 1 {
+		t.Errorf("%d requests; standard error %q", len(s.received()), stderr.String())
 	}
 }
