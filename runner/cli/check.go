@@ -20,6 +20,7 @@ func checkFlags(fs *pflag.FlagSet) {
 	fs.Duration("timeout", engine.DefaultTimeout, "how long a cell may run when it has no timeout= attribute")
 	fs.Bool("stale", false, "build and run nothing: list the recorded outputs whose code has changed since")
 	cacheFlag(fs)
+	reportFlags(fs)
 }
 
 // Statuses of a checked cell.
@@ -84,6 +85,11 @@ func (r *checkReport) exerciseLine() string {
 // check runs every cell fresh and compares its output with the notes, writing nothing into the lessons.
 func (a *App) check(ctx context.Context, fs *pflag.FlagSet, args []string) int {
 	jsonFile, _ := fs.GetString("json")
+	target, err := classTargetOf(fs)
+	if err != nil {
+		a.errorf("check: %v", err)
+		return exitBadInput
+	}
 	e, closeEngine, err := a.engine("check", fs)
 	if err != nil {
 		a.errorf("%v", err)
@@ -105,6 +111,10 @@ func (a *App) check(ctx context.Context, fs *pflag.FlagSet, args []string) int {
 	}
 	code := exitOK
 	report := &checkReport{Cells: []cellReport{}, Summary: map[string]int{}}
+	var classRep *classReport
+	if target != nil {
+		classRep = &classReport{target: target}
+	}
 	for _, l := range lessons {
 		results, err := e.Check(ctx, l, nil)
 		if ctx.Err() != nil {
@@ -119,6 +129,9 @@ func (a *App) check(ctx context.Context, fs *pflag.FlagSet, args []string) int {
 		for _, r := range results {
 			cr := a.checkCell(l, r)
 			report.Cells = append(report.Cells, cr)
+			if classRep != nil {
+				classRep.add(l, r, cr)
+			}
 			report.Summary[cr.Status]++
 			if cr.Starter != "" {
 				report.Summary["starter"]++
@@ -150,8 +163,11 @@ func (a *App) check(ctx context.Context, fs *pflag.FlagSet, args []string) int {
 	if jsonFile != "" {
 		if err := a.writeReport(jsonFile, report); err != nil {
 			a.errorf("check: %v", err)
-			return exitBadInput
+			code = exitBadInput
 		}
+	}
+	if classRep != nil {
+		a.sendClassReport(ctx, classRep) // last, and whatever becomes of it, the check's exit code stays
 	}
 	return code
 }
