@@ -81,8 +81,9 @@ func (s *Server) tokenOK(t string) bool {
 func readOnly(r *http.Request) bool { return r.Method == http.MethodGet || r.Method == http.MethodHead }
 
 // secure wraps h in the rules every request passes, streams included: the Host check, then the token (a
-// ?token= or a one-time ?code= in the URL becomes a session cookie and is taken out of the URL), then, for
-// state changes, the cross-origin check.
+// ?token= or a one-time ?code= in the URL becomes a session cookie and is taken out of the URL; a student's
+// report needs the class code instead, which its handler checks), then, for state changes, the cross-origin
+// check.
 func (s *Server) secure(h http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -120,7 +121,8 @@ func (s *Server) secure(h http.Handler) http.Handler {
 			http.Redirect(w, r, (&url.URL{Path: localPath(r.URL.Path), RawQuery: q.Encode()}).String(), http.StatusSeeOther)
 			return
 		}
-		if !s.authorized(r) && !(s.cfg.LAN && readOnly(r)) {
+		// A student's report needs no token: its handler checks the class code.
+		if !s.authorized(r) && !(s.cfg.LAN && readOnly(r)) && !isReport(r) {
 			jsonError(w, http.StatusUnauthorized, "this needs the token: open the address that serve printed when it started")
 			return
 		}
