@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -387,4 +388,19 @@ func TestClassView(t *testing.T) {
 	if csp := resp.Header.Get("Content-Security-Policy"); csp != pagePolicy() || !strings.Contains(csp, "script-src 'sha256-") {
 		t.Errorf("the teacher's page's policy: %q", csp)
 	}
+}
+
+// TestLANAddress: the address serve tells students is the one it listens on, or, listening on every
+// interface, one that the Host check lets through with LAN.
+func TestLANAddress(t *testing.T) {
+	if got := LANAddress(&net.TCPAddr{IP: net.IPv4(192, 0, 2, 7), Port: 8000}); got != "192.0.2.7" {
+		t.Errorf("listening on 192.0.2.7: %q", got)
+	}
+	got := LANAddress(&net.TCPAddr{IP: net.IPv4zero, Port: 8000})
+	s := &Server{hosts: allowedHosts(Config{LAN: true})}
+	req := httptest.NewRequest("POST", "http://"+net.JoinHostPort(got, "8000")+reportPath, nil)
+	if got == "" || !s.hostAllowed(req) {
+		t.Errorf("listening on every interface: %q, which the Host check refuses", got)
+	}
+	t.Logf("this machine's LAN address: %s", got)
 }
