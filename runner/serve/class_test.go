@@ -120,6 +120,7 @@ func TestClassReport(t *testing.T) {
 		{"wrong code", strings.NewReader(good), []string{"Authorization", "Class ABCD2346"}, http.StatusUnauthorized, "wrong or missing class code\n"},
 		{"the code as a bearer", strings.NewReader(good), []string{"Authorization", "Bearer " + classCode}, http.StatusUnauthorized, "wrong or missing class code\n"},
 		{"the token, not the code", strings.NewReader(good), []string{"Authorization", "Bearer " + token}, http.StatusUnauthorized, "wrong or missing class code\n"},
+		{"the code alone", strings.NewReader(good), []string{"Authorization", classCode}, http.StatusUnauthorized, "wrong or missing class code\n"},
 		{"the code with more", strings.NewReader(good), []string{"Authorization", "Class " + classCode + "X"}, http.StatusUnauthorized, "wrong or missing class code\n"},
 		{"a cookie, no code", strings.NewReader(good), []string{"Authorization", "", "Cookie", "code=" + classCode}, http.StatusUnauthorized, "wrong or missing class code\n"},
 		{"not JSON", strings.NewReader(`name=Ana`), nil, http.StatusBadRequest, "report: not a report (JSON with name and exercises)\n"},
