@@ -34,6 +34,7 @@ type Class struct {
 }
 
 type student struct {
+	index             int // in the order students first reported
 	name, shown, addr string
 	at                time.Time
 	results           map[Key]Result
@@ -69,7 +70,7 @@ func (c *Class) Add(addr string, r *Report, now time.Time) (Row, error) {
 			return Row{}, ErrFull
 		}
 		c.shown[r.Name]++
-		s = &student{name: r.Name, shown: r.Name, addr: addr}
+		s = &student{index: len(c.students), name: r.Name, shown: r.Name, addr: addr}
 		if n := c.shown[r.Name]; n > 1 {
 			s.shown = fmt.Sprintf("%s (%d)", r.Name, n)
 		}
@@ -84,16 +85,18 @@ func (c *Class) Add(addr string, r *Report, now time.Time) (Row, error) {
 	return c.row(s), nil
 }
 
-// Row is a student's row: their name as shown, when they last reported, and per exercise of the class, in
-// order, their result (Status "" when they did not report it).
+// Row is a student's row: its place among the rows (0 for the first student who reported), their name as
+// shown, when they last reported, and per exercise of the class, in order, their result (Status "" when they
+// did not report it).
 type Row struct {
+	Index   int
 	Name    string
 	At      time.Time
 	Results []Result
 }
 
 func (c *Class) row(s *student) Row {
-	r := Row{Name: s.shown, At: s.at, Results: make([]Result, len(c.exercises))}
+	r := Row{Index: s.index, Name: s.shown, At: s.at, Results: make([]Result, len(c.exercises))}
 	for i, k := range c.exercises {
 		r.Results[i] = s.results[k]
 	}

@@ -55,14 +55,20 @@ func TestClass(t *testing.T) {
 	if _, err := c.Add("10.0.0.3", report("=cmd()", Result{"c.md", 1, Solved, 1, ""}), now); !errors.Is(err, ErrUnknown) {
 		t.Errorf("an unknown exercise: %v", err)
 	}
-	if _, err := c.Add("10.0.0.3", report("=cmd()"), now); err != nil {
+	if row, err := c.Add("10.0.0.3", report("=cmd()"), now); err != nil || row.Index != 2 {
+		t.Fatalf("a third student: row %+v, %v", row, err)
+	}
+	if row, err := c.Add("10.0.0.2", report("Ana"), now); err != nil || row.Index != 1 || row.Name != "Ana (2)" {
+		t.Fatalf("the second student again: row %+v, %v", row, err)
+	}
+	if _, err := c.Add("10.0.0.2", report("Ana", Result{"a.md", 3, NoCompile, 5, ""}, Result{"b.md", 1, NoCompile, 5, ""}), now); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.Add("10.0.0.4", report("Bo"), now); !errors.Is(err, ErrFull) {
 		t.Errorf("a fourth student in a class of 3: %v", err)
 	}
 	rows := c.Rows()
-	if len(rows) != 3 || rows[0].Name != "Ana" || rows[1].Name != "Ana (2)" || rows[0].Results[1].Status != NotYet || rows[1].Results[0].Status != NoCompile {
+	if len(rows) != 3 || rows[0].Index != 0 || rows[2].Index != 2 || rows[0].Name != "Ana" || rows[1].Name != "Ana (2)" || rows[0].Results[1].Status != NotYet || rows[1].Results[0].Status != NoCompile {
 		t.Errorf("rows %+v", rows)
 	}
 	var got []string

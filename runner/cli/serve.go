@@ -1,10 +1,13 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -12,6 +15,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"classnotes/runner/engine"
+	"classnotes/runner/files"
 	"classnotes/runner/run"
 	"classnotes/runner/serve"
 )
@@ -22,6 +26,7 @@ func serveFlags(fs *pflag.FlagSet) {
 	fs.Bool("open", false, "open the teacher's page in the browser (xdg-open; open on macOS; rundll32 on Windows)")
 	fs.Duration("timeout", engine.DefaultTimeout, "how long a cell may run when it has no timeout= attribute")
 	fs.Bool("offline", false, "do not run net cells")
+	fs.String("class-log", "", "with --lan: when serve stops, write the students' reports as CSV to this file, which must not exist (never overwritten)")
 	cacheFlag(fs)
 }
 
@@ -29,8 +34,16 @@ func serveFlags(fs *pflag.FlagSet) {
 func (a *App) serveLessons(ctx context.Context, fs *pflag.FlagSet, args []string) int {
 	addr, _ := fs.GetString("addr")
 	lan, _ := fs.GetBool("lan")
+	var err error
 	if lan && !fs.Changed("addr") {
 		addr = ":8000"
+	}
+	classLog, _ := fs.GetString("class-log")
+	if classLog != "" {
+		if classLog, err = a.checkClassLog(classLog, lan); err != nil {
+			a.errorf("serve: --class-log: %v", err)
+			return exitBadInput
+		}
 	}
 	e, closeEngine, err := a.engine("serve", fs)
 	if err != nil {
@@ -50,7 +63,11 @@ func (a *App) serveLessons(ctx context.Context, fs *pflag.FlagSet, args []string
 	}
 	open, _ := fs.GetBool("open")
 	a.announce(srv, ln.Addr(), lan, open)
-	return a.serveUntilDone(ctx, srv, ln)
+	code := a.serveUntilDone(ctx, srv, ln)
+	if classLog != "" {
+		a.writeClassLog(srv, classLog)
+	}
+	return code
 }
 
 // newServer finds the lessons named by args and makes the classroom server over them, with the token of
@@ -98,6 +115,11 @@ func (a *App) announce(srv *serve.Server, addr net.Addr, lan, open bool) {
 	base := "http://" + net.JoinHostPort(host, port)
 	url := base + "/?token=" + srv.Token()
 	fmt.Fprintf(a.Stdout, "serving %s at %s\n", plural(srv.Lessons(), "lesson"), url)
+	if code := srv.ClassCode(); code != "" {
+		report := "http://" + net.JoinHostPort(serve.LANAddress(addr), port) + "/"
+		fmt.Fprintf(a.Stdout, "class code %s; students report their exercises with:\n  %s check --report %s --code %s --name \"YOUR NAME\"\n",
+			code, a.name(), report, code)
+	}
 	if lan {
 		a.errorf("serve: --lan: anyone who can reach this machine on port %s can view the lessons and follow the runs; running, stopping and accepting need the token", port)
 	}
@@ -138,6 +160,55 @@ func (a *App) serveUntilDone(ctx context.Context, srv *serve.Server, ln net.List
 	hs.Close()
 	a.errorf("interrupted; server stopped, %s", leftBehind())
 	return exitSignal
+}
+
+// checkClassLog checks, before serve starts, the file --class-log names: it needs --lan (without it no student
+// can report), must not exist (a log of an earlier class is never overwritten), and its directory must. It
+// returns the file's absolute path: the directory serve was started in, whatever happens after.
+func (a *App) checkClassLog(name string, lan bool) (string, error) {
+	if !lan {
+		return "", errors.New("needs --lan: without it, no student can report")
+	}
+	abs, err := a.abs(name)
+	if err != nil {
+		return "", err
+	}
+	if info, err := os.Lstat(abs); err == nil {
+		what := "a file"
+		switch m := info.Mode(); {
+		case m.IsDir():
+			what = "a directory"
+		case m&fs.ModeNamedPipe != 0:
+			what = "a named pipe"
+		case m&fs.ModeSymlink != 0:
+			what = "a symbolic link"
+		case !m.IsRegular():
+			what = "a device or special file"
+		}
+		return "", fmt.Errorf("%s is %s already; the class log is written to a new file only", name, what)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return "", err
+	}
+	if info, err := os.Stat(filepath.Dir(abs)); err != nil || !info.IsDir() {
+		return "", fmt.Errorf("%s: its directory %s does not exist", name, filepath.Dir(abs))
+	}
+	return abs, nil
+}
+
+// writeClassLog writes the class srv kept as CSV into the new file path, through the guarded writer. When it
+// cannot, it says why and prints the CSV on stderr, so that the class's reports are not lost.
+func (a *App) writeClassLog(srv *serve.Server, path string) {
+	var b bytes.Buffer
+	if err := srv.Class().WriteCSV(&b); err != nil {
+		a.errorf("serve: --class-log: %v", err)
+		return
+	}
+	if _, err := files.Write(path, b.Bytes(), files.Options{Perm: 0o644}); err != nil {
+		a.errorf("serve: --class-log: %v; the class log follows:", err)
+		a.Stderr.Write(b.Bytes())
+		return
+	}
+	a.errorf("serve: the class log (%s) is in %s", plural(len(srv.Class().Rows()), "student"), path)
 }
 
 // commonDir returns the deepest directory holding every file.

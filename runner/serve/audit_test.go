@@ -374,7 +374,7 @@ func TestAuditStopWaits(t *testing.T) {
 		id := f.startRun(t, "a.md", n)
 		pid := pidOf(t, events, n)
 		// A subscription straight to the hub: what it holds when Stop answers is what was sent by then.
-		sub, unsubscribe := f.srv.hub.subscribe()
+		sub, unsubscribe := f.srv.hub.subscribe(true)
 		f.stopRun(t, "a.md", n)
 		gone(t, pid, fmt.Sprintf("when Stop of In [%d] answered", n))
 		if n == 2 {
@@ -474,7 +474,7 @@ func main() {
 	if live.String() != want {
 		t.Fatalf("streamed %d bytes, not the %d expected", live.Len(), len(want))
 	}
-	sub, unsubscribe := f.srv.hub.subscribe()
+	sub, unsubscribe := f.srv.hub.subscribe(true)
 	defer unsubscribe()
 	got := drain(t, sub.ch)
 	var catchUp string
@@ -529,8 +529,8 @@ func main() {
 // subscription afterwards is harmless. A page that reads gets every event.
 func TestAuditSlowSubscriber(t *testing.T) {
 	h := newHub()
-	slow, unsubscribe := h.subscribe()
-	fast, unsubscribeFast := h.subscribe()
+	slow, unsubscribe := h.subscribe(true)
+	fast, unsubscribeFast := h.subscribe(true)
 	defer unsubscribeFast()
 	buffered := cap(slow.ch)
 	received := 0
@@ -571,14 +571,14 @@ func TestAuditNoPhantomStarted(t *testing.T) {
 	id := f.startRun(t, "a.md", 0)
 	until(t, events, 1, "end")
 	until(t, events, 2, "output")
-	sub, unsubscribe := f.srv.hub.subscribe()
+	sub, unsubscribe := f.srv.hub.subscribe(true)
 	got := drain(t, sub.ch)
 	unsubscribe()
 	if count(got, "a.md", 1, "started") != 0 || count(got, "a.md", 2, "started") != 1 || got[0].data["run"] != id {
 		t.Errorf("a page opened while In [2] of a Run all runs, after In [1] ended, got %v", got)
 	}
 	f.stopRun(t, "a.md", 0)
-	sub, unsubscribe = f.srv.hub.subscribe()
+	sub, unsubscribe = f.srv.hub.subscribe(true)
 	got = drain(t, sub.ch)
 	unsubscribe()
 	if len(got) != 0 {

@@ -15,4 +15,6 @@
 //
 // With LAN, students read the pages and follow the events without the token; while the teacher hides a
 // lesson's notes (POST /api/notes), a student is sent a cell's recorded output only once it has run (notes.go).
+// With LAN there is also a class (class.go): students' checks report their exercises (POST /api/class/report)
+// with a class code, not the token, which gives no other right; only the teacher's pages get the class.
 package serve

@@ -88,6 +88,48 @@ type Notes struct {
 	Revealed []int  `json:"revealed"`
 }
 
+// ClassReport says that a student reported (with LAN): their row of the Class view as it is now, and how the
+// class stands on each exercise. Only the teacher's pages receive it (hub.sendLocked): a student's page never
+// learns another student's name or results. It names no lesson: every teacher's page shows the whole class.
+type ClassReport struct {
+	Counts []ClassSum `json:"counts"`
+	Row    ClassRow   `json:"row"`
+	Seq    int64      `json:"seq"` // the class's state: the page keeps a row's and the counts' newest
+}
+
+// ClassRow is a student's row of the Class view: the name as shown (duplicates told apart: "Ana (2)"), their
+// place among the rows, when they last reported, and a result per exercise of the class, in order.
+type ClassRow struct {
+	At      string        `json:"at"` // RFC 3339, UTC
+	Index   int           `json:"index"`
+	Name    string        `json:"name"`
+	Results []ClassResult `json:"results"`
+}
+
+// ClassResult is one exercise of a student's row: its state ("" when not reported), how long its check took,
+// and the first differing line, when the student shared it.
+type ClassResult struct {
+	Diff   string `json:"diff,omitempty"`
+	Millis int64  `json:"ms"`
+	Status string `json:"status"`
+}
+
+// ClassSum is how the class stands on one exercise, as class.Count says it (Text).
+type ClassSum struct {
+	Exercise string `json:"exercise"`
+	Reported int    `json:"reported"`
+	Solved   int    `json:"solved"`
+	Text     string `json:"text"`
+}
+
+// teacherOnly is an event the hub sends to the teacher's pages only.
+type teacherOnly interface {
+	Event
+	teacherOnly()
+}
+
+func (ClassReport) teacherOnly() {}
+
 // EventName implements Event.
 func (Started) EventName() string { return "started" }
 
@@ -114,6 +156,9 @@ func (RunError) EventName() string { return "run-error" }
 
 // EventName implements Event.
 func (Notes) EventName() string { return "notes" }
+
+// EventName implements Event.
+func (ClassReport) EventName() string { return "class" }
 
 // encode returns e as a Server-Sent Events message: its name, and its JSON on one data line.
 func encode(e Event) []byte {

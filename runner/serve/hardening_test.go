@@ -414,7 +414,7 @@ func TestCatchUpWholeCharacters(t *testing.T) {
 	}
 	h.output("a.md", 1, "r", []byte("z"))
 	h.flushRun("r", 1)
-	sub, unsubscribe := h.subscribe()
+	sub, unsubscribe := h.subscribe(true)
 	defer unsubscribe()
 	<-sub.ch // started
 	msg := string(<-sub.ch)

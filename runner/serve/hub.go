@@ -43,9 +43,11 @@ type runningCell struct {
 
 // subscriber is one page's stream: the events for it, and gone, closed when the hub drops it for not keeping
 // up (its writer is then cut off at once; when the hub closes, ch is closed and what it holds is still sent).
+// A teacher's page also gets the events that are the teacher's only (teacherOnly).
 type subscriber struct {
-	ch   chan []byte
-	gone chan struct{}
+	ch      chan []byte
+	gone    chan struct{}
+	teacher bool
 }
 
 // pendingOutput is output of one cell's run waiting to be sent.
@@ -61,12 +63,13 @@ func newHub() *hub {
 	return &hub{subs: map[*subscriber]bool{}, pending: map[string]*pendingOutput{}, running: map[string]*runningCell{}}
 }
 
-// subscribe returns a subscriber for one page, and a function that ends the subscription.
-func (h *hub) subscribe() (*subscriber, func()) {
+// subscribe returns a subscriber for one page, the teacher's or a student's, and a function that ends the
+// subscription.
+func (h *hub) subscribe(teacher bool) (*subscriber, func()) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	ch := make(chan []byte, 256)
-	sub := &subscriber{ch: ch, gone: make(chan struct{})}
+	sub := &subscriber{ch: ch, gone: make(chan struct{}), teacher: teacher}
 	if h.closed {
 		close(ch)
 		return sub, func() {}
@@ -145,7 +148,11 @@ func (h *hub) forget(run string) {
 
 func (h *hub) sendLocked(e Event) {
 	msg := encode(e)
+	_, private := e.(teacherOnly)
 	for sub := range h.subs {
+		if private && !sub.teacher {
+			continue
+		}
 		select {
 		case sub.ch <- msg:
 		default: // too slow: drop it, and its connection; EventSource reconnects
@@ -277,7 +284,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	rc := http.NewResponseController(w)
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
-	sub, unsubscribe := s.hub.subscribe()
+	sub, unsubscribe := s.hub.subscribe(s.authorized(r))
 	defer unsubscribe()
 
 	dl := &streamDeadline{rc: rc}

@@ -49,7 +49,14 @@ func notesEvent(key string, hidden bool, revealed map[int]bool) Notes {
 // teacher hides.
 func (s *Server) servedView(key string, teacher bool) *pageView {
 	hidden, revealed := s.notesOf(key)
-	return &pageView{Lesson: key, Teacher: teacher, NotesHidden: hidden, Revealed: revealed, Withhold: !teacher}
+	v := &pageView{Lesson: key, Teacher: teacher, NotesHidden: hidden, Revealed: revealed, Withhold: !teacher}
+	if teacher && s.class != nil {
+		v.Class = &classView{Code: s.class.code}
+		for _, k := range s.class.class.Exercises() {
+			v.Class.Exercises = append(v.Class.Exercises, k.String())
+		}
+	}
+	return v
 }
 
 // setNotesHidden hides lesson key's notes until each cell has run (none is revealed yet), or shows them all,

@@ -32,6 +32,15 @@ type pageView struct {
 	// student's view, whose reader could otherwise read them in the page's source. The page fetches a cell's
 	// Notes panel once it may show it (writeNotesPanel).
 	Withhold bool
+	// Class is the class the students report to, for the teacher's Class view (with LAN); nil for none.
+	Class *classView
+}
+
+// classView is what the teacher's page draws of the class: the code students report with, and the exercises,
+// the columns of the table. The page's script fills the rows from GET /api/class and the class events.
+type classView struct {
+	Code      string
+	Exercises []string
 }
 
 // veiled reports whether cell n's notes start hidden.
@@ -186,8 +195,15 @@ const partsSource = `{{define "body"}} data-lesson="{{.Lesson}}" data-view="{{if
 {{- else -}}
 <button type="button" data-action="hide-notes" aria-pressed="false" title="Predict first: on this screen, notes show when their cell has run">Hide notes until run</button>
 {{- end}}
+{{if .Class}}<button type="button" data-action="class" aria-pressed="false" aria-controls="class-view" title="The students' reports: who solved which exercise">Class</button>{{end}}
 <span class="conn">connecting…</span><span class="toolbar-message" role="alert"></span></div>
-{{end}}
+{{with .Class}}<section id="class-view" aria-label="Class" hidden>
+<p class="class-code">Class code <strong>{{.Code}}</strong> · <span class="class-students">no report yet</span></p>
+<ul id="class-counts"></ul>
+<div class="class-scroll"><table id="class" data-students="0" data-seq="-1"><thead><tr><th scope="col">Student</th><th scope="col">Reported</th>
+{{- range .Exercises}}<th scope="col" data-exercise="{{.}}">{{.}}</th>{{end}}</tr></thead><tbody></tbody></table></div>
+</section>
+{{end}}{{end}}
 {{- define "bottom"}}<div class="overlay" role="alert" hidden><h2>This lesson has errors</h2><pre class="overlay-message"></pre>
 <p>Fix them and save the file: the page comes back by itself.</p></div>
 <script>{{js .}}</script>
@@ -245,6 +261,18 @@ html.present pre.chroma .line { display: block; padding-left: 2ch; text-indent: 
 html.present pre.chroma .cl:has(> .w:first-child) { display: table; margin-left: -2ch; }
 html.present pre.chroma .cl > .w:first-child { display: table-cell; white-space: pre; text-indent: 0; padding-right: 2ch; }
 html.present .cell:not(.current) { opacity: .35; }
+#class-view { max-width: 84rem; margin: 0 auto; padding: .5rem 1.5rem; border-bottom: 1px solid var(--border); }
+.class-code { margin: .25rem 0; }
+#class-counts { margin: .25rem 0; padding-left: 1.25rem; }
+.class-scroll { overflow-x: auto; }
+#class { border-collapse: collapse; font-size: .85rem; }
+#class th, #class td { border: 1px solid var(--border); padding: .2rem .5rem; text-align: left; white-space: nowrap; }
+#class tbody th { font-weight: 600; }
+#class td[data-status="solved"] { background: #1a7f37; color: #fff; }
+#class td[data-status="not yet"] { background: #f2b230; color: #000; }
+#class td[data-status="does not compile"] { background: #c62828; color: #fff; }
+#class td[data-status="failed at run time"] { background: #8e1c5b; color: #fff; }
+#class td[data-status="timed out"] { background: #6b7280; color: #fff; }
 .overlay { position: fixed; inset: 0; z-index: 3; overflow: auto; padding: 2rem 3rem; background: var(--bg);
   border-top: 8px solid var(--fail); }
 .overlay h2 { color: var(--fail); }

@@ -520,6 +520,10 @@
     const n = sec ? Number(sec.dataset.cell) : 0;
     const action = b.dataset.action;
     if (action === "present" || (action === "hide-notes" && !teacher)) toggle(b, action);
+    else if (action === "class" && classView) {
+      classView.hidden = !classView.hidden;
+      b.setAttribute("aria-pressed", String(!classView.hidden));
+    }
     else if (!teacher) return;
     else if (action === "hide-notes") setNotesHidden(b);
     else if (action === "run") run(b.dataset.server ? Number(b.dataset.server) : n);
@@ -559,6 +563,91 @@
     }
   }
 
+  // The Class view (the teacher's, with --lan): a row per student who reported, a cell per exercise coloured
+  // by its state, and the counts per exercise as the server words them. Names and everything else a student
+  // sent only ever become text. Each state of the class has a number (seq): a row, and the counts, are only
+  // replaced by a newer one, whether it comes from the snapshot (GET /api/class) or from a class event.
+  const classView = document.getElementById("class-view");
+  const classTable = classView && classView.querySelector("table#class");
+  const classSeen = { rows: new Map(), counts: -1 }; // row index → seq of the row shown
+
+  function classTime(ms) {
+    const n = Number(ms) || 0;
+    return n < 1000 ? n + " ms" : (n / 1000).toFixed(1) + " s";
+  }
+
+  function classRow(row, seq) {
+    const index = Number(row.index);
+    if (!(index >= 0) || (classSeen.rows.get(index) ?? -1) >= seq) return;
+    classSeen.rows.set(index, seq);
+    const tr = el("tr");
+    tr.dataset.student = String(index);
+    tr.dataset.name = String(row.name);
+    const name = el("th", "name", String(row.name));
+    name.scope = "row";
+    const at = new Date(String(row.at));
+    tr.append(name, el("td", "at", isNaN(at) ? "" : at.toLocaleTimeString()));
+    const heads = classTable.querySelectorAll("thead th[data-exercise]");
+    (row.results || []).forEach((r, i) => {
+      const td = el("td");
+      if (heads[i]) td.dataset.exercise = heads[i].dataset.exercise;
+      td.dataset.status = String(r.status || "");
+      if (r.status) {
+        td.textContent = String(r.status) + " · " + classTime(r.ms);
+        td.dataset.ms = String(Number(r.ms) || 0);
+      }
+      if (r.diff) td.title = String(r.diff);
+      tr.append(td);
+    });
+    const body = classTable.tBodies[0];
+    const old = body.querySelector('tr[data-student="' + index + '"]');
+    if (old) old.replaceWith(tr);
+    else {
+      const next = Array.from(body.rows).find((x) => Number(x.dataset.student) > index);
+      body.insertBefore(tr, next || null);
+    }
+    const n = body.rows.length;
+    classTable.dataset.students = String(n);
+    classView.querySelector(".class-students").textContent = n === 1 ? "1 student reported" : n + " students reported";
+  }
+
+  function classCounts(counts, seq) {
+    if (classSeen.counts >= seq) return;
+    classSeen.counts = seq;
+    classTable.dataset.seq = String(seq);
+    const list = document.getElementById("class-counts");
+    list.replaceChildren();
+    for (const c of counts || []) {
+      const li = el("li", "", String(c.text));
+      li.dataset.exercise = String(c.exercise);
+      li.dataset.solved = String(Number(c.solved) || 0);
+      li.dataset.reported = String(Number(c.reported) || 0);
+      list.append(li);
+    }
+  }
+
+  function classReport(e) {
+    if (!classTable) return;
+    const seq = Number(e.seq);
+    classRow(e.row || {}, seq);
+    classCounts(e.counts, seq);
+  }
+
+  // syncClass asks the server for the whole class: reports that came while the page was not connected.
+  async function syncClass() {
+    if (!classTable) return;
+    try {
+      const r = await fetch("/api/class", { credentials: "same-origin", cache: "no-store" });
+      if (!r.ok) return;
+      const snap = await r.json();
+      const seq = Number(snap.seq);
+      for (const row of snap.rows || []) classRow(row, seq);
+      classCounts(snap.counts, seq);
+    } catch (err) {
+      // the next class event says
+    }
+  }
+
   const handlers = {
     started,
     output,
@@ -569,6 +658,7 @@
     notice,
     servers: (e) => showDown(e.cell, e.down),
     notes: showNotes,
+    class: classReport,
   };
   const conn = document.querySelector(".conn");
   const events = new EventSource("/api/events");
@@ -576,6 +666,7 @@
     body.dataset.connected = "true";
     conn.textContent = "live";
     syncNotes();
+    syncClass();
   };
   events.onerror = () => {
     body.dataset.connected = "false";
@@ -589,7 +680,7 @@
       } catch (err) {
         return;
       }
-      if (e && e.lesson === lesson) handle(e);
+      if (e && (e.lesson === lesson || (name === "class" && teacher))) handle(e); // the class is every lesson's
     });
   }
 })();

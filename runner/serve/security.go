@@ -33,6 +33,43 @@ func allowedHosts(cfg Config) map[string]bool {
 	return hosts
 }
 
+// LANAddress returns the address students reach a server listening on addr at, without the port: addr's own
+// IP when it is one, else one of the machine's addresses that allowedHosts allows with LAN, a private IPv4
+// address first (a classroom's network), then any other global one, else the machine's host name.
+func LANAddress(addr net.Addr) string {
+	if tcp, ok := addr.(*net.TCPAddr); ok && tcp.IP != nil && !tcp.IP.IsUnspecified() {
+		return tcp.IP.String()
+	}
+	best, rank := "", 0
+	ifaces, _ := net.Interfaces()
+	for _, ifc := range ifaces {
+		if ifc.Flags&net.FlagUp == 0 || ifc.Flags&net.FlagLoopback != 0 {
+			continue
+		}
+		addrs, _ := ifc.Addrs()
+		for _, a := range addrs {
+			ipn, ok := a.(*net.IPNet)
+			if !ok || !ipn.IP.IsGlobalUnicast() {
+				continue
+			}
+			r := 1 // IPv6
+			switch v4 := ipn.IP.To4(); {
+			case v4 != nil && v4.IsPrivate():
+				r = 3
+			case v4 != nil:
+				r = 2
+			}
+			if r > rank {
+				best, rank = ipn.IP.String(), r
+			}
+		}
+	}
+	if best == "" {
+		best, _ = os.Hostname()
+	}
+	return best
+}
+
 // hostAllowed reports whether the Host of r names this machine. A page on another site that a DNS rebinding
 // points at 127.0.0.1 carries its own name as Host, and is refused.
 func (s *Server) hostAllowed(r *http.Request) bool {
@@ -81,8 +118,9 @@ func (s *Server) tokenOK(t string) bool {
 func readOnly(r *http.Request) bool { return r.Method == http.MethodGet || r.Method == http.MethodHead }
 
 // secure wraps h in the rules every request passes, streams included: the Host check, then the token (a
-// ?token= or a one-time ?code= in the URL becomes a session cookie and is taken out of the URL), then, for
-// state changes, the cross-origin check.
+// ?token= or a one-time ?code= in the URL becomes a session cookie and is taken out of the URL; a student's
+// report needs the class code instead, which its handler checks), then, for state changes, the cross-origin
+// check.
 func (s *Server) secure(h http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -120,7 +158,8 @@ func (s *Server) secure(h http.Handler) http.Handler {
 			http.Redirect(w, r, (&url.URL{Path: localPath(r.URL.Path), RawQuery: q.Encode()}).String(), http.StatusSeeOther)
 			return
 		}
-		if !s.authorized(r) && !(s.cfg.LAN && readOnly(r)) {
+		// A student's report needs no token: its handler checks the class code.
+		if !s.authorized(r) && !(s.cfg.LAN && readOnly(r)) && !isReport(r) {
 			jsonError(w, http.StatusUnauthorized, "this needs the token: open the address that serve printed when it started")
 			return
 		}

@@ -143,11 +143,19 @@ type event struct {
 	data map[string]any
 }
 
-// events follows /api/events; the stream ends with the test.
+// events follows /api/events as the teacher; the stream ends with the test.
 func (f *fixture) events(t *testing.T) <-chan event {
 	t.Helper()
+	return f.eventsAs(t, true)
+}
+
+// eventsAs follows /api/events as the teacher (with the token) or as a student (without).
+func (f *fixture) eventsAs(t *testing.T, teacher bool) <-chan event {
+	t.Helper()
 	req, _ := http.NewRequest("GET", f.http.URL+"/api/events", nil)
-	req.Header.Set("Authorization", "Bearer "+token)
+	if teacher {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

@@ -34,6 +34,10 @@ type Config struct {
 	// Hosts are the names the Host header may carry besides loopback addresses and "localhost"; with LAN, the
 	// machine's addresses and host name are added by New.
 	Hosts []string
+	// ClassCode is the code students' reports carry (with LAN; see class.go); "" makes a random one.
+	ClassCode string
+	// MaxStudents bounds the class (with LAN); 0 is class.MaxStudents.
+	MaxStudents int
 }
 
 // Server is a running classroom: its lessons, their runs and the pages following them.
@@ -45,7 +49,8 @@ type Server struct {
 	streams *addrCount // event streams open, by client address
 	// sessions are the teacher's browsers' cookies; codes the one-time codes of OpenURL.
 	sessions, codes *secrets
-	notes           notesState // whether each lesson's notes are hidden from the students, and which cells are revealed
+	notes           notesState  // whether each lesson's notes are hidden from the students, and which cells are revealed
+	class           *classState // with LAN: the students' reports; nil without
 
 	mu      sync.Mutex
 	lessons map[string]*served   // by key
@@ -116,6 +121,12 @@ func New(cfg Config) (*Server, error) {
 		s.order = append(s.order, key)
 	}
 	sort.Strings(s.order)
+	if cfg.LAN {
+		if s.class, err = newClassState(cfg, s.lessons, s.order); err != nil {
+			cancel()
+			return nil, fmt.Errorf("serve: %w", err)
+		}
+	}
 	go s.hub.flushLoop(ctx)
 	return s, nil
 }
@@ -188,5 +199,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /api/accept", s.accept)
 	mux.HandleFunc("GET /api/notes", s.notesHandler)
 	mux.HandleFunc("POST /api/notes", s.hideNotes)
+	if s.class != nil {
+		mux.HandleFunc("POST "+reportPath, s.report)
+		mux.HandleFunc("GET /api/class", s.classHandler)
+	}
 	return s.secure(mux)
 }

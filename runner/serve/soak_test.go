@@ -71,7 +71,7 @@ func TestSoak(t *testing.T) {
 	for i := range students {
 		students[i] = srv.follow(t, fmt.Sprintf("127.0.0.%d", i+2), false)
 	}
-	c := &class{t: t, srv: srv, teacher: teacher, ends: map[string]map[int]soakEvent{}, failed: map[string]string{},
+	c := &soakClass{t: t, srv: srv, teacher: teacher, ends: map[string]map[int]soakEvent{}, failed: map[string]string{},
 		out: map[string]int{}, text: map[string]string{}, latest: map[string]string{}, outcomes: map[string]int{}, version: 1}
 	c.sum.start = time.Now()
 	c.session(runs, pause)
@@ -440,8 +440,8 @@ func (f *follower) add(name string, data []byte, teacher bool) {
 	}
 }
 
-// class is the teacher at work, and what the teacher's stream told so far.
-type class struct {
+// soakClass is the teacher at work, and what the teacher's stream told so far.
+type soakClass struct {
 	t        *testing.T
 	srv      *soakServer
 	teacher  *follower
@@ -500,7 +500,7 @@ type soakSample struct {
 }
 
 // absorb reads the teacher's events that arrived since the last call.
-func (c *class) absorb() {
+func (c *soakClass) absorb() {
 	c.teacher.mu.Lock()
 	evs := c.teacher.log[c.cursor:]
 	c.cursor = len(c.teacher.log)
@@ -528,7 +528,7 @@ func (c *class) absorb() {
 }
 
 // await waits until done says yes, reading the teacher's events, for at most soakWait.
-func (c *class) await(what string, done func() bool) {
+func (c *soakClass) await(what string, done func() bool) {
 	c.t.Helper()
 	deadline := time.After(soakWait)
 	for c.absorb(); !done(); c.absorb() {
@@ -543,7 +543,7 @@ func (c *class) await(what string, done func() bool) {
 }
 
 // post sends a request of the teacher's and returns its status and body.
-func (c *class) post(path, body string) (int, []byte) {
+func (c *soakClass) post(path, body string) (int, []byte) {
 	c.t.Helper()
 	req, err := http.NewRequest("POST", c.srv.base+path, strings.NewReader(body))
 	if err != nil {
@@ -565,7 +565,7 @@ func (c *class) post(path, body string) (int, []byte) {
 
 // start starts a run of a cell (0: Run all) and returns its id. A run refused as busy is tried again: the
 // server allows it once the last end of the one before was sent, which is when the teacher asks.
-func (c *class) start(lesson string, cell int) string {
+func (c *soakClass) start(lesson string, cell int) string {
 	c.t.Helper()
 	body := fmt.Sprintf(`{"lesson":%q,"cell":%d}`, lesson, cell)
 	for try := 0; ; try++ {
@@ -585,7 +585,7 @@ func (c *class) start(lesson string, cell int) string {
 }
 
 // wait waits for the ends of the cells of run.
-func (c *class) wait(runID string, cells ...int) {
+func (c *soakClass) wait(runID string, cells ...int) {
 	c.t.Helper()
 	c.await("the end of run "+runID, func() bool {
 		if msg, ok := c.failed[runID]; ok {
@@ -601,7 +601,7 @@ func (c *class) wait(runID string, cells ...int) {
 }
 
 // runCell runs a cell, waits for its end and returns the run.
-func (c *class) runCell(lesson string, cell int) string {
+func (c *soakClass) runCell(lesson string, cell int) string {
 	c.t.Helper()
 	id := c.start(lesson, cell)
 	c.wait(id, cell)
@@ -609,7 +609,7 @@ func (c *class) runCell(lesson string, cell int) string {
 }
 
 // accept accepts the output of a cell of a run and reports whether it was written.
-func (c *class) accept(lesson string, cell int, runID string) bool {
+func (c *soakClass) accept(lesson string, cell int, runID string) bool {
 	c.t.Helper()
 	code, b := c.post("/api/accept", fmt.Sprintf(`{"lesson":%q,"cell":%d,"run":%q}`, lesson, cell, runID))
 	var r struct{ Written bool }
@@ -625,7 +625,7 @@ func (c *class) accept(lesson string, cell int, runID string) bool {
 
 // expect fails the test unless the end of a cell of run id has an outcome starting with outcome, and its
 // output starts with prefix, or, with prefix "big", is as long as the live output's cap.
-func (c *class) expect(id string, cell int, outcome, prefix string) {
+func (c *soakClass) expect(id string, cell int, outcome, prefix string) {
 	c.t.Helper()
 	ev, k := c.ends[id][cell], pendingKey(id, cell)
 	switch {
@@ -640,7 +640,7 @@ func (c *class) expect(id string, cell int, outcome, prefix string) {
 
 // session runs the class: the steps below in turn, one run after another (pause between steps), until runs
 // have been started, sampling the server's memory every soakSampleEvery runs; then it judges the memory after a quiet while.
-func (c *class) session(runs int, pause time.Duration) {
+func (c *soakClass) session(runs int, pause time.Duration) {
 	steps := []func(){c.big1, c.small, c.edit, c.broken, c.serverAndClient, c.big4, c.editSmall, c.bigAll, c.netAll,
 		c.big1, c.edit, c.small} // 13 runs: 5 of them 5 MB outputs (Run all has two)
 	c.sample()
@@ -672,7 +672,7 @@ func (c *class) session(runs int, pause time.Duration) {
 	}
 }
 
-func (c *class) sample() {
+func (c *soakClass) sample() {
 	rss, hwm := c.srv.memory(c.t)
 	heap, _, _ := c.srv.stderr.heap()
 	c.teacher.mu.Lock()
@@ -685,7 +685,7 @@ func (c *class) sample() {
 
 func mb(n int64) string { return fmt.Sprintf("%6.1f MB", float64(n)/(1<<20)) }
 
-func (c *class) big1() {
+func (c *soakClass) big1() {
 	id := c.runCell("big.md", 1)
 	c.expect(id, 1, "ok", "big")
 	c.sum.big++
@@ -697,13 +697,13 @@ func (c *class) big1() {
 	}
 }
 
-func (c *class) big4() {
+func (c *soakClass) big4() {
 	id := c.runCell("big.md", 4)
 	c.expect(id, 4, "exit status 3", "big")
 	c.sum.big++
 }
 
-func (c *class) small() {
+func (c *soakClass) small() {
 	id := c.runCell("big.md", 2)
 	c.expect(id, 2, "ok", "hello, class\n")
 	if c.smalls++; c.smalls%4 == 1 {
@@ -711,7 +711,7 @@ func (c *class) small() {
 	}
 }
 
-func (c *class) broken() {
+func (c *soakClass) broken() {
 	id := c.runCell("big.md", 3)
 	c.expect(id, 3, "compile error", "")
 	c.sum.broken++
@@ -719,7 +719,7 @@ func (c *class) broken() {
 
 // edit runs edit.md's cell 1, editing its program first every third time, as a teacher's editor saves it (a
 // file renamed over the lesson): the server reloads the lesson and the cell is built again.
-func (c *class) edit() {
+func (c *soakClass) edit() {
 	c.edits++
 	changed := c.edits%3 == 0
 	if changed {
@@ -746,13 +746,13 @@ func (c *class) edit() {
 	}
 }
 
-func (c *class) editSmall() {
+func (c *soakClass) editSmall() {
 	id := c.runCell("edit.md", 2)
 	c.expect(id, 2, "ok", "unchanged\n")
 }
 
 // serverAndClient starts the server cell on its own, runs its client once it listens, and stops it.
-func (c *class) serverAndClient() {
+func (c *soakClass) serverAndClient() {
 	srv := c.start("net.md", 1)
 	c.await("the server cell listening", func() bool {
 		return strings.HasPrefix(c.text[pendingKey(srv, 1)], "listening\n") || c.ends[srv] != nil
@@ -776,7 +776,7 @@ func (c *class) serverAndClient() {
 	c.sum.stops++
 }
 
-func (c *class) netAll() {
+func (c *soakClass) netAll() {
 	id := c.start("net.md", 0)
 	c.wait(id, 1, 2)
 	c.expect(id, 1, "stopped", "listening\n")
@@ -784,7 +784,7 @@ func (c *class) netAll() {
 	c.sum.servers++
 }
 
-func (c *class) bigAll() {
+func (c *soakClass) bigAll() {
 	id := c.start("big.md", 0)
 	c.wait(id, 1, 2, 3, 4)
 	c.expect(id, 1, "ok", "big")
@@ -869,7 +869,7 @@ func (s *soakServer) holds(local *net.TCPAddr) (bool, int64, error) {
 // slowClient follows the events on a connection that never reads while 5 MB outputs flow, until the server
 // drops it: it must close the connection without the client reading. Then the client reads what the kernel
 // still holds for it: data, then the end of the stream.
-func (c *class) slowClient() {
+func (c *soakClass) slowClient() {
 	conn, local := c.srv.silent(c.t, "127.0.0.200")
 	runs, events := c.sum.runs, len(c.teacher.log)
 	start := time.Now()
@@ -944,7 +944,7 @@ var soakExitLimit = closeGrace + 1500*time.Millisecond
 // interrupt sends Ctrl-C (SIGINT) to the server while a client that never reads is attached, its buffers
 // full, and a server cell runs: the server must exit 130 without waiting for that client, the pages having
 // been told that the server cell was stopped.
-func (c *class) interrupt() {
+func (c *soakClass) interrupt() {
 	_, local := c.srv.silent(c.t, "127.0.0.201")
 	// The kernel's buffers for the silent client fill, and the server's writes to it block: more output than
 	// they held for the first one, far fewer events than it takes to drop it.
@@ -990,7 +990,7 @@ func (c *class) interrupt() {
 }
 
 // compare fails the test for every student whose events are not the teacher's, in the same order.
-func (c *class) compare(students []*follower) {
+func (c *soakClass) compare(students []*follower) {
 	want := c.teacher.sums
 	for i, s := range students {
 		select {
@@ -1020,7 +1020,7 @@ func (c *class) compare(students []*follower) {
 }
 
 // report logs the samples and a summary to paste into a note.
-func (c *class) report(students []*follower) {
+func (c *soakClass) report(students []*follower) {
 	s := &c.sum
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n  runs   time       RSS        peak      live heap  events\n")
