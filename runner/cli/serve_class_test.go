@@ -128,13 +128,16 @@ func TestServeClassLogRefused(t *testing.T) {
 	if err := mkfifo(filepath.Join(dir, "pipe"), 0o644); err == nil {
 		cases = append(cases, struct{ name, want string }{"pipe", "pipe is a named pipe already"})
 	}
+	// A serve that starts after all is stopped after a while, and fails the test, rather than serving on.
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
 	for _, tc := range cases {
-		code, stdout, stderr := runner(t, context.Background(), dir, "serve", "--lan", "--addr", "127.0.0.1:0", "--class-log", tc.name)
+		code, stdout, stderr := runner(t, ctx, dir, "serve", "--lan", "--addr", "127.0.0.1:0", "--class-log", tc.name)
 		if code != exitBadInput || stdout != "" || !strings.Contains(stderr, "runner: serve: --class-log: ") || !strings.Contains(stderr, tc.want) {
 			t.Errorf("--class-log %s: exit %d, stdout %q, stderr:\n%s", tc.name, code, stdout, stderr)
 		}
 	}
-	code, stdout, stderr := runner(t, context.Background(), dir, "serve", "--addr", "127.0.0.1:0", "--class-log", "new.csv")
+	code, stdout, stderr := runner(t, ctx, dir, "serve", "--addr", "127.0.0.1:0", "--class-log", "new.csv")
 	if code != exitBadInput || stdout != "" || !strings.Contains(stderr, "runner: serve: --class-log: needs --lan") {
 		t.Errorf("--class-log without --lan: exit %d, stdout %q, stderr:\n%s", code, stdout, stderr)
 	}
