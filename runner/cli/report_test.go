@@ -434,14 +434,7 @@ func TestCheckReport(t *testing.T) {
 // TestCheckReportOffline: an exercise that did not run (a net exercise, offline) is not reported; the report
 // is sent, with none.
 func TestCheckReportOffline(t *testing.T) {
-	top := t.TempDir()
-	root := filepath.Join(top, "course")
-	writeFile(t, filepath.Join(root, "go.mod"), "module example.org/course\n\ngo 1.26\n")
-	writeFile(t, filepath.Join(root, "lessons", "net.md"), cell(1, "exercise net", exerciseDefault))
-	ctx := context.Background()
-	render(t, ctx, root)
-	out := filepath.Join(top, "handout")
-	handOut(t, ctx, root, out)
+	ctx, out := context.Background(), netHandout(t)
 	s := newClassServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) {})
 	code, _, stderr := runner(t, ctx, out, "check", "--offline", "--report", s.URL, "--code", "x", "--name", "Ana")
 	reqs := s.received()
