@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"strings"
 	"sync"
 	"time"
@@ -17,7 +18,14 @@ const MaxStudents = 200
 var (
 	ErrFull    = errors.New("the class is full")
 	ErrUnknown = errors.New("an exercise the lessons do not have")
+	ErrEmpty   = errors.New("a report without exercises makes no student")
+	ErrNames   = fmt.Errorf("at most %d names report from one address", MaxNamesPerAddress)
 )
+
+// MaxNamesPerAddress is how many students one address may be: a few, for students who share a machine; not a
+// class of names typed by one. The teacher's own machine (a loopback address: a demonstration, a test) has no
+// such limit.
+const MaxNamesPerAddress = 3
 
 // Class is the students who reported, each with the latest state of every exercise, in the order they first
 // reported. A student is the name they typed from one address: the same name from another machine is another
@@ -29,8 +37,9 @@ type Class struct {
 	exercises []Key
 	known     map[Key]bool
 	students  []*student
-	byWho     map[string]*student // name, NUL, address
-	shown     map[string]int      // how many students are shown under a name
+	byWho     map[string]*student // name (folded), NUL, address
+	shown     map[string]int      // the names shown (folded)
+	perAddr   map[string]int      // students by address
 }
 
 type student struct {
@@ -42,7 +51,7 @@ type student struct {
 
 // New returns a class for the lessons' exercises, in their order, holding at most max students.
 func New(exercises []Key, max int) *Class {
-	c := &Class{max: max, exercises: exercises, known: map[Key]bool{}, byWho: map[string]*student{}, shown: map[string]int{}}
+	c := &Class{max: max, exercises: exercises, known: map[Key]bool{}, byWho: map[string]*student{}, shown: map[string]int{}, perAddr: map[string]int{}}
 	for _, k := range exercises {
 		c.known[k] = true
 	}
@@ -63,17 +72,24 @@ func (c *Class) Add(addr string, r *Report, now time.Time) (Row, error) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	who := r.Name + "\x00" + addr
+	name := strings.Join(strings.Fields(r.Name), " ")
+	who := fold(name) + "\x00" + addr
 	s := c.byWho[who]
 	if s == nil {
-		if len(c.students) >= c.max {
+		switch {
+		case len(r.Exercises) == 0:
+			return Row{}, ErrEmpty
+		case c.perAddr[addr] >= MaxNamesPerAddress && !loopback(addr):
+			return Row{}, ErrNames
+		case len(c.students) >= c.max:
 			return Row{}, ErrFull
 		}
-		c.shown[r.Name]++
-		s = &student{index: len(c.students), name: r.Name, shown: r.Name, addr: addr}
-		if n := c.shown[r.Name]; n > 1 {
-			s.shown = fmt.Sprintf("%s (%d)", r.Name, n)
+		s = &student{index: len(c.students), name: name, shown: name, addr: addr}
+		for n := 2; c.shown[fold(s.shown)] > 0; n++ { // told apart from every name shown, whatever its case
+			s.shown = fmt.Sprintf("%s (%d)", name, n)
 		}
+		c.shown[fold(s.shown)]++
+		c.perAddr[addr]++
 		c.byWho[who] = s
 		c.students = append(c.students, s)
 	}
@@ -184,6 +200,18 @@ func (c *Class) WriteCSV(w io.Writer) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// loopback reports whether addr is a loopback address: this machine's.
+func loopback(addr string) bool {
+	ip := net.ParseIP(addr)
+	return ip != nil && ip.IsLoopback()
+}
+
+// fold returns a name as names are compared: spaces collapsed, case folded, so that "Ana", "ana" and "Ana "
+// are one name. (Look-alike letters of other scripts are not folded.)
+func fold(name string) string {
+	return strings.ToLower(strings.Join(strings.Fields(name), " "))
 }
 
 func noFormula(s string) string {

@@ -135,6 +135,8 @@ func checkName(name string) error {
 		return fmt.Errorf("report: name: %d characters, more than %d", n, MaxName)
 	case strings.IndexFunc(name, notShown) >= 0:
 		return errors.New("report: name: has control or invisible characters")
+	case strings.IndexFunc(name, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0:
+		return errors.New("report: name: has no letter or digit")
 	}
 	return nil
 }
@@ -142,6 +144,12 @@ func checkName(name string) error {
 // notShown reports whether r is a character a name must not have: a control or format character (line
 // breaks, escape, bidirectional overrides) or one that is not printable.
 func notShown(r rune) bool {
+	switch r {
+	case '\u200c', '\u200d': // zero-width non-joiner and joiner: Persian names, emoji sequences
+		return false
+	case '\u115f', '\u1160', '\u3164', '\uffa0': // Hangul fillers: letters that show as nothing
+		return true
+	}
 	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || !unicode.IsPrint(r) && r != ' '
 }
 

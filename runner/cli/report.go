@@ -37,7 +37,7 @@ func reportFlags(fs *pflag.FlagSet) {
 	fs.String("report", "", "send the state of each exercise to the teacher's serve at this URL (in a handout)")
 	fs.String("code", "", "with --report: the class code the teacher gives")
 	fs.String("name", "", "with --report: your name, as the teacher will see it")
-	fs.Bool("share-diff", false, "with --report: also send the first differing line of each exercise's output")
+	fs.Bool("share-diff", false, "with --report: also send the first line of each exercise's output that differs from the expected one")
 }
 
 // classTarget is where a report goes and as whom: the flags, checked before anything runs.
@@ -178,17 +178,21 @@ func exerciseStatus(r *engine.Result, solved bool) class.Status {
 	return class.NotYet
 }
 
-// firstDiffLine returns the first line of a unified diff, after its header, that differs (starting with - or
-// +), made one line of at most class.MaxDiff bytes with no control or invisible characters; "" for none.
+// firstDiffLine returns the first line of a unified diff, after its header, that the student's run printed
+// (starting with +), or, when it printed none, the first the notes have that it lacks (starting with -); the
+// expected lines are the same for every student, the student's tell the teacher something. Made one short
+// printable line; "" when the diff has no hunk.
 func firstDiffLine(diff string) string {
 	_, body, ok := strings.Cut("\n"+diff, "\n@@")
 	if !ok {
 		return "" // no hunk: not a difference
 	}
 	lines := strings.Split(body, "\n")
-	for _, line := range lines[1:] { // lines[0] is the rest of the hunk's @@ line
-		if strings.HasPrefix(line, "-") || strings.HasPrefix(line, "+") {
-			return oneLine(line, class.MaxDiff)
+	for _, sign := range []string{"+", "-"} { // the student's line first: the expected one is the same for all
+		for _, line := range lines[1:] { // lines[0] is the rest of the hunk's @@ line
+			if strings.HasPrefix(line, sign) {
+				return oneLine(line, class.MaxDiff)
+			}
 		}
 	}
 	return ""

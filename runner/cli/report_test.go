@@ -260,7 +260,8 @@ func TestCheckReport(t *testing.T) {
 		for _, e := range rep.Exercises {
 			diffs[e.Cell] = e.Diff
 		}
-		wantDiffs := map[int]string{1: "-42", 2: "-ready", 3: "-done", 4: "", 5: "-0"}
+		wantDiffs := map[int]string{1: "+panic: exercise: write this part", 2: "+not ready", 3: "+timed out after 500ms", 4: "",
+			5: "+main.go:6:9: cannot use \"zero\" (untyped string constant) as int value in return statement"} // the student's lines
 		for cell, d := range wantDiffs {
 			if diffs[cell] != d {
 				t.Errorf("In [%d]: diff %q, want %q", cell, diffs[cell], d)
@@ -495,7 +496,7 @@ func TestCheckReportUsage(t *testing.T) {
 func TestFirstDiffLine(t *testing.T) {
 	long := strings.Repeat("ü", 150) // 300 bytes
 	for _, tt := range []struct{ diff, want string }{
-		{"diff notes fresh\n--- notes\n+++ fresh\n@@ -1,1 +1,1 @@\n-42\n+0\n(no normalisation rule of the lesson changed either side)\n", "-42"},
+		{"diff notes fresh\n--- notes\n+++ fresh\n@@ -1,1 +1,1 @@\n-42\n+0\n(no normalisation rule of the lesson changed either side)\n", "+0"},
 		{"diff notes fresh\n--- notes\n+++ fresh\n@@ -1,2 +1,3 @@\n same\n+added\n", "+added"},
 		{"diff notes fresh\n--- notes\n+++ fresh\n@@ -1 +1 @@\n---x\n", "---x"},
 		{"@@ -1 +1 @@\n-a\x1b[1m\u200bb\tc\r\n", "-a[1mb c"},

@@ -128,7 +128,8 @@ func isReport(r *http.Request) bool { return r.Method == http.MethodPost && r.UR
 // codeOK reports whether the Authorization header of a report carries the class code (in any case: students
 // type it).
 func (c *classState) codeOK(header string) bool {
-	code, ok := strings.CutPrefix(header, "Class ")
+	scheme, code, _ := strings.Cut(header, " ")
+	ok := strings.EqualFold(scheme, "Class") // an authorization scheme is case-insensitive (RFC 9110)
 	code = strings.ToUpper(strings.TrimSpace(code))
 	return subtle.ConstantTimeCompare([]byte(code), []byte(c.code)) == 1 && ok
 }
@@ -177,6 +178,10 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request) {
 		plainError(w, http.StatusUnprocessableEntity, err.Error()+" (is your handout of this course?)")
 	case errors.Is(err, class.ErrFull):
 		plainError(w, http.StatusTooManyRequests, "the class is full: tell the teacher")
+	case errors.Is(err, class.ErrNames):
+		plainError(w, http.StatusTooManyRequests, err.Error()+": tell the teacher")
+	case errors.Is(err, class.ErrEmpty):
+		plainError(w, http.StatusUnprocessableEntity, err.Error())
 	case err != nil:
 		plainError(w, http.StatusInternalServerError, err.Error())
 	default:
@@ -272,13 +277,19 @@ func (l *rateLimit) allow(addr string, now time.Time) (bool, time.Duration) {
 	defer l.mu.Unlock()
 	t, ok := l.full[addr]
 	if !ok && len(l.full) >= l.addrs {
+		// Full: forget the addresses that have their whole burst again, else the one that will have it first.
+		// A new address is never refused for others' requests (a flood from many addresses would lock every
+		// student out); a forgotten one starts with a whole burst, as a new one does.
+		oldest, first := "", time.Time{}
 		for a, at := range l.full {
 			if !at.After(now) {
 				delete(l.full, a)
+			} else if oldest == "" || at.Before(first) {
+				oldest, first = a, at
 			}
 		}
 		if len(l.full) >= l.addrs {
-			return false, l.every
+			delete(l.full, oldest)
 		}
 	}
 	if t.Before(now) {
