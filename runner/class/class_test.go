@@ -121,7 +121,9 @@ func FuzzDecode(f *testing.F) {
 func TestClassNames(t *testing.T) {
 	c := New([]Key{ex1}, 10)
 	now := time.Now()
-	add := func(addr, name string) (Row, error) { return c.Add(addr, report(name, Result{"a.md", 3, Solved, 1, ""}), now) }
+	add := func(addr, name string) (Row, error) {
+		return c.Add(addr, report(name, Result{"a.md", 3, Solved, 1, ""}), now)
+	}
 	add("10.0.0.1", "Ana")
 	add("10.0.0.2", "Ana")
 	if row, err := add("10.0.0.3", "ana (2)"); err != nil || row.Name != "ana (2) (2)" {

@@ -65,7 +65,7 @@ func TestServeClassLog(t *testing.T) {
 	if status := studentReport(t, base, code, ana); status != http.StatusNoContent {
 		t.Fatalf("Ana's report: %d", status)
 	}
-	if status := studentReport(t, base, code, `{"name": "=HYPERLINK(1)", "exercises": []}`); status != http.StatusNoContent {
+	if status := studentReport(t, base, code, `{"name": "=HYPERLINK(1)", "exercises": [{"lesson": "ex.md", "cell": 2, "status": "does not compile", "ms": 0}]}`); status != http.StatusNoContent {
 		t.Fatalf("the second report: %d", status)
 	}
 	if status := studentReport(t, base, "WRONG234", ana); status != http.StatusUnauthorized {
@@ -78,7 +78,7 @@ func TestServeClassLog(t *testing.T) {
 	got := readFile(t, log)
 	want := regexp.MustCompile(`^student,reported,ex.md In \[2\],ex.md In \[2\] ms,ex.md In \[3\],ex.md In \[3\] ms\n` +
 		`Ana,20\d\d-\d\d-\d\dT\d\d:\d\d:\d\dZ,solved,1500,not yet,20\n` +
-		`'=HYPERLINK\(1\),20\d\d-\d\d-\d\dT\d\d:\d\d:\d\dZ,,,,\n$`)
+		`'=HYPERLINK\(1\),20\d\d-\d\d-\d\dT\d\d:\d\d:\d\dZ,does not compile,0,,\n$`)
 	if !want.MatchString(got) {
 		t.Errorf("the class log:\n%s", got)
 	}
