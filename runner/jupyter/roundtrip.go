@@ -442,13 +442,13 @@ func (im *importer) restore(i int, c *cell) (done bool, err error) {
 	}
 	edited := strs["sha"] != sum(c.source)
 	if c.kind == "markdown" {
-		return true, im.restoreProse(c, m, strs, edited)
+		return true, im.restoreMarkdown(c, m, strs, edited)
 	}
 	return im.restoreCell(i, c, m, strs, edited)
 }
 
-// restoreProse writes a Markdown cell of a notebook the runner exported.
-func (im *importer) restoreProse(c *cell, m map[string]any, strs map[string]string, edited bool) error {
+// restoreMarkdown writes a Markdown cell of a notebook the runner exported.
+func (im *importer) restoreMarkdown(c *cell, m map[string]any, strs map[string]string, edited bool) error {
 	text := restoreProse(c.source, m, im.kept)
 	if _, ok := m["text"]; ok && !edited {
 		if showProse(strs["text"], strs["heading"], im.kept.links) != c.source {
