@@ -31,7 +31,8 @@ import (
 // Export checks every cell: where its inverse would not give the lesson's bytes back (a lesson whose lines end
 // in both LF and CRLF, a link written as a notebook's name, a program without a final line ending), it keeps
 // the lesson's bytes themselves ("text", "code", "out", with "out_sha" for the output), which import uses while
-// the cell is as exported. Import of an unedited notebook gives the lesson back byte for byte; an edited cell
+// the cell is as exported, and only where they show as the cell does: nothing the notebook does not show gets
+// into the lesson (see restore). Import of an unedited notebook gives the lesson back byte for byte; an edited cell
 // comes back edited, and import says what it cannot keep (the change to a src= program goes in the lesson, not
 // in the program's file). Export then imports the notebook it made and says, with a *LossyError, where the two
 // differ, which should never happen.
