@@ -7,14 +7,12 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 
 	"github.com/spf13/pflag"
 
 	"classnotes/runner/engine"
 	"classnotes/runner/files"
 	"classnotes/runner/jupyter"
-	"classnotes/runner/lesson"
 	"classnotes/runner/site"
 )
 
@@ -91,37 +89,16 @@ func exportLesson(l *engine.Lesson, links map[string]string) *jupyter.Lesson {
 	return jl
 }
 
-// withSiblings returns the lessons named and the other lessons (*.md files) in their directories: a notebook's
-// links to the lessons beside it point at their notebooks whether those are exported in the same run or not,
-// so that exporting one lesson gives the same notebook as exporting them all.
+// withSiblings returns the lessons named and the other lessons in their directories (as findLessons finds a
+// directory's lessons): a notebook's links to the lessons beside it point at their notebooks whether those are
+// exported in the same run or not, so that exporting one lesson gives the same notebook as exporting them all.
 func (a *App) withSiblings(names []string) []string {
-	all := slices.Clone(names)
-	seen := map[string]bool{}
+	var dirs []string
 	for _, n := range names {
-		abs, err := a.abs(n)
-		if err != nil {
-			continue
-		}
-		seen[abs] = true
-	}
-	for _, n := range names {
-		dir := filepath.Dir(n)
-		abs, err := a.abs(dir)
-		if err != nil {
-			continue
-		}
-		entries, err := os.ReadDir(abs)
-		if err != nil {
-			continue
-		}
-		for _, e := range entries {
-			p := filepath.Join(abs, e.Name())
-			if e.IsDir() || !strings.HasSuffix(e.Name(), ".md") || lesson.EditorFile(e.Name()) || seen[p] {
-				continue
-			}
-			seen[p] = true
-			all = append(all, filepath.Join(dir, e.Name()))
+		if d := filepath.Dir(n); !slices.Contains(dirs, d) {
+			dirs = append(dirs, d)
 		}
 	}
-	return all
+	siblings, _ := a.findLessons(dirs) // what cannot be read there is no lesson to link to
+	return a.dedupe(append(slices.Clone(names), siblings...))
 }
