@@ -3,6 +3,7 @@ package jupyter
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -253,5 +254,21 @@ func TestImportGoKernel(t *testing.T) {
 	want := "In [2]:\n\n```go\npackage main\n\nimport \"fmt\"\n\nfunc main() {\n\tfmt.Println(1)\n}\n```\n\nIn [1]:\n\n```go\npackage main\n\nfunc main() {}\n```\n\nOut [1]:\n\n```text\nx\n```\n"
 	if string(sk.Lesson) != want {
 		t.Errorf("got\n%s\nwant\n%s", sk.Lesson, want)
+	}
+}
+
+// TestExportLossy: export imports the notebook it made and says, with a *LossyError naming the line, where it
+// does not give the lesson back (here import refuses it: from line 1, with import's error); the notebook is
+// returned with it. (A lesson whose parsed cells and bytes disagree: its marker says In [7], its cell is In [1].)
+func TestExportLossy(t *testing.T) {
+	l, err := lesson.Parse("lesson.md", []byte("Prose.\n\nIn [1]:\n\n```go\npackage main\n\nfunc main() {}\n```\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Source = bytes.Replace(l.Source, []byte("In [1]:"), []byte("In [7]:"), 1)
+	nb, err := Export(&Lesson{Lesson: l})
+	var lossy *LossyError
+	if !errors.As(err, &lossy) || lossy.Line != 1 || lossy.Err == nil || len(nb) == 0 {
+		t.Errorf("got %v, notebook of %d bytes; want a LossyError from line 1 with import's error, and the notebook", err, len(nb))
 	}
 }
