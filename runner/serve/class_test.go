@@ -408,3 +408,21 @@ func TestLANAddress(t *testing.T) {
 	}
 	t.Logf("this machine's LAN address: %s", got)
 }
+
+// TestClassNewStudents: a new student's report without exercises makes no row (422), and one address is at most
+// class.MaxNamesPerAddress students (429): each answered with its message, the class unchanged.
+func TestClassNewStudents(t *testing.T) {
+	f := newClassFixture(t, 0)
+	if code, body := f.reportFrom("10.0.0.1", reportOf(t, "Ana")); code != http.StatusUnprocessableEntity || body != "a report without exercises makes no student\n" {
+		t.Errorf("a report without exercises: %d %q", code, body)
+	}
+	for i, name := range []string{"Ana", "Bo", "Cy", "Di"} {
+		code, body := f.reportFrom("10.0.0.2", reportOf(t, name, 2, class.Solved))
+		if i < class.MaxNamesPerAddress && code != http.StatusNoContent || i == class.MaxNamesPerAddress && (code != http.StatusTooManyRequests || !strings.HasPrefix(body, "at most 3 names report from one address")) {
+			t.Errorf("name %d from one address: %d %q", i+1, code, body)
+		}
+	}
+	if n := len(f.srv.Class().Rows()); n != class.MaxNamesPerAddress {
+		t.Errorf("%d students, want %d", n, class.MaxNamesPerAddress)
+	}
+}
