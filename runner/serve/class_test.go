@@ -68,16 +68,7 @@ func (f *fixture) postReport(t *testing.T, body io.Reader, header ...string) (*h
 			req.Header.Set(header[i], header[i+1])
 		}
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp, string(b)
+	return send(t, req)
 }
 
 // reportFrom sends a report to the server's handler as if from addr (an IP address): the loopback tests

@@ -124,6 +124,12 @@ func (f *fixture) response(t *testing.T, method, path, body string, auth bool, h
 			req.Header.Set(header[i], header[i+1])
 		}
 	}
+	return send(t, req)
+}
+
+// send sends req, never following a redirect, and returns the response and its body, read whole.
+func send(t *testing.T, req *http.Request) (*http.Response, string) {
+	t.Helper()
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	resp, err := client.Do(req)
 	if err != nil {
